@@ -1,0 +1,33 @@
+/** Builds the activities object the worker registers: one activity per tool, named after it. */
+import type { ToolActivities } from '../shared/tools';
+import { defineToolActivity } from './define-tool-activity';
+import { extractFacts } from './extract-facts';
+import { finalizeReport } from './finalize-report';
+import type { ModelProvider } from './model/provider';
+import { searchSources } from './search-sources';
+import { sha256 } from './text';
+
+export interface ActivityDeps {
+  outputRoot: string;
+  model: ModelProvider;
+}
+
+export function createActivities({ outputRoot, model }: ActivityDeps): ToolActivities {
+  return {
+    plan_run: defineToolActivity('plan_run', async ({ topic, sourceTitles }) => ({
+      steps: await model.plan(topic, sourceTitles),
+      provider: model.name,
+    })),
+    search_sources: defineToolActivity('search_sources', searchSources),
+    extract_facts: defineToolActivity('extract_facts', extractFacts),
+    draft_report: defineToolActivity('draft_report', async ({ topic, plan, facts }) => {
+      const markdown = await model.draft(topic, plan, facts);
+      return { markdown, sha256: sha256(markdown), provider: model.name };
+    }),
+    review_draft: defineToolActivity('review_draft', async ({ topic, markdown }) => ({
+      ...(await model.review(topic, markdown)),
+      provider: model.name,
+    })),
+    finalize_report: defineToolActivity('finalize_report', finalizeReport(outputRoot)),
+  };
+}

@@ -1,0 +1,35 @@
+/** Reads and validates the process environment once: Temporal connection, output root, model. */
+import { z } from 'zod';
+import { DEFAULT_NAMESPACE, DEFAULT_OUTPUT_DIR, DEFAULT_TASK_QUEUE, DEFAULT_TEMPORAL_ADDRESS } from '../shared/constants';
+import { describeZodError } from '../shared/tools';
+
+const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optionalText = z.preprocess(blankAsUndefined, z.string().optional());
+
+const HarnessEnv = z
+  .object({
+    TEMPORAL_ADDRESS: z.preprocess(blankAsUndefined, z.string().default(DEFAULT_TEMPORAL_ADDRESS)),
+    TEMPORAL_NAMESPACE: z.preprocess(blankAsUndefined, z.string().default(DEFAULT_NAMESPACE)),
+    HARNESS_TASK_QUEUE: z.preprocess(blankAsUndefined, z.string().default(DEFAULT_TASK_QUEUE)),
+    HARNESS_OUTPUT_DIR: z.preprocess(blankAsUndefined, z.string().default(DEFAULT_OUTPUT_DIR)),
+    HARNESS_MODEL_PROVIDER: z.preprocess(blankAsUndefined, z.enum(['offline', 'openai_compatible']).default('offline')),
+    OPENAI_BASE_URL: z.preprocess(blankAsUndefined, z.string().url().optional()),
+    OPENAI_API_KEY: optionalText,
+    HARNESS_MODEL_NAME: optionalText,
+    HARNESS_MODEL_TIMEOUT_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().positive().default(60_000)),
+  })
+  .superRefine((env, ctx) => {
+    if (env.HARNESS_MODEL_PROVIDER !== 'openai_compatible') return;
+    for (const name of ['OPENAI_BASE_URL', 'OPENAI_API_KEY', 'HARNESS_MODEL_NAME'] as const) {
+      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when HARNESS_MODEL_PROVIDER=openai_compatible' });
+    }
+  });
+export type HarnessEnv = z.infer<typeof HarnessEnv>;
+
+export class ConfigError extends Error {}
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): HarnessEnv {
+  const parsed = HarnessEnv.safeParse(source);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}

@@ -1,0 +1,12 @@
+/** Names both sides of the wire agree on: task queue, namespace, search attribute, workflow type. */
+export const DEFAULT_TASK_QUEUE = 'harness';
+export const DEFAULT_NAMESPACE = 'default';
+export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
+export const DEFAULT_UI_PORT = 8233;
+export const DEFAULT_OUTPUT_DIR = '.runs';
+export const REPORT_FILE_NAME = 'final_report.md';
+export const WORKFLOW_TYPE = 'researchRun';
+/** Keyword search attribute that mirrors a run's status, so visibility queries can find runs by it. */
+export const STATUS_SEARCH_ATTRIBUTE = 'HarnessStatus';
+/** Workflow ids become a folder name under the output root, so they are kept to a safe alphabet. */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -1,0 +1,143 @@
+/**
+ * The tool registry: every tool the research run may call, with its contract, risk and
+ * retry policy in one declaration. Pure and sandbox-safe: the workflow derives its activity
+ * options and retry loop from it, activities validate against it, the README table mirrors it.
+ */
+import { z } from 'zod';
+
+export type ActionCategory = 'read_only' | 'transform' | 'model_generation' | 'filesystem_write';
+
+/** Error types an activity throws that no retry can fix. */
+export const NON_RETRYABLE = {
+  invalidInput: 'InvalidToolInput',
+  pathRefused: 'OutputPathRefused',
+  modelRejected: 'ModelRequestRejected',
+  digestMismatch: 'DigestMismatch',
+} as const;
+
+export interface ToolRetryPolicy {
+  maximumAttempts: number;
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+  maximumIntervalMs: number;
+  nonRetryableErrorTypes: string[];
+}
+
+export interface ToolContract<I extends z.ZodType, O extends z.ZodType> {
+  name: string;
+  description: string;
+  category: ActionCategory;
+  risky: boolean;
+  input: I;
+  output: O;
+  startToCloseTimeoutMs: number;
+  /** Set for tools that may run long, so a dead worker is noticed in seconds. */
+  heartbeatTimeoutMs?: number;
+  retry: ToolRetryPolicy;
+}
+
+const defineTool = <I extends z.ZodType, O extends z.ZodType>(tool: ToolContract<I, O>) => tool;
+
+const retry = (maximumAttempts: number, initialIntervalMs: number, extraNonRetryable: string[] = []): ToolRetryPolicy => ({
+  maximumAttempts,
+  initialIntervalMs,
+  backoffCoefficient: 2,
+  maximumIntervalMs: 30_000,
+  nonRetryableErrorTypes: [NON_RETRYABLE.invalidInput, ...extraNonRetryable],
+});
+
+export const MAX_SOURCES = 200;
+export const SourceDocument = z.object({
+  title: z.string().trim().min(1).max(200),
+  content: z.string().trim().min(1).max(200_000),
+});
+export type SourceDocument = z.infer<typeof SourceDocument>;
+
+const Topic = z.string().trim().min(3).max(200);
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256');
+const Provider = z.string().min(1);
+
+export const Match = z.object({ title: z.string(), content: z.string(), score: z.number().min(0).max(1) });
+export const Fact = z.object({ source: z.string(), text: z.string() });
+export type Fact = z.infer<typeof Fact>;
+
+export const TOOLS = {
+  plan_run: defineTool({
+    name: 'plan_run',
+    description: 'Planner: a short ordered plan for the research run.',
+    category: 'model_generation',
+    risky: false,
+    input: z.object({ topic: Topic, sourceTitles: z.array(z.string()).max(MAX_SOURCES) }),
+    output: z.object({ steps: z.array(z.string().min(1)).min(1).max(10), provider: Provider }),
+    startToCloseTimeoutMs: 60_000,
+    heartbeatTimeoutMs: 15_000,
+    retry: retry(3, 1_000, [NON_RETRYABLE.modelRejected]),
+  }),
+  search_sources: defineTool({
+    name: 'search_sources',
+    description: 'Scores source documents by topic-word overlap and returns the top 5 with scores.',
+    category: 'read_only',
+    risky: false,
+    input: z.object({ topic: Topic, sources: z.array(SourceDocument).min(1).max(MAX_SOURCES) }),
+    output: z.object({ matches: z.array(Match).max(5) }),
+    startToCloseTimeoutMs: 10_000,
+    retry: retry(3, 500),
+  }),
+  extract_facts: defineTool({
+    name: 'extract_facts',
+    description: 'The first sentences of each match, tagged with the source title; at most 10.',
+    category: 'transform',
+    risky: false,
+    input: z.object({ matches: z.array(Match).max(5) }),
+    output: z.object({ facts: z.array(Fact).max(10) }),
+    startToCloseTimeoutMs: 10_000,
+    retry: retry(3, 500),
+  }),
+  draft_report: defineTool({
+    name: 'draft_report',
+    description: 'Drafts the markdown report (title, Key Findings, Harness Notes) and its sha256.',
+    category: 'model_generation',
+    risky: false,
+    input: z.object({ topic: Topic, plan: z.array(z.string()), facts: z.array(Fact).max(10) }),
+    output: z.object({ markdown: z.string().min(1).max(100_000), sha256: Sha256, provider: Provider }),
+    startToCloseTimeoutMs: 120_000,
+    heartbeatTimeoutMs: 15_000,
+    retry: retry(3, 1_000, [NON_RETRYABLE.modelRejected]),
+  }),
+  review_draft: defineTool({
+    name: 'review_draft',
+    description: 'Reviewer: passes or fails the draft with findings.',
+    category: 'model_generation',
+    risky: false,
+    input: z.object({ topic: Topic, markdown: z.string().min(1).max(100_000) }),
+    output: z.object({ passed: z.boolean(), findings: z.array(z.string()), provider: Provider }),
+    startToCloseTimeoutMs: 60_000,
+    heartbeatTimeoutMs: 15_000,
+    retry: retry(3, 1_000, [NON_RETRYABLE.modelRejected]),
+  }),
+  finalize_report: defineTool({
+    name: 'finalize_report',
+    description: 'Writes the approved report to <output root>/<run id>/final_report.md atomically.',
+    category: 'filesystem_write',
+    risky: true,
+    input: z.object({ runId: z.string().min(1).max(128), markdown: z.string().min(1).max(100_000), sha256: Sha256 }),
+    output: z.object({ path: z.string(), bytes: z.number().int().positive(), sha256: Sha256 }),
+    startToCloseTimeoutMs: 30_000,
+    retry: retry(5, 1_000, [NON_RETRYABLE.pathRefused, NON_RETRYABLE.digestMismatch]),
+  }),
+} as const;
+
+export type ToolName = keyof typeof TOOLS;
+export type ToolInput<N extends ToolName> = z.infer<(typeof TOOLS)[N]['input']>;
+export type ToolOutput<N extends ToolName> = z.infer<(typeof TOOLS)[N]['output']>;
+export const TOOL_NAMES = Object.keys(TOOLS) as ToolName[];
+
+/** The shape of the activities object the worker registers: activity type name = tool name. */
+export type ToolActivities = { [N in ToolName]: (input: ToolInput<N>) => Promise<ToolOutput<N>> };
+
+/** One line per problem, naming the offending field, e.g. "topic: Too small: expected string to have >=3 characters". */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}

@@ -1,0 +1,45 @@
+/** The worker process: reads the environment, registers tools and workflow, polls until told to stop. */
+import { Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import path from 'node:path';
+import { createActivities } from '../activities';
+import { selectProvider } from '../activities/model/select-provider';
+import { HarnessEnv, readEnv } from '../config/env';
+import { ensureStatusSearchAttribute } from '../server/search-attribute';
+import { createHarnessWorker } from './create-worker';
+
+export async function registerSearchAttribute(env: HarnessEnv): Promise<void> {
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
+  try {
+    await ensureStatusSearchAttribute(connection, env.TEMPORAL_NAMESPACE);
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Runs until SIGINT/SIGTERM, which the SDK turns into a graceful shutdown. */
+export async function runWorker(env: HarnessEnv = readEnv()): Promise<void> {
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  } catch {
+    throw new Error(`cannot reach Temporal at ${env.TEMPORAL_ADDRESS}: start one with \`harness server\` or set TEMPORAL_ADDRESS`);
+  }
+  await registerSearchAttribute(env);
+  const model = selectProvider(env);
+  const worker = await createHarnessWorker({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.HARNESS_TASK_QUEUE,
+    activities: createActivities({ outputRoot: env.HARNESS_OUTPUT_DIR, model }),
+  });
+  process.stderr.write(
+    `harness worker: task queue ${env.HARNESS_TASK_QUEUE} at ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE}), ` +
+      `model ${model.name}, output ${path.resolve(env.HARNESS_OUTPUT_DIR)}, pid ${process.pid}\n`,
+  );
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}

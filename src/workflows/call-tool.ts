@@ -1,0 +1,65 @@
+/**
+ * Calls one tool as a Temporal activity under the tool's own retry policy. The loop lives in
+ * the workflow (each activity is scheduled with a single attempt) so that every attempt and
+ * its error become typed trace events and step results, visible in queries and in history.
+ */
+import { ActivityFailure, ApplicationFailure, proxyActivities, sleep, TimeoutFailure } from '@temporalio/workflow';
+import { backoffMs, shouldRetry } from '../shared/retry';
+import { TOOLS, ToolActivities, ToolInput, ToolName, ToolOutput } from '../shared/tools';
+import type { RunRecorder } from './run-recorder';
+
+/** One proxy per tool, because each tool has its own timeouts. */
+function activityFor<N extends ToolName>(name: N): (input: ToolInput<N>) => Promise<ToolOutput<N>> {
+  const tool = TOOLS[name];
+  const proxies = proxyActivities<ToolActivities>({
+    startToCloseTimeout: tool.startToCloseTimeoutMs,
+    heartbeatTimeout: tool.heartbeatTimeoutMs,
+    retry: { maximumAttempts: 1 },
+  });
+  return proxies[name] as (input: ToolInput<N>) => Promise<ToolOutput<N>>;
+}
+
+interface FailureSummary {
+  type?: string;
+  message: string;
+  nonRetryable: boolean;
+}
+
+function summarize(err: unknown): FailureSummary {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    return { type: cause.type ?? undefined, message: cause.message, nonRetryable: Boolean(cause.nonRetryable) };
+  }
+  if (cause instanceof TimeoutFailure) {
+    return { type: 'Timeout', message: `${cause.timeoutType ?? 'activity'} timeout`, nonRetryable: false };
+  }
+  return { message: cause instanceof Error ? cause.message : String(cause), nonRetryable: false };
+}
+
+/** Thrown to the run when a tool has failed for good; the run turns it into status `failed`. */
+export class ToolFailedError extends Error {}
+
+export async function callTool<N extends ToolName>(run: RunRecorder, name: N, input: ToolInput<N>): Promise<ToolOutput<N>> {
+  const policy = TOOLS[name].retry;
+  const step = run.beginStep(name);
+  for (let attempt = 1; ; attempt++) {
+    step.attempts = attempt;
+    run.event('tool_start', { tool: name, attempt });
+    try {
+      const output = await activityFor(name)(input);
+      run.endStep(step, 'ok');
+      run.event('tool_ok', { tool: name, attempt });
+      return output;
+    } catch (err) {
+      const failure = summarize(err);
+      const error = failure.type ? `${failure.type}: ${failure.message}` : failure.message;
+      const retrying = shouldRetry(policy, attempt, failure.type, failure.nonRetryable);
+      run.event('tool_error', { tool: name, attempt, message: error, data: { retrying } });
+      if (!retrying) {
+        run.endStep(step, 'error', error);
+        throw new ToolFailedError(`${name} failed after ${attempt} attempt(s): ${error}`);
+      }
+      await sleep(backoffMs(policy, attempt + 1));
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/** Owns a run's state: every status change, step and trace event goes through here. */
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import { HARNESS_STATUS } from '../shared/search-attributes';
+import type { RunState, RunStatus, StepResult, TraceEvent, TraceEventType } from '../shared/run';
+import type { ToolName } from '../shared/tools';
+
+export class RunRecorder {
+  readonly state: RunState;
+
+  constructor(runId: string, topic: string) {
+    this.state = {
+      runId,
+      topic,
+      status: 'running',
+      currentStep: null,
+      plan: [],
+      provider: null,
+      pendingAction: null,
+      decision: null,
+      artifacts: {},
+      steps: [],
+      findings: [],
+      error: null,
+      trace: [],
+    };
+  }
+
+  /** Workflow time: the sandbox makes Date deterministic, so this replays identically. */
+  now(): string {
+    return new Date().toISOString();
+  }
+
+  event(type: TraceEventType, fields: Omit<TraceEvent, 'seq' | 'at' | 'type'> = {}): void {
+    this.state.trace.push({ seq: this.state.trace.length + 1, at: this.now(), type, ...fields });
+  }
+
+  setStatus(status: RunStatus): void {
+    if (this.state.status === status) return;
+    this.state.status = status;
+    upsertSearchAttributes([{ key: HARNESS_STATUS, value: status }]);
+  }
+
+  beginStep(tool: ToolName): StepResult {
+    const step: StepResult = { tool, status: 'running', attempts: 0, startedAt: this.now() };
+    this.state.steps.push(step);
+    this.state.currentStep = tool;
+    return step;
+  }
+
+  endStep(step: StepResult, status: 'ok' | 'error', error?: string): void {
+    step.status = status;
+    step.finishedAt = this.now();
+    step.durationMs = Date.parse(step.finishedAt) - Date.parse(step.startedAt);
+    if (error) step.error = error;
+  }
+
+  fail(message: string): void {
+    this.state.error = message;
+    this.state.currentStep = null;
+    this.state.pendingAction = null;
+    this.setStatus('failed');
+    this.event('run_failed', { message });
+  }
+}
