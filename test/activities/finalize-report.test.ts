@@ -1,0 +1,62 @@
+/** finalize_report on a real filesystem: atomic, idempotent, confined to the output root. */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { createActivities } from '../../src/activities';
+import { offlineProvider } from '../../src/activities/model/offline-provider';
+import { tempDir } from '../helpers/temporal';
+
+const markdown = '# Report: t\n\n## Key Findings\n\n- a\n\n## Harness Notes\n\n- b\n';
+const digest = createHash('sha256').update(markdown).digest('hex');
+
+async function setup() {
+  const root = await tempDir('finalize');
+  return { root, tools: createActivities({ outputRoot: root, model: offlineProvider }) };
+}
+
+test('writes the report once; a repeat call is a no-op; stale temp files are removed', async () => {
+  const { root, tools } = await setup();
+  const dir = path.join(root, 'run-1');
+  await fs.mkdir(dir, { recursive: true });
+  await fs.writeFile(path.join(dir, 'final_report.md.dead-attempt.tmp'), 'half a rep');
+
+  const first = await tools.finalize_report({ runId: 'run-1', markdown, sha256: digest });
+  const { mtimeMs } = await fs.stat(first.path);
+  const second = await tools.finalize_report({ runId: 'run-1', markdown, sha256: digest });
+
+  expect(second).toEqual(first);
+  expect(first).toEqual({ path: path.join(dir, 'final_report.md'), bytes: Buffer.byteLength(markdown), sha256: digest });
+  expect(await fs.readdir(dir)).toEqual(['final_report.md']);
+  expect(await fs.readFile(first.path, 'utf8')).toBe(markdown);
+  expect((await fs.stat(first.path)).mtimeMs).toBe(mtimeMs);
+});
+
+test('refuses a run id that would write outside the output root', async () => {
+  const { tools } = await setup();
+  await expect(tools.finalize_report({ runId: '../escape', markdown, sha256: digest })).rejects.toMatchObject({
+    type: 'OutputPathRefused',
+    nonRetryable: true,
+  });
+  await expect(tools.finalize_report({ runId: 'a/b', markdown, sha256: digest })).rejects.toMatchObject({ type: 'OutputPathRefused' });
+});
+
+test('refuses content that does not match the approved digest', async () => {
+  const { root, tools } = await setup();
+  await expect(tools.finalize_report({ runId: 'run-2', markdown: markdown + 'tampered', sha256: digest })).rejects.toMatchObject({
+    type: 'DigestMismatch',
+    nonRetryable: true,
+  });
+  await expect(fs.readdir(path.join(root, 'run-2'))).rejects.toThrow();
+});
+
+test('a contract violation is non-retryable and names the offending field', async () => {
+  const { tools } = await setup();
+  await expect(tools.finalize_report({ runId: 'run-3', markdown, sha256: 'nope' })).rejects.toMatchObject({
+    type: 'InvalidToolInput',
+    nonRetryable: true,
+    message: expect.stringMatching(/^finalize_report: invalid input: sha256: /),
+  });
+  await expect(tools.search_sources({ topic: 'ok topic', sources: [] })).rejects.toMatchObject({
+    message: expect.stringMatching(/search_sources: invalid input: sources: /),
+  });
+});
