@@ -1,0 +1,105 @@
+/** The built `harness` bin as a subprocess: commands, JSON output and one-line errors. */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { waitFor } from '../../src/client/wait-for';
+import { runHarness } from '../helpers/processes';
+import { startTestWorker, tempDir, testAddress, TestWorker, uniqueName } from '../helpers/temporal';
+
+let worker: TestWorker;
+let env: NodeJS.ProcessEnv;
+let outputRoot: string;
+
+beforeAll(async () => {
+  outputRoot = await tempDir('cli');
+  const taskQueue = uniqueName('cli');
+  worker = await startTestWorker({ taskQueue, outputRoot });
+  env = { TEMPORAL_ADDRESS: testAddress(), HARNESS_TASK_QUEUE: taskQueue };
+});
+
+afterAll(async () => {
+  await worker?.stop();
+});
+
+const harness = (...args: string[]) => runHarness(args, env);
+
+async function startWaitingRun(): Promise<string> {
+  const started = await harness('start', '--topic', 'durable agent harness', '--json');
+  expect(started.code).toBe(0);
+  const { workflowId } = JSON.parse(started.stdout);
+  await waitFor(
+    async () => {
+      const { stdout } = await harness('status', workflowId, '--json');
+      return stdout && JSON.parse(stdout).status === 'waiting_approval';
+    },
+    { timeoutMs: 30_000, what: `${workflowId} to wait for approval` },
+  );
+  return workflowId;
+}
+
+function expectOneLineError(result: { code: number | null; stderr: string }, message: RegExp) {
+  expect(result.code).not.toBe(0);
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+test('start, status, pending, approve and result complete a run', async () => {
+  const id = await startWaitingRun();
+  const pending = await harness('pending', id, '--json');
+  expect(JSON.parse(pending.stdout)).toMatchObject({ tool: 'finalize_report', digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  const human = await harness('pending', id);
+  expect(human.stdout).toMatch(/pending tool:\s+finalize_report/);
+
+  const approved = await harness('approve', id, '--approver', 'carol', '--comment', 'ship it');
+  expect(approved.stdout).toMatch(new RegExp(`^approved ${id} \\(digest [0-9a-f]{12}…\\)`));
+  const result = await harness('result', id, '--json');
+  expect(result.code).toBe(0);
+  const final = JSON.parse(result.stdout);
+  expect(final).toMatchObject({ status: 'completed', decision: { approver: 'carol', comment: 'ship it' } });
+  expect(await fs.readFile(path.join(outputRoot, id, 'final_report.md'), 'utf8')).toMatch(/^# Report: durable agent harness/);
+
+  const status = await harness('status', id);
+  expect(status.stdout).toMatch(/status:\s+completed/);
+  const trace = await harness('trace', id, '--event', 'approval_granted', '--json');
+  expect(JSON.parse(trace.stdout)).toHaveLength(1);
+  const tail = await harness('trace', id, '--tail', '1');
+  expect(tail.stdout).toMatch(/run_completed/);
+
+  // A decision for a run that is no longer waiting is refused.
+  expectOneLineError(await harness('approve', id), /is not waiting for approval \(status: completed\)/);
+});
+
+test('reject ends the run as rejected; result exits 3', async () => {
+  const id = await startWaitingRun();
+  const rejected = await harness('reject', id, '--reason', 'wrong topic');
+  expect(rejected.stdout).toMatch(new RegExp(`^rejected ${id}`));
+  const result = await harness('result', id);
+  expect(result.code).toBe(3);
+  expect(result.stdout).toMatch(/status:\s+rejected/);
+  await expect(fs.readdir(path.join(outputRoot, id))).rejects.toThrow();
+});
+
+test('list finds runs by status through HarnessStatus', async () => {
+  const id = await startWaitingRun();
+  const listed = await waitFor(
+    async () => {
+      const { stdout } = await harness('list', '--status', 'waiting_approval', '--json');
+      return JSON.parse(stdout).find((row: { workflowId: string }) => row.workflowId === id);
+    },
+    { timeoutMs: 20_000, what: `${id} in the waiting_approval listing` },
+  );
+  expect(listed).toMatchObject({ status: 'waiting_approval', topic: 'durable agent harness' });
+  await harness('reject', id);
+  expectOneLineError(await harness('list', '--status', 'sleeping'), /unknown status "sleeping"/);
+});
+
+test('errors are one line on stderr with a non-zero exit', async () => {
+  expectOneLineError(await harness('status', 'no-such-run'), /^harness: no run with id no-such-run$/m);
+  expectOneLineError(await harness('status', '../etc'), /invalid run id/);
+  expectOneLineError(await runHarness(['status', 'x'], { ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' }), /cannot reach Temporal at 127\.0\.0\.1:1/);
+  expectOneLineError(await harness('start', '--topic', 'x y z', '--sources', '/nonexistent.json'), /sources file not found/);
+  const bad = path.join(await tempDir('cli-bad'), 'bad.json');
+  await fs.writeFile(bad, '{"not": "a list"}');
+  expectOneLineError(await harness('start', '--topic', 'x y z', '--sources', bad), /sources file has the wrong shape/);
+  expectOneLineError(await runHarness(['worker'], { ...env, HARNESS_MODEL_PROVIDER: 'openai_compatible' }), /OPENAI_BASE_URL: required/);
+});
