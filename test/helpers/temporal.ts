@@ -33,7 +33,7 @@ export interface TestWorker {
 }
 
 /** Keeps the SDK's per-task INFO lines out of test output; expected failures log at WARN. */
-function quietRuntime(): void {
+export function quietRuntime(): void {
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
   } catch {

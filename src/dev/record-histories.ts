@@ -1,0 +1,124 @@
+/**
+ * `npm run record-histories`: runs each recorded scenario on a real dev server and saves its
+ * event history as JSON under test/histories/, the replay set that guards determinism.
+ * Histories of earlier workflow shapes are kept; a scenario overwrites only its own file.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createActivities } from '../activities';
+import { offlineProvider } from '../activities/model/offline-provider';
+import { readSourcesFile, SAMPLE_SOURCES } from '../client/sources-file';
+import { waitFor } from '../client/wait-for';
+import { ensureServer } from '../server/dev-server';
+import { REPO_ROOT } from '../server/paths';
+import { WORKFLOW_TYPE } from '../shared/constants';
+import { approveSignal, rejectSignal, stateQuery } from '../shared/messages';
+import type { ToolActivities } from '../shared/tools';
+import { createHarnessWorker } from '../worker/create-worker';
+
+export const HISTORIES_DIR = path.join(REPO_ROOT, 'test', 'histories');
+const TASK_QUEUE = 'record-histories';
+const TOPIC = 'durable agent harness engineering';
+
+type Scenario = (client: Client, run: WorkflowHandle) => Promise<void>;
+
+async function atGate(run: WorkflowHandle) {
+  return waitFor(
+    async () => {
+      const state = await run.query(stateQuery);
+      return state.status === 'waiting_approval' ? state : null;
+    },
+    { timeoutMs: 30_000, what: `${run.workflowId} at the gate` },
+  );
+}
+
+const approveAtGate: Scenario = async (_client, run) => {
+  const state = await atGate(run);
+  await run.signal(approveSignal, { approver: 'recorder', digest: state.pendingAction!.digest });
+  await run.result();
+};
+
+const SCENARIOS: Record<string, { topic?: string; scenario: Scenario }> = {
+  'happy-path': { scenario: approveAtGate },
+  'reject-path': {
+    scenario: async (_client, run) => {
+      await atGate(run);
+      await run.signal(rejectSignal, { approver: 'recorder', reason: 'recording the reject path' });
+      await run.result();
+    },
+  },
+  'refused-approval': {
+    scenario: async (client, run) => {
+      await atGate(run);
+      await run.signal(approveSignal, { approver: 42 });
+      await run.signal(approveSignal, { approver: 'recorder', digest: 'f'.repeat(64) });
+      await approveAtGate(client, run);
+    },
+  },
+  // The flaky search_sources below fails its first attempt in this scenario.
+  'retried-tool': { topic: 'flaky durable agent harness', scenario: approveAtGate },
+  'failed-review': { topic: 'quantum chromodynamics', scenario: async (_c, run) => void (await run.result().catch(() => undefined)) },
+};
+
+function recordingActivities(outputRoot: string): ToolActivities {
+  const real = createActivities({ outputRoot, model: offlineProvider });
+  const failedOnce = new Set<string>();
+  return {
+    ...real,
+    search_sources: async (input) => {
+      if (input.topic.startsWith('flaky') && !failedOnce.has(input.topic)) {
+        failedOnce.add(input.topic);
+        throw ApplicationFailure.retryable('index briefly unavailable', 'SourceUnavailable');
+      }
+      return real.search_sources(input);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:17299';
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const server = await ensureServer({ address });
+  const outputRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'harness-record-'));
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const sources = await readSourcesFile(SAMPLE_SOURCES);
+  try {
+    const worker = await createHarnessWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue: TASK_QUEUE,
+      activities: recordingActivities(outputRoot),
+      shutdownSignals: [],
+    });
+    await worker.runUntil(async () => {
+      await fs.mkdir(HISTORIES_DIR, { recursive: true });
+      for (const [name, { topic, scenario }] of Object.entries(SCENARIOS)) {
+        const run = await client.workflow.start(WORKFLOW_TYPE, {
+          args: [{ topic: topic ?? TOPIC, sources }],
+          taskQueue: TASK_QUEUE,
+          workflowId: `history-${name}-${Date.now()}`,
+        });
+        await scenario(client, run);
+        const file = path.join(HISTORIES_DIR, `${name}.json`);
+        await fs.writeFile(file, historyToJSON(await run.fetchHistory()) + '\n');
+        console.log(`recorded ${path.relative(REPO_ROOT, file)}`);
+      }
+    });
+  } finally {
+    await connection.close();
+    await nativeConnection.close();
+    await server.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(`record-histories: ${err instanceof Error ? (process.env.DEBUG ? err.stack : err.message) : err}`);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+/**
+ * The determinism guard: every recorded history under test/histories replays against the
+ * current workflow bundle, and a reordered workflow fails replay. Regenerate the histories
+ * with `npm run record-histories`; keep old ones when the workflow's shape changes.
+ */
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { WORKFLOW_BUNDLE_PATH } from '../../src/worker/workflow-bundle';
+import { quietRuntime } from '../helpers/temporal';
+
+const HISTORIES = path.resolve(__dirname, '../histories');
+
+beforeAll(quietRuntime);
+
+async function loadHistory(name: string) {
+  return historyFromJSON(JSON.parse(await fs.readFile(path.join(HISTORIES, name), 'utf8')));
+}
+
+test('every recorded history replays against the current workflow code', async () => {
+  const files = (await fs.readdir(HISTORIES)).filter((f) => f.endsWith('.json')).sort();
+  expect(files).toEqual(expect.arrayContaining(['happy-path.json', 'reject-path.json', 'refused-approval.json', 'retried-tool.json']));
+  const histories = await Promise.all(files.map(async (file) => ({ workflowId: file, history: await loadHistory(file) })));
+  const failures: string[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }, histories)) {
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  expect(failures).toEqual([]);
+});
+
+test('a reordered workflow fails replay with a determinism error', async () => {
+  const replay = Worker.runReplayHistory(
+    { workflowsPath: require.resolve('./fixtures/reordered-research-run') },
+    await loadHistory('happy-path.json'),
+  );
+  await expect(replay).rejects.toBeInstanceOf(DeterminismViolationError);
+});
