@@ -40,19 +40,21 @@ export const RUN_STATUSES = ['running', 'waiting_approval', 'completed', 'reject
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'rejected', 'failed'];
 
-export type TraceEventType =
-  | 'run_created'
-  | 'plan_recorded'
-  | 'tool_start'
-  | 'tool_ok'
-  | 'tool_error'
-  | 'draft_reviewed'
-  | 'approval_required'
-  | 'approval_refused'
-  | 'approval_granted'
-  | 'approval_rejected'
-  | 'run_completed'
-  | 'run_failed';
+export const TRACE_EVENT_TYPES = [
+  'run_created',
+  'plan_recorded',
+  'tool_start',
+  'tool_ok',
+  'tool_error',
+  'draft_reviewed',
+  'approval_required',
+  'approval_refused',
+  'approval_granted',
+  'approval_rejected',
+  'run_completed',
+  'run_failed',
+] as const;
+export type TraceEventType = (typeof TRACE_EVENT_TYPES)[number];
 
 export interface TraceEvent {
   seq: number;

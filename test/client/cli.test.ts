@@ -91,6 +91,7 @@ test('list finds runs by status through HarnessStatus', async () => {
   expect(listed).toMatchObject({ status: 'waiting_approval', topic: 'durable agent harness' });
   await harness('reject', id);
   expectOneLineError(await harness('list', '--status', 'sleeping'), /unknown status "sleeping"/);
+  expectOneLineError(await harness('trace', id, '--event', 'nap'), /unknown event type "nap"/);
 });
 
 test('errors are one line on stderr with a non-zero exit', async () => {
@@ -102,4 +103,17 @@ test('errors are one line on stderr with a non-zero exit', async () => {
   await fs.writeFile(bad, '{"not": "a list"}');
   expectOneLineError(await harness('start', '--topic', 'x y z', '--sources', bad), /sources file has the wrong shape/);
   expectOneLineError(await runHarness(['worker'], { ...env, HARNESS_MODEL_PROVIDER: 'openai_compatible' }), /OPENAI_BASE_URL: required/);
+});
+
+test('demo --yes completes a run on the running server and prints the report path and Web URL', async () => {
+  const demoOutput = await tempDir('demo');
+  const demo = await runHarness(['demo', '--yes'], { ...env, HARNESS_TASK_QUEUE: uniqueName('demo'), HARNESS_OUTPUT_DIR: demoOutput }, 90_000);
+  expect(demo.code).toBe(0);
+  expect(demo.stdout).toMatch(/reusing the running server/);
+  expect(demo.stdout).toMatch(/pending tool:\s+finalize_report/);
+  const id = /run (\S+): completed/.exec(demo.stdout)?.[1];
+  expect(id).toBeDefined();
+  expect(demo.stdout).toContain(`report: ${path.join(demoOutput, id!, 'final_report.md')}`);
+  expect(demo.stdout).toContain(`/namespaces/default/workflows/${id}`);
+  expect(await fs.readdir(path.join(demoOutput, id!))).toEqual(['final_report.md']);
 });

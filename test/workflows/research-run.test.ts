@@ -142,3 +142,22 @@ test('a draft that fails review ends the run as failed with the findings', async
   expect(state.trace.map((e) => e.type)).toEqual(expect.arrayContaining(['draft_reviewed', 'run_failed']));
   expect(await reportFolder(outputRoot, run.workflowId)).toEqual([]);
 });
+
+test('a decision sent before the gate is refused and does not advance the run', async () => {
+  // No worker polls this queue yet, so the signal lands before the workflow's first task.
+  const lateQueue = uniqueName('late');
+  const run = await startTestRun(client.client, lateQueue, { topic: TOPIC, sources });
+  await run.signal(approveSignal, { approver: 'eager' });
+  const lateWorker = await startTestWorker({ taskQueue: lateQueue, outputRoot });
+  try {
+    const state = await waitForStatus(run, ['waiting_approval']);
+    const refused = state.trace.filter((e) => e.type === 'approval_refused');
+    expect(refused).toHaveLength(1);
+    expect(refused[0].message).toBe('no decision is pending (status: running)');
+    expect(state.decision).toBeNull();
+    await run.signal(rejectSignal, {});
+    expect((await run.result()).decision).toMatchObject({ outcome: 'rejected', approver: 'anonymous' });
+  } finally {
+    await lateWorker.stop();
+  }
+});
