@@ -1,5 +1,5 @@
 /** Test access to the suite's real dev server: clients, in-process workers, runs, waits. */
-import { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -82,4 +82,14 @@ export async function waitForStatus(run: WorkflowHandle, statuses: RunStatus[], 
 /** Files in a run's report folder (the report, and any stray temp file). */
 export async function reportFolder(outputRoot: string, runId: string): Promise<string[]> {
   return fs.readdir(path.join(outputRoot, runId)).catch(() => []);
+}
+
+/** The run's failure message; fails the test when the run did not fail. */
+export async function failureOf(run: WorkflowHandle): Promise<string> {
+  const outcome = await run.result().then(
+    () => null,
+    (err: unknown) => err,
+  );
+  if (!(outcome instanceof WorkflowFailedError)) throw new Error(`expected ${run.workflowId} to fail, got ${String(outcome)}`);
+  return outcome.cause?.message ?? outcome.message;
 }

@@ -1,5 +1,4 @@
 /** The research run on the real dev server with the real offline tools. */
-import { WorkflowFailedError } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { approveSignal, pendingQuery, rejectSignal, stateQuery, traceQuery } fro
 import type { SourceDocument } from '../../src/shared/tools';
 import { waitFor } from '../../src/client/wait-for';
 import {
+  failureOf,
   reportFolder,
   sampleSources,
   startTestRun,
@@ -118,24 +118,14 @@ test('an invalid payload and a wrong digest are refused and the run keeps waitin
 
 test('invalid workflow input fails the run with a message naming the field', async () => {
   const run = await startTestRun(client.client, taskQueue, { topic: 'x', sources: [] });
-  const failure = await run.result().then(
-    () => null,
-    (err) => err,
-  );
-  expect(failure).toBeInstanceOf(WorkflowFailedError);
-  expect(failure.cause.message).toMatch(/invalid run input: topic: .*; sources: /);
+  expect(await failureOf(run)).toMatch(/invalid run input: topic: .*; sources: /);
   const state = await run.query(stateQuery);
   expect(state.status).toBe('failed');
 });
 
 test('a draft that fails review ends the run as failed with the findings', async () => {
   const run = await startTestRun(client.client, taskQueue, { topic: 'quantum chromodynamics', sources });
-  const failure = await run.result().then(
-    () => null,
-    (err) => err,
-  );
-  expect(failure).toBeInstanceOf(WorkflowFailedError);
-  expect(failure.cause.message).toMatch(/review failed: .*no findings/);
+  expect(await failureOf(run)).toMatch(/review failed: .*no findings/);
   const state = await run.query(stateQuery);
   expect(state.status).toBe('failed');
   expect(state.findings.join(' ')).toMatch(/no source matched/);

@@ -1,11 +1,10 @@
 /** The workflow's per-tool retry loop, with scripted activity failures on the real dev server. */
 import { ApplicationFailure } from '@temporalio/activity';
-import { WorkflowFailedError } from '@temporalio/client';
 import { createActivities } from '../../src/activities';
 import { offlineProvider } from '../../src/activities/model/offline-provider';
 import { traceQuery } from '../../src/shared/messages';
 import { NON_RETRYABLE, SourceDocument, ToolActivities } from '../../src/shared/tools';
-import { sampleSources, startTestRun, startTestWorker, tempDir, testClient, TestWorker, uniqueName, waitForStatus } from '../helpers/temporal';
+import { failureOf, sampleSources, startTestRun, startTestWorker, tempDir, testClient, TestWorker, uniqueName, waitForStatus } from '../helpers/temporal';
 
 let worker: TestWorker;
 let client: Awaited<ReturnType<typeof testClient>>;
@@ -42,12 +41,7 @@ afterAll(async () => {
 
 test('a transient failure is retried; a non-retryable one fails the run after one attempt', async () => {
   const run = await startTestRun(client.client, taskQueue, { topic: 'durable agent harness', sources });
-  const failure = await run.result().then(
-    () => null,
-    (err) => err,
-  );
-  expect(failure).toBeInstanceOf(WorkflowFailedError);
-  expect(failure.cause.message).toMatch(/extract_facts failed after 1 attempt\(s\): InvalidToolInput/);
+  expect(await failureOf(run)).toMatch(/extract_facts failed after 1 attempt\(s\): InvalidToolInput/);
 
   const state = await waitForStatus(run, ['failed']);
   const search = state.steps.find((s) => s.tool === 'search_sources')!;
