@@ -1,5 +1,6 @@
 /** Wraps a tool implementation so its input and output are checked against the tool's contract. */
 import { ApplicationFailure } from '@temporalio/activity';
+import { whileHeartbeating } from './heartbeat';
 import { describeZodError, NON_RETRYABLE, TOOLS, ToolInput, ToolName, ToolOutput } from '../shared/tools';
 
 export function defineToolActivity<N extends ToolName>(
@@ -12,7 +13,8 @@ export function defineToolActivity<N extends ToolName>(
     if (!parsedInput.success) {
       throw ApplicationFailure.nonRetryable(`${name}: invalid input: ${describeZodError(parsedInput.error)}`, NON_RETRYABLE.invalidInput);
     }
-    const output = await implementation(parsedInput.data as ToolInput<N>);
+    const run = () => implementation(parsedInput.data as ToolInput<N>);
+    const output = tool.heartbeatTimeoutMs ? await whileHeartbeating(run) : await run();
     const parsedOutput = tool.output.safeParse(output);
     if (!parsedOutput.success) {
       // Retryable on purpose: a model may answer well on the next attempt.

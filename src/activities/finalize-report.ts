@@ -58,7 +58,12 @@ async function writeAtomically(file: string, content: string): Promise<void> {
   }
 }
 
-export function finalizeReport(outputRoot: string) {
+export interface FinalizeHooks {
+  /** Fault injection for crash tests: runs after the report is in place, before the activity returns. */
+  afterWrite?: () => void;
+}
+
+export function finalizeReport(outputRoot: string, hooks: FinalizeHooks = {}) {
   return async ({ runId, markdown, sha256: approvedDigest }: ToolInput<'finalize_report'>): Promise<ToolOutput<'finalize_report'>> => {
     if (sha256(markdown) !== approvedDigest) {
       throw ApplicationFailure.nonRetryable('report content does not match the approved digest', NON_RETRYABLE.digestMismatch);
@@ -67,6 +72,7 @@ export function finalizeReport(outputRoot: string) {
     await fs.mkdir(path.dirname(file), { recursive: true });
     await removeStaleTempFiles(path.dirname(file));
     if ((await existingDigest(file)) !== approvedDigest) await writeAtomically(file, markdown);
+    hooks.afterWrite?.();
     return { path: file, bytes: Buffer.byteLength(markdown, 'utf8'), sha256: approvedDigest };
   };
 }

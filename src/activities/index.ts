@@ -2,7 +2,7 @@
 import type { ToolActivities } from '../shared/tools';
 import { defineToolActivity } from './define-tool-activity';
 import { extractFacts } from './extract-facts';
-import { finalizeReport } from './finalize-report';
+import { finalizeReport, FinalizeHooks } from './finalize-report';
 import type { ModelProvider } from './model/provider';
 import { searchSources } from './search-sources';
 import { sha256 } from './text';
@@ -10,9 +10,10 @@ import { sha256 } from './text';
 export interface ActivityDeps {
   outputRoot: string;
   model: ModelProvider;
+  finalizeHooks?: FinalizeHooks;
 }
 
-export function createActivities({ outputRoot, model }: ActivityDeps): ToolActivities {
+export function createActivities({ outputRoot, model, finalizeHooks }: ActivityDeps): ToolActivities {
   return {
     plan_run: defineToolActivity('plan_run', async ({ topic, sourceTitles }) => ({
       steps: await model.plan(topic, sourceTitles),
@@ -28,6 +29,6 @@ export function createActivities({ outputRoot, model }: ActivityDeps): ToolActiv
       ...(await model.review(topic, markdown)),
       provider: model.name,
     })),
-    finalize_report: defineToolActivity('finalize_report', finalizeReport(outputRoot)),
+    finalize_report: defineToolActivity('finalize_report', finalizeReport(outputRoot, finalizeHooks)),
   };
 }

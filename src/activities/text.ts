@@ -1,7 +1,24 @@
 /** Small text helpers the offline tools share: words, sentences, digests. */
 import { createHash } from 'node:crypto';
 
-const STOP_WORDS = new Set(['the', 'and', 'for', 'with', 'that', 'this', 'from', 'into', 'what', 'how', 'why', 'are', 'its', 'our', 'your', 'about']);
+const STOP_WORDS = new Set([
+  'the',
+  'and',
+  'for',
+  'with',
+  'that',
+  'this',
+  'from',
+  'into',
+  'what',
+  'how',
+  'why',
+  'are',
+  'its',
+  'our',
+  'your',
+  'about',
+]);
 
 /** Lower-case content words of three letters or more, without stop words. */
 export function contentWords(text: string): string[] {

@@ -55,7 +55,11 @@ export function buildProgram(): Command {
     .option('--tail <n>', 'only the last n events', positiveInt)
     .option('--json')
     .action(traceCommand);
-  program.command('result <id>').description('wait for the run to end (exit 0 completed, 1 failed, 3 rejected)').option('--json').action(resultCommand);
+  program
+    .command('result <id>')
+    .description('wait for the run to end (exit 0 completed, 1 failed, 3 rejected)')
+    .option('--json')
+    .action(resultCommand);
   program
     .command('list')
     .description('research runs, by HarnessStatus')

@@ -36,12 +36,21 @@ export function formatState(state: RunResult): string {
       lines.push(`  ${s.tool.padEnd(16)} ${s.status.padEnd(7)} attempts=${s.attempts}${took}${s.error ? ` - ${s.error}` : ''}`);
     }
   }
-  if (state.pendingAction) lines.push('pending approval:', ...formatPending(state.pendingAction).split('\n').map((l) => `  ${l}`));
+  if (state.pendingAction)
+    lines.push(
+      'pending approval:',
+      ...formatPending(state.pendingAction)
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
   if (state.decision) {
     const note = state.decision.comment ?? state.decision.reason;
     lines.push(`decision:  ${state.decision.outcome} by ${state.decision.approver}${note ? ` (${note})` : ''}`);
   }
-  if (state.artifacts.report) lines.push(`report:    ${state.artifacts.report.path} (${state.artifacts.report.bytes} bytes, sha256 ${state.artifacts.report.sha256})`);
+  if (state.artifacts.report)
+    lines.push(
+      `report:    ${state.artifacts.report.path} (${state.artifacts.report.bytes} bytes, sha256 ${state.artifacts.report.sha256})`,
+    );
   if (state.error) lines.push(`error:     ${state.error}`);
   return lines.join('\n');
 }

@@ -14,7 +14,12 @@ import type { HarnessClient } from './connect';
 const QUERY_DEADLINE_MS = 10_000;
 
 export function newRunId(topic: string): string {
-  const slug = topic.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'run';
+  const slug =
+    topic
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'run';
   return `research-${slug}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -23,12 +28,10 @@ export function checkRunId(id: string): string {
   return id;
 }
 
-export async function startRun(
-  { client, env }: HarnessClient,
-  input: { topic: string; sources: SourceDocument[]; id?: string },
-) {
+export async function startRun({ client, env }: HarnessClient, input: { topic: string; sources: SourceDocument[]; id?: string }) {
   const workflowId = checkRunId(input.id ?? newRunId(input.topic));
-  const args: RunInput = { topic: input.topic, sources: input.sources };
+  const heartbeatTimeoutMs = env.HARNESS_HEARTBEAT_TIMEOUT_MS;
+  const args: RunInput = { topic: input.topic, sources: input.sources, ...(heartbeatTimeoutMs ? { options: { heartbeatTimeoutMs } } : {}) };
   return client.workflow.start<typeof researchRun>(WORKFLOW_TYPE, {
     args: [args],
     taskQueue: env.HARNESS_TASK_QUEUE,

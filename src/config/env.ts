@@ -5,6 +5,7 @@ import { describeZodError } from '../shared/tools';
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalText = z.preprocess(blankAsUndefined, z.string().optional());
+const positiveMs = (fallback: number) => z.preprocess(blankAsUndefined, z.coerce.number().int().positive().default(fallback));
 
 const HarnessEnv = z
   .object({
@@ -16,7 +17,18 @@ const HarnessEnv = z
     OPENAI_BASE_URL: z.preprocess(blankAsUndefined, z.string().url().optional()),
     OPENAI_API_KEY: optionalText,
     HARNESS_MODEL_NAME: optionalText,
-    HARNESS_MODEL_TIMEOUT_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().positive().default(60_000)),
+    HARNESS_MODEL_TIMEOUT_MS: positiveMs(60_000),
+    /** Simulated model latency of the offline provider per model step (demos, chaos, benchmarks). */
+    HARNESS_OFFLINE_LATENCY_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(0)),
+    /** How long a workflow task waits on a dead worker's sticky queue before any worker may take it. */
+    HARNESS_STICKY_QUEUE_TIMEOUT_MS: positiveMs(3_000),
+    HARNESS_MAX_CACHED_WORKFLOWS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).optional()),
+    HARNESS_MAX_CONCURRENT_ACTIVITIES: z.preprocess(blankAsUndefined, z.coerce.number().int().positive().optional()),
+    HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(2).optional()),
+    /** Client side: per-run override of every heartbeating tool's heartbeat timeout. */
+    HARNESS_HEARTBEAT_TIMEOUT_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(500).optional()),
+    /** Fault injection for crash tests only: `crash_after_report_write` kills the worker mid-finalize. */
+    HARNESS_FAULT: z.preprocess(blankAsUndefined, z.enum(['crash_after_report_write']).optional()),
   })
   .superRefine((env, ctx) => {
     if (env.HARNESS_MODEL_PROVIDER !== 'openai_compatible') return;

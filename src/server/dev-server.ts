@@ -80,7 +80,9 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   const deadline = Date.now() + READY_DEADLINE_MS;
   while (!(await isServerReachable(options.address, 1_000))) {
     if (exitCode !== null) {
-      throw new Error(`temporal dev server exited with code ${exitCode} before it was ready${options.logFile ? ` (log: ${options.logFile})` : ''}`);
+      throw new Error(
+        `temporal dev server exited with code ${exitCode} before it was ready${options.logFile ? ` (log: ${options.logFile})` : ''}`,
+      );
     }
     if (Date.now() > deadline) {
       await stopProcess(child);

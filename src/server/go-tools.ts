@@ -103,7 +103,9 @@ function goInstall(go: string, tool: GoTool, gobin: string, log: Log): Promise<v
     });
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`go install ${tool.modulePath}@${tool.version} failed (exit ${code}):\n${tail.join('\n')}`)),
+      code === 0
+        ? resolve()
+        : reject(new Error(`go install ${tool.modulePath}@${tool.version} failed (exit ${code}):\n${tail.join('\n')}`)),
     );
   });
 }

@@ -9,6 +9,8 @@ export const RunOptions = z
   .object({
     /** Lines of the draft shown in the approval preview. */
     previewLines: z.number().int().min(1).max(100).default(12),
+    /** Overrides the heartbeat timeout of every tool that heartbeats: how fast a dead worker is noticed. */
+    heartbeatTimeoutMs: z.number().int().min(500).max(600_000).optional(),
   })
   .strict();
 
@@ -23,7 +25,10 @@ export const ApprovePayload = z
   .object({
     approver: z.string().trim().min(1).max(100).optional(),
     comment: z.string().max(2_000).optional(),
-    digest: z.string().regex(/^[0-9a-f]{64}$/, 'must be the pending draft sha256').optional(),
+    digest: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'must be the pending draft sha256')
+      .optional(),
   })
   .strict();
 export type ApprovePayload = z.infer<typeof ApprovePayload>;

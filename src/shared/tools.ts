@@ -70,7 +70,7 @@ export const TOOLS = {
     input: z.object({ topic: Topic, sourceTitles: z.array(z.string()).max(MAX_SOURCES) }),
     output: z.object({ steps: z.array(z.string().min(1)).min(1).max(10), provider: Provider }),
     startToCloseTimeoutMs: 60_000,
-    heartbeatTimeoutMs: 15_000,
+    heartbeatTimeoutMs: 10_000,
     retry: retry(3, 1_000, [NON_RETRYABLE.modelRejected]),
   }),
   search_sources: defineTool({
@@ -101,7 +101,7 @@ export const TOOLS = {
     input: z.object({ topic: Topic, plan: z.array(z.string()), facts: z.array(Fact).max(10) }),
     output: z.object({ markdown: z.string().min(1).max(100_000), sha256: Sha256, provider: Provider }),
     startToCloseTimeoutMs: 120_000,
-    heartbeatTimeoutMs: 15_000,
+    heartbeatTimeoutMs: 10_000,
     retry: retry(3, 1_000, [NON_RETRYABLE.modelRejected]),
   }),
   review_draft: defineTool({
@@ -112,7 +112,7 @@ export const TOOLS = {
     input: z.object({ topic: Topic, markdown: z.string().min(1).max(100_000) }),
     output: z.object({ passed: z.boolean(), findings: z.array(z.string()), provider: Provider }),
     startToCloseTimeoutMs: 60_000,
-    heartbeatTimeoutMs: 15_000,
+    heartbeatTimeoutMs: 10_000,
     retry: retry(3, 1_000, [NON_RETRYABLE.modelRejected]),
   }),
   finalize_report: defineTool({
@@ -123,6 +123,7 @@ export const TOOLS = {
     input: z.object({ runId: z.string().min(1).max(128), markdown: z.string().min(1).max(100_000), sha256: Sha256 }),
     output: z.object({ path: z.string(), bytes: z.number().int().positive(), sha256: Sha256 }),
     startToCloseTimeoutMs: 30_000,
+    heartbeatTimeoutMs: 5_000,
     retry: retry(5, 1_000, [NON_RETRYABLE.pathRefused, NON_RETRYABLE.digestMismatch]),
   }),
 } as const;
@@ -137,7 +138,5 @@ export type ToolActivities = { [N in ToolName]: (input: ToolInput<N>) => Promise
 
 /** One line per problem, naming the offending field, e.g. "topic: Too small: expected string to have >=3 characters". */
 export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
+  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`).join('; ');
 }

@@ -1,5 +1,6 @@
 /** Creates a harness worker on a task queue: the research workflow plus one activity per tool. */
 import { NativeConnection, Worker } from '@temporalio/worker';
+import type { HarnessEnv } from '../config/env';
 import type { ToolActivities } from '../shared/tools';
 import { workflowCodeOptions } from './workflow-bundle';
 
@@ -10,15 +11,43 @@ export interface HarnessWorkerOptions {
   activities: ToolActivities;
   /** Defaults to the SDK's own SIGINT/SIGTERM handling; in-process hosts (tests, demo) pass []. */
   shutdownSignals?: NodeJS.Signals[];
+  tuning?: WorkerTuning;
+}
+
+export interface WorkerTuning {
+  /** Short, so a run whose worker died resumes on another within seconds (SDK default: 10 s). */
+  stickyQueueTimeoutMs?: number;
+  maxCachedWorkflows?: number;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+}
+
+export const DEFAULT_STICKY_QUEUE_TIMEOUT_MS = 3_000;
+
+export function tuningFromEnv(env: HarnessEnv): WorkerTuning {
+  return {
+    stickyQueueTimeoutMs: env.HARNESS_STICKY_QUEUE_TIMEOUT_MS,
+    maxCachedWorkflows: env.HARNESS_MAX_CACHED_WORKFLOWS,
+    maxConcurrentActivityTaskExecutions: env.HARNESS_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentWorkflowTaskExecutions: env.HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS,
+  };
 }
 
 export function createHarnessWorker(options: HarnessWorkerOptions): Promise<Worker> {
+  const tuning = options.tuning ?? {};
+  const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
     ...workflowCodeOptions(),
+    stickyQueueScheduleToStartTimeout: tuning.stickyQueueTimeoutMs ?? DEFAULT_STICKY_QUEUE_TIMEOUT_MS,
+    ...defined({
+      maxCachedWorkflows: tuning.maxCachedWorkflows,
+      maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
+      maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions,
+    }),
     ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),
   });
 }

@@ -6,7 +6,7 @@ import { createActivities } from '../activities';
 import { selectProvider } from '../activities/model/select-provider';
 import { HarnessEnv, readEnv } from '../config/env';
 import { ensureStatusSearchAttribute } from '../server/search-attribute';
-import { createHarnessWorker } from './create-worker';
+import { createHarnessWorker, tuningFromEnv } from './create-worker';
 
 export async function registerSearchAttribute(env: HarnessEnv): Promise<void> {
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
@@ -15,6 +15,13 @@ export async function registerSearchAttribute(env: HarnessEnv): Promise<void> {
   } finally {
     await connection.close();
   }
+}
+
+/** Crash tests kill the worker at the worst moment: the report is written, the activity not completed. */
+function faultHooks(env: HarnessEnv) {
+  if (env.HARNESS_FAULT !== 'crash_after_report_write') return {};
+  process.stderr.write('harness worker: fault injection armed: crash_after_report_write\n');
+  return { afterWrite: () => process.kill(process.pid, 'SIGKILL') };
 }
 
 /** Runs until SIGINT/SIGTERM, which the SDK turns into a graceful shutdown. */
@@ -31,11 +38,12 @@ export async function runWorker(env: HarnessEnv = readEnv()): Promise<void> {
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.HARNESS_TASK_QUEUE,
-    activities: createActivities({ outputRoot: env.HARNESS_OUTPUT_DIR, model }),
+    activities: createActivities({ outputRoot: env.HARNESS_OUTPUT_DIR, model, finalizeHooks: faultHooks(env) }),
+    tuning: tuningFromEnv(env),
   });
   process.stderr.write(
     `harness worker: task queue ${env.HARNESS_TASK_QUEUE} at ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE}), ` +
-      `model ${model.name}, output ${path.resolve(env.HARNESS_OUTPUT_DIR)}, pid ${process.pid}\n`,
+      `model ${model.name}, sticky queue timeout ${env.HARNESS_STICKY_QUEUE_TIMEOUT_MS} ms, output ${path.resolve(env.HARNESS_OUTPUT_DIR)}, pid ${process.pid}\n`,
   );
   try {
     await worker.run();

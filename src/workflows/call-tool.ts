@@ -8,12 +8,17 @@ import { backoffMs, shouldRetry } from '../shared/retry';
 import { TOOLS, ToolActivities, ToolInput, ToolName, ToolOutput } from '../shared/tools';
 import type { RunRecorder } from './run-recorder';
 
+export interface CallOptions {
+  /** Replaces the heartbeat timeout of tools that declare one. */
+  heartbeatTimeoutMs?: number;
+}
+
 /** One proxy per tool, because each tool has its own timeouts. */
-function activityFor<N extends ToolName>(name: N): (input: ToolInput<N>) => Promise<ToolOutput<N>> {
+function activityFor<N extends ToolName>(name: N, options: CallOptions): (input: ToolInput<N>) => Promise<ToolOutput<N>> {
   const tool = TOOLS[name];
   const proxies = proxyActivities<ToolActivities>({
     startToCloseTimeout: tool.startToCloseTimeoutMs,
-    heartbeatTimeout: tool.heartbeatTimeoutMs,
+    heartbeatTimeout: tool.heartbeatTimeoutMs && (options.heartbeatTimeoutMs ?? tool.heartbeatTimeoutMs),
     retry: { maximumAttempts: 1 },
   });
   return proxies[name] as (input: ToolInput<N>) => Promise<ToolOutput<N>>;
@@ -31,7 +36,8 @@ function summarize(err: unknown): FailureSummary {
     return { type: cause.type ?? undefined, message: cause.message, nonRetryable: Boolean(cause.nonRetryable) };
   }
   if (cause instanceof TimeoutFailure) {
-    return { type: 'Timeout', message: `${cause.timeoutType ?? 'activity'} timeout`, nonRetryable: false };
+    // A lost worker shows up here: its attempt times out (heartbeat or start-to-close).
+    return { type: 'Timeout', message: cause.message || 'activity timed out', nonRetryable: false };
   }
   return { message: cause instanceof Error ? cause.message : String(cause), nonRetryable: false };
 }
@@ -39,14 +45,19 @@ function summarize(err: unknown): FailureSummary {
 /** Thrown to the run when a tool has failed for good; the run turns it into status `failed`. */
 export class ToolFailedError extends Error {}
 
-export async function callTool<N extends ToolName>(run: RunRecorder, name: N, input: ToolInput<N>): Promise<ToolOutput<N>> {
+export async function callTool<N extends ToolName>(
+  run: RunRecorder,
+  name: N,
+  input: ToolInput<N>,
+  options: CallOptions = {},
+): Promise<ToolOutput<N>> {
   const policy = TOOLS[name].retry;
   const step = run.beginStep(name);
   for (let attempt = 1; ; attempt++) {
     step.attempts = attempt;
     run.event('tool_start', { tool: name, attempt });
     try {
-      const output = await activityFor(name)(input);
+      const output = await activityFor(name, options)(input);
       run.endStep(step, 'ok');
       run.event('tool_ok', { tool: name, attempt });
       return output;

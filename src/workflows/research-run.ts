@@ -27,7 +27,8 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
 
   /** A refused decision is recorded, never thrown: a bad payload must not fail a workflow task. */
   const refuse = (signal: string, message: string) => run.event('approval_refused', { message, data: { signal } });
-  const notPending = () => (run.state.status === 'waiting_approval' && decision === null ? null : `no decision is pending (status: ${run.state.status})`);
+  const notPending = () =>
+    run.state.status === 'waiting_approval' && decision === null ? null : `no decision is pending (status: ${run.state.status})`;
 
   setHandler(
     approveSignal,
@@ -67,20 +68,21 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
   }
   const { topic, sources } = parsed.data;
   const options = RunOptions.parse(parsed.data.options ?? {});
+  const call = { heartbeatTimeoutMs: options.heartbeatTimeoutMs };
 
   try {
-    const plan = await callTool(run, 'plan_run', { topic, sourceTitles: sources.map((s) => s.title) });
+    const plan = await callTool(run, 'plan_run', { topic, sourceTitles: sources.map((s) => s.title) }, call);
     run.state.plan = plan.steps;
     run.state.provider = plan.provider;
     run.event('plan_recorded', { data: { steps: plan.steps, provider: plan.provider } });
 
-    const { matches } = await callTool(run, 'search_sources', { topic, sources });
-    const { facts } = await callTool(run, 'extract_facts', { matches });
-    const draft = await callTool(run, 'draft_report', { topic, plan: plan.steps, facts });
+    const { matches } = await callTool(run, 'search_sources', { topic, sources }, call);
+    const { facts } = await callTool(run, 'extract_facts', { matches }, call);
+    const draft = await callTool(run, 'draft_report', { topic, plan: plan.steps, facts }, call);
     const preview = previewOf(draft.markdown, options.previewLines);
     run.state.artifacts.draft = { sha256: draft.sha256, lines: preview.lineCount, chars: preview.charCount };
 
-    const review = await callTool(run, 'review_draft', { topic, markdown: draft.markdown });
+    const review = await callTool(run, 'review_draft', { topic, markdown: draft.markdown }, call);
     run.state.findings = review.findings;
     run.event('draft_reviewed', { data: { passed: review.passed, findings: review.findings } });
     if (!review.passed) {
@@ -116,7 +118,7 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
 
     run.event('approval_granted', { data: { approver: granted.approver, comment: granted.comment } });
     run.setStatus('running');
-    const report = await callTool(run, 'finalize_report', { runId: workflowId, markdown: draft.markdown, sha256: draft.sha256 });
+    const report = await callTool(run, 'finalize_report', { runId: workflowId, markdown: draft.markdown, sha256: draft.sha256 }, call);
     run.state.artifacts.report = report;
     run.state.currentStep = null;
     run.setStatus('completed');

@@ -97,7 +97,10 @@ test('list finds runs by status through HarnessStatus', async () => {
 test('errors are one line on stderr with a non-zero exit', async () => {
   expectOneLineError(await harness('status', 'no-such-run'), /^harness: no run with id no-such-run$/m);
   expectOneLineError(await harness('status', '../etc'), /invalid run id/);
-  expectOneLineError(await runHarness(['status', 'x'], { ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' }), /cannot reach Temporal at 127\.0\.0\.1:1/);
+  expectOneLineError(
+    await runHarness(['status', 'x'], { ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' }),
+    /cannot reach Temporal at 127\.0\.0\.1:1/,
+  );
   expectOneLineError(await harness('start', '--topic', 'x y z', '--sources', '/nonexistent.json'), /sources file not found/);
   const bad = path.join(await tempDir('cli-bad'), 'bad.json');
   await fs.writeFile(bad, '{"not": "a list"}');
@@ -107,7 +110,11 @@ test('errors are one line on stderr with a non-zero exit', async () => {
 
 test('demo --yes completes a run on the running server and prints the report path and Web URL', async () => {
   const demoOutput = await tempDir('demo');
-  const demo = await runHarness(['demo', '--yes'], { ...env, HARNESS_TASK_QUEUE: uniqueName('demo'), HARNESS_OUTPUT_DIR: demoOutput }, 90_000);
+  const demo = await runHarness(
+    ['demo', '--yes'],
+    { ...env, HARNESS_TASK_QUEUE: uniqueName('demo'), HARNESS_OUTPUT_DIR: demoOutput },
+    90_000,
+  );
   expect(demo.code).toBe(0);
   expect(demo.stdout).toMatch(/reusing the running server/);
   expect(demo.stdout).toMatch(/pending tool:\s+finalize_report/);

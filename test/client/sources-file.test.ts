@@ -19,7 +19,11 @@ test.each([
   ['bad JSON', () => fileWith('[{"title": '), /^sources file is not valid JSON: /],
   ['the wrong shape', () => fileWith('[{"name": "x"}]'), /wrong shape .*0\.title: /],
   ['an empty list', () => fileWith('[]'), /wrong shape .*the list of sources is empty/],
-  ['more than 1 MB', () => fileWith(JSON.stringify([{ title: 't', content: 'x'.repeat(1_100_000) }])), /too large: \d+ bytes \(limit 1000000\)/],
+  [
+    'more than 1 MB',
+    () => fileWith(JSON.stringify([{ title: 't', content: 'x'.repeat(1_100_000) }])),
+    /too large: \d+ bytes \(limit 1000000\)/,
+  ],
 ])('%s is refused clearly', async (_name, makeFile, message) => {
   await expect(readSourcesFile(await makeFile())).rejects.toThrow(message);
 });

@@ -4,7 +4,17 @@ import { promisify } from 'node:util';
 import { findGoTool, TEMPORAL_CLI } from '../../src/server/go-tools';
 import { traceQuery } from '../../src/shared/messages';
 import { waitFor } from '../../src/client/wait-for';
-import { sampleSources, startTestRun, startTestWorker, tempDir, testAddress, testClient, TestWorker, uniqueName, waitForStatus } from '../helpers/temporal';
+import {
+  sampleSources,
+  startTestRun,
+  startTestWorker,
+  tempDir,
+  testAddress,
+  testClient,
+  TestWorker,
+  uniqueName,
+  waitForStatus,
+} from '../helpers/temporal';
 
 const exec = promisify(execFile);
 let worker: TestWorker;

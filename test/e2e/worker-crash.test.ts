@@ -4,7 +4,16 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { approveSignal, pendingQuery } from '../../src/shared/messages';
 import { spawnWorkerProcess, WorkerProcess } from '../helpers/processes';
-import { reportFolder, sampleSources, startTestRun, tempDir, testAddress, testClient, uniqueName, waitForStatus } from '../helpers/temporal';
+import {
+  reportFolder,
+  sampleSources,
+  startTestRun,
+  tempDir,
+  testAddress,
+  testClient,
+  uniqueName,
+  waitForStatus,
+} from '../helpers/temporal';
 
 let client: Awaited<ReturnType<typeof testClient>>;
 const workers: WorkerProcess[] = [];

@@ -39,10 +39,13 @@ export async function spawnWorkerProcess(env: NodeJS.ProcessEnv): Promise<Worker
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`worker exited early: ${output}`);
-    return output.includes('harness worker:');
-  }, { timeoutMs: 30_000, what: 'the worker process to start polling' });
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`worker exited early: ${output}`);
+      return output.includes('harness worker:');
+    },
+    { timeoutMs: 30_000, what: 'the worker process to start polling' },
+  );
   return {
     child,
     output: () => output,

@@ -42,7 +42,11 @@ export function quietRuntime(): void {
 }
 
 /** An in-process worker on its own task queue, running until stop(). */
-export async function startTestWorker(options: { taskQueue: string; outputRoot: string; activities?: ToolActivities }): Promise<TestWorker> {
+export async function startTestWorker(options: {
+  taskQueue: string;
+  outputRoot: string;
+  activities?: ToolActivities;
+}): Promise<TestWorker> {
   quietRuntime();
   const connection = await NativeConnection.connect({ address: testAddress() });
   const worker = await createHarnessWorker({

@@ -2,7 +2,13 @@
 import { backoffMs, shouldRetry } from '../../src/shared/retry';
 import type { ToolRetryPolicy } from '../../src/shared/tools';
 
-const policy: ToolRetryPolicy = { maximumAttempts: 4, initialIntervalMs: 1000, backoffCoefficient: 2, maximumIntervalMs: 3000, nonRetryableErrorTypes: ['Bad'] };
+const policy: ToolRetryPolicy = {
+  maximumAttempts: 4,
+  initialIntervalMs: 1000,
+  backoffCoefficient: 2,
+  maximumIntervalMs: 3000,
+  nonRetryableErrorTypes: ['Bad'],
+};
 
 test('backoff grows by the coefficient and is capped', () => {
   expect([2, 3, 4, 5].map((n) => backoffMs(policy, n))).toEqual([1000, 2000, 3000, 3000]);

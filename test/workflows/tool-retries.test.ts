@@ -4,7 +4,17 @@ import { createActivities } from '../../src/activities';
 import { offlineProvider } from '../../src/activities/model/offline-provider';
 import { traceQuery } from '../../src/shared/messages';
 import { NON_RETRYABLE, SourceDocument, ToolActivities } from '../../src/shared/tools';
-import { failureOf, sampleSources, startTestRun, startTestWorker, tempDir, testClient, TestWorker, uniqueName, waitForStatus } from '../helpers/temporal';
+import {
+  failureOf,
+  sampleSources,
+  startTestRun,
+  startTestWorker,
+  tempDir,
+  testClient,
+  TestWorker,
+  uniqueName,
+  waitForStatus,
+} from '../helpers/temporal';
 
 let worker: TestWorker;
 let client: Awaited<ReturnType<typeof testClient>>;

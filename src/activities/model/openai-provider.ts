@@ -1,5 +1,5 @@
 /** Provider for any OpenAI-compatible chat-completions endpoint, through the `openai` package. */
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { NON_RETRYABLE } from '../../shared/tools';
@@ -20,40 +20,19 @@ function rejectedStatus(status: number | undefined): boolean {
   return status !== undefined && status >= 400 && status < 500 && ![408, 409, 429].includes(status);
 }
 
-/** Keeps the activity's heartbeat going while a slow call runs, so a dead worker is noticed fast. */
-async function withHeartbeat<T>(work: Promise<T>): Promise<T> {
-  const context = safeContext();
-  const timer = context ? setInterval(() => context.heartbeat(), 2_000) : undefined;
-  try {
-    return await work;
-  } finally {
-    if (timer) clearInterval(timer);
-  }
-}
-
-function safeContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
-  }
-}
-
 export function openAIProvider(config: OpenAIConfig): ModelProvider {
   // The harness owns retries (per tool policy), so the client's own are off.
   const client = new OpenAI({ baseURL: config.baseURL, apiKey: config.apiKey, maxRetries: 0, timeout: config.timeoutMs });
 
   async function complete(system: string, user: string): Promise<string> {
     try {
-      const response = await withHeartbeat(
-        client.chat.completions.create({
-          model: config.model,
-          messages: [
-            { role: 'system', content: system },
-            { role: 'user', content: user },
-          ],
-        }),
-      );
+      const response = await client.chat.completions.create({
+        model: config.model,
+        messages: [
+          { role: 'system', content: system },
+          { role: 'user', content: user },
+        ],
+      });
       return response.choices[0]?.message?.content ?? '';
     } catch (err) {
       if (err instanceof OpenAI.APIError && rejectedStatus(err.status)) {

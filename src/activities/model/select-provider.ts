@@ -1,11 +1,11 @@
 /** Picks the model provider the configuration asks for: offline unless an endpoint is configured. */
 import type { HarnessEnv } from '../../config/env';
-import { offlineProvider } from './offline-provider';
+import { createOfflineProvider } from './offline-provider';
 import { openAIProvider } from './openai-provider';
 import type { ModelProvider } from './provider';
 
 export function selectProvider(env: HarnessEnv): ModelProvider {
-  if (env.HARNESS_MODEL_PROVIDER !== 'openai_compatible') return offlineProvider;
+  if (env.HARNESS_MODEL_PROVIDER !== 'openai_compatible') return createOfflineProvider(env.HARNESS_OFFLINE_LATENCY_MS);
   return openAIProvider({
     baseURL: env.OPENAI_BASE_URL!,
     apiKey: env.OPENAI_API_KEY!,

@@ -23,7 +23,10 @@ export async function decideCommand(kind: 'approve' | 'reject', id: string, opti
         : await sendDecision(h, run, { kind, payload: { approver, reason: options.reason } });
     if (outcome.accepted === false) throw new CliError(`${kind} refused by run ${id}: ${outcome.reason}`);
     if (options.json) printJson({ workflowId: id, decision: kind, digest: pending.digest, ...outcome });
-    else if (outcome.accepted) process.stdout.write(`${kind === 'approve' ? 'approved' : 'rejected'} ${id} (digest ${pending.digest.slice(0, 12)}…); status: ${outcome.status}\n`);
+    else if (outcome.accepted)
+      process.stdout.write(
+        `${kind === 'approve' ? 'approved' : 'rejected'} ${id} (digest ${pending.digest.slice(0, 12)}…); status: ${outcome.status}\n`,
+      );
     else process.stdout.write(`${kind} sent to ${id}; the run has not applied it yet (is a worker running?)\n`);
   });
 }

@@ -12,7 +12,7 @@ import { readEnv } from '../../config/env';
 import { ensureServer, splitAddress } from '../../server/dev-server';
 import { DEFAULT_DB_FILE, TEMPORAL_DIR } from '../../server/paths';
 import { DEFAULT_UI_PORT } from '../../shared/constants';
-import { createHarnessWorker } from '../../worker/create-worker';
+import { createHarnessWorker, tuningFromEnv } from '../../worker/create-worker';
 import { registerSearchAttribute } from '../../worker/run-worker';
 import { CliError } from '../cli-error';
 import { connectClient } from '../connect';
@@ -57,6 +57,7 @@ export async function demoCommand(options: { yes?: boolean; topic?: string }): P
       taskQueue: env.HARNESS_TASK_QUEUE,
       activities: createActivities({ outputRoot: env.HARNESS_OUTPUT_DIR, model: selectProvider(env) }),
       shutdownSignals: [],
+      tuning: tuningFromEnv(env),
     });
     await worker.runUntil(async () => {
       const run = await startRun(h, { topic: options.topic ?? DEMO_TOPIC, sources });
@@ -69,7 +70,9 @@ export async function demoCommand(options: { yes?: boolean; topic?: string }): P
         { timeoutMs: 60_000, what: `run ${run.workflowId} to reach the approval gate` },
       );
       if (state.status !== 'waiting_approval' || !state.pendingAction) {
-        throw new CliError(`run ${run.workflowId} ended before the approval gate: ${state.status}${state.error ? ` (${state.error})` : ''}`);
+        throw new CliError(
+          `run ${run.workflowId} ended before the approval gate: ${state.status}${state.error ? ` (${state.error})` : ''}`,
+        );
       }
       say('\nThe run is waiting for approval:\n' + formatPending(state.pendingAction) + '\n');
       const approved = options.yes ? true : await askApproval();

@@ -1,0 +1,119 @@
+/**
+ * Real worker processes killed with SIGKILL at each phase of a run: inside a long activity,
+ * inside finalize_report after the file is written, and one of two workers sharing runs.
+ * Every run completes with exactly one report whose digest is the approved draft's.
+ */
+import { Client, WorkflowHandle } from '@temporalio/client';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { waitFor } from '../../src/client/wait-for';
+import { approveSignal, stateQuery } from '../../src/shared/messages';
+import type { RunState } from '../../src/shared/run';
+import { spawnWorkerProcess, WorkerProcess } from '../helpers/processes';
+import { sampleSources, startTestRun, tempDir, testAddress, testClient, uniqueName, waitForStatus } from '../helpers/temporal';
+import { expectSingleApprovedReport } from '../helpers/reports';
+
+let client: Client;
+let closeClient: () => Promise<void>;
+const workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  ({ client, close: closeClient } = await testClient());
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.kill('SIGKILL')));
+  await closeClient?.();
+});
+
+async function setup(prefix: string) {
+  const outputRoot = await tempDir(prefix);
+  const env = { TEMPORAL_ADDRESS: testAddress(), HARNESS_TASK_QUEUE: uniqueName(prefix), HARNESS_OUTPUT_DIR: outputRoot };
+  const spawnWorker = async (extra: NodeJS.ProcessEnv = {}) => {
+    const worker = await spawnWorkerProcess({ ...env, ...extra });
+    workers.push(worker);
+    return worker;
+  };
+  const start = async () =>
+    startTestRun(client, env.HARNESS_TASK_QUEUE, {
+      topic: 'durable agent harness',
+      sources: await sampleSources(),
+      options: { heartbeatTimeoutMs: 2_000 },
+    });
+  return { outputRoot, spawnWorker, start };
+}
+
+async function approveAtGate(run: WorkflowHandle): Promise<RunState> {
+  const state = await waitForStatus(run, ['waiting_approval'], 60_000);
+  await run.signal(approveSignal, { approver: 'ops', digest: state.pendingAction!.digest });
+  return state;
+}
+
+test('SIGKILL in the middle of a long activity: the attempt times out on heartbeat and another worker retries it', async () => {
+  const { outputRoot, spawnWorker, start } = await setup('mid-activity');
+  const first = await spawnWorker({ HARNESS_OFFLINE_LATENCY_MS: '3000' });
+  const run = await start();
+  await waitFor(async () => (await run.query(stateQuery)).currentStep === 'draft_report', {
+    timeoutMs: 30_000,
+    what: 'draft_report to start',
+  });
+  await first.kill('SIGKILL');
+  await spawnWorker({ HARNESS_OFFLINE_LATENCY_MS: '100' });
+
+  const gate = await approveAtGate(run);
+  const result = await run.result();
+  expect(result.status).toBe('completed');
+  expect(result.steps.find((s) => s.tool === 'draft_report')).toMatchObject({ status: 'ok', attempts: 2 });
+  const draftErrors = gate.trace.filter((e) => e.type === 'tool_error' && e.tool === 'draft_report');
+  expect(draftErrors).toHaveLength(1);
+  expect(draftErrors[0].message).toMatch(/^Timeout: .*heartbeat/i);
+  await expectSingleApprovedReport(outputRoot, run.workflowId, gate.pendingAction!.digest);
+});
+
+test('SIGKILL inside finalize_report after the file is written: the retry finds it and writes nothing twice', async () => {
+  const { outputRoot, spawnWorker, start } = await setup('mid-finalize');
+  const doomed = await spawnWorker({ HARNESS_FAULT: 'crash_after_report_write' });
+  const run = await start();
+  const gate = await approveAtGate(run);
+
+  await waitFor(async () => doomed.child.signalCode === 'SIGKILL', { timeoutMs: 30_000, what: 'the worker to crash mid-finalize' });
+  const report = path.join(outputRoot, run.workflowId, 'final_report.md');
+  const writtenBeforeCrash = await fs.stat(report);
+
+  await spawnWorker();
+  const result = await run.result();
+  expect(result.status).toBe('completed');
+  expect(result.steps.find((s) => s.tool === 'finalize_report')).toMatchObject({ status: 'ok', attempts: 2 });
+  await expectSingleApprovedReport(outputRoot, run.workflowId, gate.pendingAction!.digest);
+  expect((await fs.stat(report)).mtimeMs).toBe(writtenBeforeCrash.mtimeMs);
+});
+
+test('two workers share runs; killing one leaves every run finishing on the other', async () => {
+  const { outputRoot, spawnWorker, start } = await setup('two-workers');
+  const [a, b] = await Promise.all([
+    spawnWorker({ HARNESS_OFFLINE_LATENCY_MS: '400' }),
+    spawnWorker({ HARNESS_OFFLINE_LATENCY_MS: '400' }),
+  ]);
+  const runs = await Promise.all(Array.from({ length: 6 }, () => start()));
+  // Kill one worker while runs are mid-flight on both.
+  await waitFor(async () => (await Promise.all(runs.map((r) => r.query(stateQuery)))).some((s) => s.currentStep === 'draft_report'), {
+    timeoutMs: 30_000,
+    what: 'a run to be drafting',
+  });
+  await a.kill('SIGKILL');
+
+  const gates = await Promise.all(runs.map(approveAtGate));
+  const results = await Promise.all(runs.map((r) => r.result()));
+  expect(results.map((r) => r.status)).toEqual(Array(6).fill('completed'));
+  for (const [i, run] of runs.entries()) await expectSingleApprovedReport(outputRoot, run.workflowId, gates[i].pendingAction!.digest);
+
+  // Both processes did work: their identities (pid@host) appear in the histories.
+  const identities = new Set<string>();
+  for (const run of runs) {
+    for (const event of (await run.fetchHistory()).events ?? []) {
+      const identity = event.activityTaskStartedEventAttributes?.identity ?? event.workflowTaskStartedEventAttributes?.identity;
+      if (identity) identities.add(identity.split('@')[0]);
+    }
+  }
+  expect(identities).toEqual(new Set([String(a.child.pid), String(b.child.pid)]));
+});
