@@ -1,6 +1,7 @@
 /**
  * Real worker processes killed with SIGKILL at each phase of a run: inside a long activity,
- * inside finalize_report after the file is written, and one of two workers sharing runs.
+ * at the approval gate, inside finalize_report after the file is written, and one of two
+ * workers sharing runs.
  * Every run completes with exactly one report whose digest is the approved draft's.
  */
 import { Client, WorkflowHandle } from '@temporalio/client';
@@ -68,6 +69,22 @@ test('SIGKILL in the middle of a long activity: the attempt times out on heartbe
   expect(draftErrors).toHaveLength(1);
   expect(draftErrors[0].message).toMatch(/^Timeout: .*heartbeat/i);
   await expectSingleApprovedReport(outputRoot, run.workflowId, gate.pendingAction!.digest);
+});
+
+test('SIGKILL while the run waits for approval: the signal is applied by a new worker process', async () => {
+  const { outputRoot, spawnWorker, start } = await setup('at-gate');
+  const first = await spawnWorker();
+  const run = await start();
+  const state = await waitForStatus(run, ['waiting_approval']);
+  await first.kill('SIGKILL');
+  expect(first.child.signalCode).toBe('SIGKILL');
+  await run.signal(approveSignal, { approver: 'ops', digest: state.pendingAction!.digest });
+
+  await spawnWorker();
+  const result = await run.result();
+  expect(result.status).toBe('completed');
+  expect(result.steps.filter((s) => s.tool === 'finalize_report')).toHaveLength(1);
+  await expectSingleApprovedReport(outputRoot, run.workflowId, state.pendingAction!.digest);
 });
 
 test('SIGKILL inside finalize_report after the file is written: the retry finds it and writes nothing twice', async () => {
