@@ -43,7 +43,7 @@ const approveAtGate: Scenario = async (_client, run) => {
   await run.result();
 };
 
-const SCENARIOS: Record<string, { topic?: string; scenario: Scenario }> = {
+const SCENARIOS: Record<string, { topic?: string; heartbeatTimeoutMs?: number; scenario: Scenario }> = {
   'happy-path': { scenario: approveAtGate },
   'reject-path': {
     scenario: async (_client, run) => {
@@ -62,6 +62,9 @@ const SCENARIOS: Record<string, { topic?: string; scenario: Scenario }> = {
   },
   // The flaky search_sources below fails its first attempt in this scenario.
   'retried-tool': { topic: 'flaky durable agent harness', scenario: approveAtGate },
+  // The first draft_report attempt goes silent, as when its worker is SIGKILLed: it times out on
+  // heartbeat and the retry completes. History-wise this is exactly a crash-recovered run.
+  'crash-recovered': { topic: 'stalled durable agent harness', heartbeatTimeoutMs: 1_000, scenario: approveAtGate },
   'failed-review': { topic: 'quantum chromodynamics', scenario: async (_c, run) => void (await run.result().catch(() => undefined)) },
 };
 
@@ -70,6 +73,13 @@ function recordingActivities(outputRoot: string): ToolActivities {
   const failedOnce = new Set<string>();
   return {
     ...real,
+    draft_report: async (input) => {
+      if (input.topic.startsWith('stalled') && !failedOnce.has(`draft:${input.topic}`)) {
+        failedOnce.add(`draft:${input.topic}`);
+        await new Promise((resolve) => setTimeout(resolve, 3_000)); // no heartbeat: the attempt is lost
+      }
+      return real.draft_report(input);
+    },
     search_sources: async (input) => {
       if (input.topic.startsWith('flaky') && !failedOnce.has(input.topic)) {
         failedOnce.add(input.topic);
@@ -99,9 +109,9 @@ async function main(): Promise<void> {
     });
     await worker.runUntil(async () => {
       await fs.mkdir(HISTORIES_DIR, { recursive: true });
-      for (const [name, { topic, scenario }] of Object.entries(SCENARIOS)) {
+      for (const [name, { topic, heartbeatTimeoutMs, scenario }] of Object.entries(SCENARIOS)) {
         const run = await client.workflow.start(WORKFLOW_TYPE, {
-          args: [{ topic: topic ?? TOPIC, sources }],
+          args: [{ topic: topic ?? TOPIC, sources, ...(heartbeatTimeoutMs ? { options: { heartbeatTimeoutMs } } : {}) }],
           taskQueue: TASK_QUEUE,
           workflowId: `history-${name}-${Date.now()}`,
         });
