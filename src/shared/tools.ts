@@ -31,7 +31,7 @@ export interface ToolContract<I extends z.ZodType, O extends z.ZodType> {
   input: I;
   output: O;
   startToCloseTimeoutMs: number;
-  /** Set for tools that may run long, so a dead worker is noticed in seconds. */
+  /** Every tool heartbeats, so an attempt lost with its worker is retried in seconds, not at start-to-close. */
   heartbeatTimeoutMs?: number;
   retry: ToolRetryPolicy;
 }
@@ -81,6 +81,7 @@ export const TOOLS = {
     input: z.object({ topic: Topic, sources: z.array(SourceDocument).min(1).max(MAX_SOURCES) }),
     output: z.object({ matches: z.array(Match).max(5) }),
     startToCloseTimeoutMs: 10_000,
+    heartbeatTimeoutMs: 5_000,
     retry: retry(3, 500),
   }),
   extract_facts: defineTool({
@@ -91,6 +92,7 @@ export const TOOLS = {
     input: z.object({ matches: z.array(Match).max(5) }),
     output: z.object({ facts: z.array(Fact).max(10) }),
     startToCloseTimeoutMs: 10_000,
+    heartbeatTimeoutMs: 5_000,
     retry: retry(3, 500),
   }),
   draft_report: defineTool({

@@ -12,8 +12,17 @@ export interface CliResult {
 }
 
 export function runHarness(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<CliResult> {
+  return runNode([HARNESS_BIN, ...args], env, timeoutMs);
+}
+
+/** A built script under dist/ (chaos, record-histories), run as its own process. */
+export function runHarnessScript(script: string, args: string[], timeoutMs: number): Promise<CliResult> {
+  return runNode([path.resolve(__dirname, '../..', script), ...args], {}, timeoutMs);
+}
+
+function runNode(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HARNESS_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

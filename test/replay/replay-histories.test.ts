@@ -21,7 +21,9 @@ async function loadHistory(name: string) {
 
 test('every recorded history replays against the current workflow code', async () => {
   const files = (await fs.readdir(HISTORIES)).filter((f) => f.endsWith('.json')).sort();
-  expect(files).toEqual(expect.arrayContaining(['happy-path.json', 'reject-path.json', 'refused-approval.json', 'retried-tool.json', 'crash-recovered.json']));
+  expect(files).toEqual(
+    expect.arrayContaining(['happy-path.json', 'reject-path.json', 'refused-approval.json', 'retried-tool.json', 'crash-recovered.json']),
+  );
   const histories = await Promise.all(files.map(async (file) => ({ workflowId: file, history: await loadHistory(file) })));
   const failures: string[] = [];
   for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }, histories)) {
