@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { oneLine } from './cli-error';
 import { decideCommand } from './commands/decide';
 import { demoCommand } from './commands/demo';
+import { inboxCommand } from './commands/inbox';
 import { listCommand } from './commands/list';
 import { pendingCommand } from './commands/pending';
 import { resultCommand } from './commands/result';
@@ -11,6 +12,7 @@ import { setupCommand } from './commands/setup';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
 import { traceCommand } from './commands/trace';
+import { watchCommand } from './commands/watch';
 import { workerCommand } from './commands/worker';
 
 function positiveInt(value: string): number {
@@ -31,6 +33,7 @@ export function buildProgram(): Command {
     .option('--sources <file>', 'JSON file: [{"title","content"}] (default: bundled samples)')
     .option('--id <id>', 'workflow id (default: generated from the topic)')
     .option('--json', 'machine-readable output')
+    .option('--wait', 'follow the run live until it pauses for approval or ends (exit code as `watch`)')
     .action(startCommand);
   program.command('status <id>').description('the run state').option('--json').action(statusCommand);
   program.command('pending <id>').description('the action waiting for approval').option('--json').action(pendingCommand);
@@ -61,12 +64,26 @@ export function buildProgram(): Command {
     .option('--json')
     .action(resultCommand);
   program
+    .command('watch <id>')
+    .description('follow a run live (exit 0 completed, 1 failed, 2 waiting for approval, 3 rejected)')
+    .option('--json', 'trace events as JSON lines')
+    .action(watchCommand);
+  program
     .command('list')
     .description('research runs, by HarnessStatus')
     .option('--status <status>', 'running | waiting_approval | completed | rejected | failed')
-    .option('--limit <n>', 'at most n rows (default 100)', positiveInt)
+    .option('--page-size <n>', 'rows per page (default 100)', positiveInt)
+    .option('--page <token>', 'the page token a previous page printed')
     .option('--json')
     .action(listCommand);
+  program
+    .command('inbox')
+    .description('every run waiting for approval, with topic, digest and the start of the draft')
+    .option('--page-size <n>', 'runs per page (default 20)', positiveInt)
+    .option('--page <token>', 'the page token a previous page printed')
+    .option('--lines <n>', 'draft lines per run (default 3)', positiveInt)
+    .option('--json')
+    .action(inboxCommand);
   program.command('worker').description('run a worker in the foreground').action(workerCommand);
   program
     .command('server')
@@ -80,7 +97,7 @@ export function buildProgram(): Command {
     .option('--yes', 'approve without asking')
     .option('--topic <topic>', 'what to research')
     .action(demoCommand);
-  program.command('setup').description('find or build the Temporal CLI').action(setupCommand);
+  program.command('setup').description('find or build the Temporal CLI and tctl').action(setupCommand);
   return program;
 }
 

@@ -1,13 +1,13 @@
-/** `harness setup`: finds or builds the Temporal CLI, so later commands start at once. */
+/** `harness setup`: finds or builds the Temporal CLI and tctl, so later commands start at once. */
 import { CliError } from '../cli-error';
-import { ensureGoTool, TEMPORAL_CLI } from '../../server/go-tools';
+import { ensureGoTool, TCTL, TEMPORAL_CLI } from '../../server/go-tools';
 
 export async function setupCommand(): Promise<void> {
-  const binary = await ensureGoTool(TEMPORAL_CLI);
-  if (!binary) {
-    throw new CliError(
-      'no Temporal CLI and no Go toolchain: install Go or set TEMPORAL_CLI; servers will fall back to @temporalio/testing',
-    );
+  for (const tool of [TEMPORAL_CLI, TCTL]) {
+    const binary = await ensureGoTool(tool);
+    if (!binary) {
+      throw new CliError(`no ${tool.name} and no Go toolchain: install Go or set ${tool.envVar}`);
+    }
+    process.stdout.write(`${tool.name}: ${binary}\n`);
   }
-  process.stdout.write(`temporal: ${binary}\n`);
 }
