@@ -23,8 +23,8 @@ export async function tempDir(prefix: string): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), `harness-${prefix}-`));
 }
 
-export async function testClient(): Promise<{ client: Client; close: () => Promise<void> }> {
-  const connection = await Connection.connect({ address: testAddress() });
+export async function testClient(address = testAddress()): Promise<{ client: Client; close: () => Promise<void> }> {
+  const connection = await Connection.connect({ address });
   return { client: new Client({ connection }), close: () => connection.close() };
 }
 
@@ -46,9 +46,11 @@ export async function startTestWorker(options: {
   taskQueue: string;
   outputRoot: string;
   activities?: ToolActivities;
+  /** Defaults to the suite's server. */
+  address?: string;
 }): Promise<TestWorker> {
   quietRuntime();
-  const connection = await NativeConnection.connect({ address: testAddress() });
+  const connection = await NativeConnection.connect({ address: options.address ?? testAddress() });
   const worker = await createHarnessWorker({
     connection,
     namespace: 'default',

@@ -1,0 +1,125 @@
+/**
+ * Temporal Web, in headless Chromium against the dev server's own UI: the history shows the
+ * tools by name and the approve signal, and the UI's signal dialog (listing the workflow's
+ * signals from handler metadata) approves a waiting run.
+ * HARNESS_UPDATE_SCREENSHOTS=1 (`npm run docs:screenshots`) also refreshes the README's screenshots.
+ */
+import type { Client } from '@temporalio/client';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { waitFor } from '../../src/client/wait-for';
+import { RunningServer, startDevServer } from '../../src/server/dev-server';
+import { approveSignal } from '../../src/shared/messages';
+import { launchBrowser } from '../helpers/browser';
+import { freePort } from '../helpers/free-port';
+import {
+  sampleSources,
+  startTestRun,
+  startTestWorker,
+  tempDir,
+  testClient,
+  TestWorker,
+  uniqueName,
+  waitForStatus,
+} from '../helpers/temporal';
+
+const TOOLS_BEFORE_GATE = ['plan_run', 'search_sources', 'extract_facts', 'draft_report', 'review_draft'];
+const SCREENSHOT_DIRS = [
+  path.resolve(__dirname, '../../test-results'),
+  ...(process.env.HARNESS_UPDATE_SCREENSHOTS ? [path.resolve(__dirname, '../../docs')] : []),
+];
+
+let server: RunningServer;
+let worker: TestWorker;
+let client: Client;
+let closeClient: () => Promise<void>;
+let browser: Browser;
+let page: Page;
+let taskQueue: string;
+
+beforeAll(async () => {
+  const dir = await tempDir('web');
+  server = await startDevServer({
+    address: `127.0.0.1:${await freePort()}`,
+    uiPort: await freePort(),
+    logFile: path.join(dir, 'server.log'),
+  });
+  taskQueue = uniqueName('web');
+  worker = await startTestWorker({ taskQueue, outputRoot: dir, address: server.address });
+  ({ client, close: closeClient } = await testClient(server.address));
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.setDefaultTimeout(20_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await closeClient?.();
+  await worker?.stop();
+  await server?.stop();
+});
+
+async function waitingRun() {
+  const run = await startTestRun(client, taskQueue, { topic: 'durable agent harness', sources: await sampleSources() });
+  await waitForStatus(run, ['waiting_approval']);
+  return run;
+}
+
+/** Opens the run's page (the UI redirects to its latest run) and waits for the history to render. */
+async function openRun(workflowId: string): Promise<string> {
+  await page.goto(`${server.uiUrl}/namespaces/default/workflows/${workflowId}`);
+  await page.getByText('Activity Task Scheduled').first().waitFor();
+  return page.locator('body').innerText();
+}
+
+async function screenshot(name: string) {
+  for (const dir of SCREENSHOT_DIRS) await page.screenshot({ path: path.join(dir, name) });
+}
+
+const scheduled = (tool: string) => new RegExp(`Activity Task Scheduled\\s+Activity Type\\s+${tool}\\b`);
+const signaled = (name: string) => new RegExp(`Workflow Execution Signaled\\s+Signal Name\\s+${name}\\b`);
+
+test('the run page shows every tool by name and, after approval, the approve signal', async () => {
+  const run = await waitingRun();
+  const waiting = await openRun(run.workflowId);
+  for (const tool of TOOLS_BEFORE_GATE) expect(waiting).toMatch(scheduled(tool));
+  expect(waiting).toMatch(/Running/);
+  expect(waiting).not.toMatch(signaled('approve'));
+  await screenshot('temporal-web-waiting.png');
+
+  const { pendingAction } = await waitForStatus(run, ['waiting_approval']);
+  await run.signal(approveSignal, { approver: 'ops', digest: pendingAction!.digest });
+  expect((await run.result()).status).toBe('completed');
+
+  const completed = await waitFor(
+    async () => {
+      const text = await openRun(run.workflowId);
+      return signaled('approve').test(text) && scheduled('finalize_report').test(text) ? text : null;
+    },
+    { timeoutMs: 30_000, what: 'the approve signal and finalize_report in the UI history' },
+  );
+  expect(completed).toMatch(/Completed/);
+  await screenshot('temporal-web-completed.png');
+});
+
+test("the UI's own signal dialog lists approve and reject and approves a waiting run", async () => {
+  const run = await waitingRun();
+  await openRun(run.workflowId);
+  await page.getByRole('button', { name: 'More Actions' }).click();
+  await page.getByRole('menuitem', { name: /Send a Signal/ }).click();
+  const dialog = page.getByTestId('signal-confirmation-modal');
+  await dialog.getByRole('button', { name: /Select a signal/ }).click();
+
+  const options = await page.getByRole('option').allInnerTexts();
+  expect(options.join('\n')).toMatch(/approve\s+Approve the pending finalize_report/);
+  expect(options.join('\n')).toMatch(/reject\s+Reject the pending finalize_report/);
+  await page.getByRole('option', { name: /^\s*approve\b/ }).click();
+
+  await dialog.locator('[contenteditable=true]').last().click();
+  await page.keyboard.type('{"approver":"web-ui","comment":"approved in Temporal Web"}');
+  await screenshot('temporal-web-signal-dialog.png');
+  await dialog.getByRole('button', { name: 'Submit' }).click();
+
+  const result = await run.result();
+  expect(result).toMatchObject({ status: 'completed', decision: { approver: 'web-ui', comment: 'approved in Temporal Web' } });
+});
