@@ -53,19 +53,20 @@ export async function existingRun({ client }: HarnessClient, id: string): Promis
   return handle;
 }
 
-async function query<T>(h: HarnessClient, run: WorkflowHandle, fn: () => Promise<T>): Promise<T> {
+async function query<T>(h: HarnessClient, run: WorkflowHandle, fn: () => Promise<T>, deadlineMs = QUERY_DEADLINE_MS): Promise<T> {
   try {
-    return await h.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, fn);
+    return await h.connection.withDeadline(Date.now() + deadlineMs, fn);
   } catch (err) {
     if (err instanceof CliError || err instanceof WorkflowNotFoundError) throw err;
     throw new CliError(
-      `run ${run.workflowId} did not answer within ${QUERY_DEADLINE_MS / 1000}s: is a worker running on task queue ${h.env.HARNESS_TASK_QUEUE}? (\`harness worker\`)`,
+      `run ${run.workflowId} did not answer within ${deadlineMs / 1000}s: is a worker running on task queue ${h.env.HARNESS_TASK_QUEUE}? (\`harness worker\`)`,
     );
   }
 }
 
 export const readState = (h: HarnessClient, run: WorkflowHandle) => query<RunState>(h, run, () => run.query(stateQuery));
-export const readPending = (h: HarnessClient, run: WorkflowHandle) => query<PendingAction | null>(h, run, () => run.query(pendingQuery));
+export const readPending = (h: HarnessClient, run: WorkflowHandle, deadlineMs?: number) =>
+  query<PendingAction | null>(h, run, () => run.query(pendingQuery), deadlineMs);
 
 /** The pending action, or a clear refusal when the run is not waiting for a decision. */
 export async function requirePending(h: HarnessClient, run: WorkflowHandle): Promise<PendingAction> {

@@ -84,7 +84,7 @@ test('list finds runs by status through HarnessStatus', async () => {
   const listed = await waitFor(
     async () => {
       const { stdout } = await harness('list', '--status', 'waiting_approval', '--json');
-      return JSON.parse(stdout).find((row: { workflowId: string }) => row.workflowId === id);
+      return JSON.parse(stdout).rows.find((row: { workflowId: string }) => row.workflowId === id);
     },
     { timeoutMs: 20_000, what: `${id} in the waiting_approval listing` },
   );
@@ -123,4 +123,59 @@ test('demo --yes completes a run on the running server and prints the report pat
   expect(demo.stdout).toContain(`report: ${path.join(demoOutput, id!, 'final_report.md')}`);
   expect(demo.stdout).toContain(`/namespaces/default/workflows/${id}`);
   expect(await fs.readdir(path.join(demoOutput, id!))).toEqual(['final_report.md']);
+});
+
+test('inbox pages through every waiting run with topic, digest and the start of the draft', async () => {
+  const ids = await Promise.all([startWaitingRun(), startWaitingRun(), startWaitingRun()]);
+  const seen = new Map<string, { topic: string; digestPrefix: string; draft: string[] }>();
+  await waitFor(
+    async () => {
+      seen.clear();
+      let token: string | null = null;
+      let pages = 0;
+      do {
+        const { stdout } = await harness('inbox', '--json', '--page-size', '2', ...(token ? ['--page', token] : []));
+        const page = JSON.parse(stdout);
+        expect(page.runs.length).toBeLessThanOrEqual(2);
+        for (const run of page.runs) seen.set(run.workflowId, run);
+        token = page.nextPageToken;
+        pages++;
+      } while (token);
+      return ids.every((id) => seen.has(id)) && pages >= 2;
+    },
+    { timeoutMs: 20_000, what: 'all three runs in the paged inbox' },
+  );
+  expect(seen.get(ids[0])).toMatchObject({
+    topic: 'durable agent harness',
+    tool: 'finalize_report',
+    digestPrefix: expect.stringMatching(/^[0-9a-f]{12}$/),
+    draft: ['# Report: durable agent harness', '', '## Key Findings'],
+  });
+  const human = await harness('inbox', '--page-size', '100');
+  expect(human.stdout).toContain(`${ids[0]}  finalize_report  digest`);
+  for (const id of ids) await harness('reject', id, '--reason', 'inbox test');
+});
+
+test('watch and start --wait follow a run and exit with a code that says how it stopped', async () => {
+  const started = await harness('start', '--topic', 'durable agent harness', '--wait');
+  expect(started.code).toBe(2);
+  const id = started.stdout.split('\n')[0];
+  expect(started.stdout).toMatch(/tool_ok draft_report attempt=1/);
+  expect(started.stdout).toMatch(new RegExp(`waiting for approval: harness pending ${id}`));
+
+  const atGate = await harness('watch', id);
+  expect(atGate.code).toBe(2);
+  await harness('approve', id);
+  const done = await harness('watch', id, '--json');
+  expect(done.code).toBe(0);
+  const lines = done.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+  expect(lines.map((l) => l.type)).toContain('approval_granted');
+  expect(lines[lines.length - 1]).toEqual({ status: 'completed', runId: id });
+
+  const failed = await harness('start', '--topic', 'quantum chromodynamics', '--wait');
+  expect(failed.code).toBe(1);
+  expect(failed.stdout).toMatch(/failed: review failed/);
 });

@@ -5,6 +5,9 @@ import { listRunPage } from '../list-runs';
 import { readPending } from '../runs';
 import { withClient } from '../with-client';
 
+/** Shorter than other commands': one run without a worker must not stall the whole inbox. */
+const INBOX_QUERY_DEADLINE_MS = 3_000;
+
 export interface InboxOptions {
   pageSize?: number;
   page?: string;
@@ -25,10 +28,10 @@ export async function inboxCommand(options: InboxOptions): Promise<void> {
   const lines = options.lines ?? 3;
   await withClient(async (h) => {
     const page = await listRunPage(h, { status: 'waiting_approval', pageSize: options.pageSize ?? 20, pageToken: options.page });
-    // Visibility lags a little: a run listed here may have been decided a moment ago.
+    // Rows come from visibility; the pending action from a query, which needs a live worker.
     const items: InboxItem[] = await Promise.all(
       page.rows.map(async (row) => {
-        const pending = await readPending(h, h.client.workflow.getHandle(row.workflowId)).catch(() => null);
+        const pending = await readPending(h, h.client.workflow.getHandle(row.workflowId), INBOX_QUERY_DEADLINE_MS).catch(() => null);
         return {
           workflowId: row.workflowId,
           topic: row.topic,
@@ -39,13 +42,15 @@ export async function inboxCommand(options: InboxOptions): Promise<void> {
         };
       }),
     );
-    const waiting = items.filter((item) => item.tool !== null);
-    if (options.json) return printJson({ runs: waiting, nextPageToken: page.nextPageToken });
-    if (!waiting.length) process.stdout.write('inbox empty: no run is waiting for approval\n');
-    for (const item of waiting) {
+    if (options.json) return printJson({ runs: items, nextPageToken: page.nextPageToken });
+    if (!items.length) process.stdout.write('inbox empty: no run is waiting for approval\n');
+    for (const item of items) {
+      const detail = item.tool
+        ? `${item.tool}  digest ${item.digestPrefix}…  waiting since ${item.waitingSince}`
+        : '(no worker answered: start one with `harness worker` to see the pending action)';
       process.stdout.write(
         [
-          `${item.workflowId}  ${item.tool}  digest ${item.digestPrefix}…  waiting since ${item.waitingSince}`,
+          `${item.workflowId}  ${detail}`,
           `  topic: ${item.topic}`,
           ...item.draft.map((line) => `  | ${line}`),
           `  approve: harness approve ${item.workflowId}    reject: harness reject ${item.workflowId} --reason "…"`,
