@@ -41,8 +41,16 @@ export async function followRun(h: HarnessClient, run: WorkflowHandle, options: 
   const write = (text: string) => process.stdout.write(text);
   const clear = () => live && write('\r\x1b[2K');
   let printed = 0;
+  let toldNoWorker = false;
   for (let frame = 0; ; frame++) {
-    const state = await readState(h, run);
+    // Without a worker nothing can answer: say so once and keep following, as `temporal ... --follow` does.
+    const state = await readState(h, run).catch((err: Error) => {
+      if (!toldNoWorker) write(`${live ? '\r\x1b[2K' : ''}${err.message}; still following…\n`);
+      toldNoWorker = true;
+      return null;
+    });
+    if (!state) continue;
+    toldNoWorker = false;
     for (const event of state.trace.slice(printed)) {
       clear();
       write(options.json ? `${JSON.stringify(event)}\n` : `${formatTraceEvent(event)}\n`);

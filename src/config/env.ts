@@ -22,6 +22,8 @@ const HarnessEnv = z
     HARNESS_OFFLINE_LATENCY_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(0)),
     /** How long a workflow task waits on a dead worker's sticky queue before any worker may take it. */
     HARNESS_STICKY_QUEUE_TIMEOUT_MS: positiveMs(3_000),
+    /** How long `harness worker` waits for the server to answer at start. */
+    HARNESS_CONNECT_TIMEOUT_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(60_000)),
     HARNESS_MAX_CACHED_WORKFLOWS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).optional()),
     HARNESS_MAX_CONCURRENT_ACTIVITIES: z.preprocess(blankAsUndefined, z.coerce.number().int().positive().optional()),
     HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(2).optional()),

@@ -24,14 +24,25 @@ function faultHooks(env: HarnessEnv) {
   return { afterWrite: () => process.kill(process.pid, 'SIGKILL') };
 }
 
+/** A worker started alongside its server (compose, two terminals) waits for it instead of dying. */
+async function connectPatiently(env: HarnessEnv): Promise<NativeConnection> {
+  const deadline = Date.now() + env.HARNESS_CONNECT_TIMEOUT_MS;
+  for (let announced = false; ; announced = true) {
+    try {
+      return await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+    } catch {
+      if (Date.now() > deadline) {
+        throw new Error(`cannot reach Temporal at ${env.TEMPORAL_ADDRESS}: start one with \`harness server\` or set TEMPORAL_ADDRESS`);
+      }
+      if (!announced) process.stderr.write(`harness worker: waiting for Temporal at ${env.TEMPORAL_ADDRESS}…\n`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
 /** Runs until SIGINT/SIGTERM, which the SDK turns into a graceful shutdown. */
 export async function runWorker(env: HarnessEnv = readEnv()): Promise<void> {
-  let connection: NativeConnection;
-  try {
-    connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-  } catch {
-    throw new Error(`cannot reach Temporal at ${env.TEMPORAL_ADDRESS}: start one with \`harness server\` or set TEMPORAL_ADDRESS`);
-  }
+  const connection = await connectPatiently(env);
   await registerSearchAttribute(env);
   const model = selectProvider(env);
   const worker = await createHarnessWorker({
