@@ -66,10 +66,21 @@ async function waitingRun() {
 }
 
 /** Opens the run's page (the UI redirects to its latest run) and waits for the history to render. */
-async function openRun(workflowId: string): Promise<string> {
+async function openRun(workflowId: string): Promise<void> {
   await page.goto(`${server.uiUrl}/namespaces/default/workflows/${workflowId}`);
   await page.getByText('Activity Task Scheduled').first().waitFor();
-  return page.locator('body').innerText();
+}
+
+/** The page text once it shows everything `expected` asks for; the UI renders rows asynchronously. */
+async function pageTextShowing(workflowId: string, expected: RegExp[]): Promise<string> {
+  return waitFor(
+    async () => {
+      await openRun(workflowId);
+      const text = await page.locator('body').innerText();
+      return expected.every((pattern) => pattern.test(text)) ? text : null;
+    },
+    { timeoutMs: 30_000, what: `the UI to show ${expected.join(', ')}` },
+  );
 }
 
 async function screenshot(name: string) {
@@ -81,8 +92,7 @@ const signaled = (name: string) => new RegExp(`Workflow Execution Signaled\\s+Si
 
 test('the run page shows every tool by name and, after approval, the approve signal', async () => {
   const run = await waitingRun();
-  const waiting = await openRun(run.workflowId);
-  for (const tool of TOOLS_BEFORE_GATE) expect(waiting).toMatch(scheduled(tool));
+  const waiting = await pageTextShowing(run.workflowId, TOOLS_BEFORE_GATE.map(scheduled));
   expect(waiting).toMatch(/Running/);
   expect(waiting).not.toMatch(signaled('approve'));
   await screenshot('temporal-web-waiting.png');
@@ -91,13 +101,7 @@ test('the run page shows every tool by name and, after approval, the approve sig
   await run.signal(approveSignal, { approver: 'ops', digest: pendingAction!.digest });
   expect((await run.result()).status).toBe('completed');
 
-  const completed = await waitFor(
-    async () => {
-      const text = await openRun(run.workflowId);
-      return signaled('approve').test(text) && scheduled('finalize_report').test(text) ? text : null;
-    },
-    { timeoutMs: 30_000, what: 'the approve signal and finalize_report in the UI history' },
-  );
+  const completed = await pageTextShowing(run.workflowId, [signaled('approve'), scheduled('finalize_report')]);
   expect(completed).toMatch(/Completed/);
   await screenshot('temporal-web-completed.png');
 });
@@ -110,6 +114,9 @@ test("the UI's own signal dialog lists approve and reject and approves a waiting
   const dialog = page.getByTestId('signal-confirmation-modal');
   await dialog.getByRole('button', { name: /Select a signal/ }).click();
 
+  // The list is filled from the workflow's metadata query, which answers asynchronously.
+  await page.getByRole('option', { name: /^\s*approve\b/ }).waitFor();
+  await page.getByRole('option', { name: /^\s*reject\b/ }).waitFor();
   const options = await page.getByRole('option').allInnerTexts();
   expect(options.join('\n')).toMatch(/approve\s+Approve the pending finalize_report/);
   expect(options.join('\n')).toMatch(/reject\s+Reject the pending finalize_report/);
