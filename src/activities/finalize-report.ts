@@ -13,12 +13,12 @@ import { sha256 } from './text';
 
 const TEMP_SUFFIX = '.tmp';
 
-/** Resolves `<root>/<runId>/final_report.md`, refusing anything that would land outside the root. */
-export function reportPath(outputRoot: string, runId: string): string {
+/** Resolves a report path under the output root, refusing anything that would land outside it. */
+export function reportPath(outputRoot: string, relativePath: string): string {
   const root = path.resolve(outputRoot);
-  const target = path.resolve(root, runId, REPORT_FILE_NAME);
+  const target = path.resolve(root, relativePath);
   const relative = path.relative(root, target);
-  if (relative.startsWith('..') || path.isAbsolute(relative) || relative.split(path.sep).length !== 2) {
+  if (path.isAbsolute(relativePath) || relative.startsWith('..') || path.isAbsolute(relative) || relative === '') {
     throw ApplicationFailure.nonRetryable(`refusing to write outside the output root ${root}: ${target}`, NON_RETRYABLE.pathRefused);
   }
   return target;
@@ -34,9 +34,10 @@ async function existingDigest(file: string): Promise<string | null> {
 }
 
 /** Temp files are only ever left by a crash between write and rename; they are never the report. */
-async function removeStaleTempFiles(dir: string): Promise<void> {
-  for (const name of await fs.readdir(dir)) {
-    if (name.startsWith(`${REPORT_FILE_NAME}.`) && name.endsWith(TEMP_SUFFIX)) await fs.rm(path.join(dir, name), { force: true });
+async function removeStaleTempFiles(file: string): Promise<void> {
+  const base = path.basename(file);
+  for (const name of await fs.readdir(path.dirname(file))) {
+    if (name.startsWith(`${base}.`) && name.endsWith(TEMP_SUFFIX)) await fs.rm(path.join(path.dirname(file), name), { force: true });
   }
 }
 
@@ -64,13 +65,18 @@ export interface FinalizeHooks {
 }
 
 export function finalizeReport(outputRoot: string, hooks: FinalizeHooks = {}) {
-  return async ({ runId, markdown, sha256: approvedDigest }: ToolInput<'finalize_report'>): Promise<ToolOutput<'finalize_report'>> => {
+  return async ({
+    runId,
+    markdown,
+    sha256: approvedDigest,
+    relativePath,
+  }: ToolInput<'finalize_report'>): Promise<ToolOutput<'finalize_report'>> => {
     if (sha256(markdown) !== approvedDigest) {
       throw ApplicationFailure.nonRetryable('report content does not match the approved digest', NON_RETRYABLE.digestMismatch);
     }
-    const file = reportPath(outputRoot, runId);
+    const file = reportPath(outputRoot, relativePath ?? path.join(runId, REPORT_FILE_NAME));
     await fs.mkdir(path.dirname(file), { recursive: true });
-    await removeStaleTempFiles(path.dirname(file));
+    await removeStaleTempFiles(file);
     if ((await existingDigest(file)) !== approvedDigest) await writeAtomically(file, markdown);
     hooks.afterWrite?.();
     return { path: file, bytes: Buffer.byteLength(markdown, 'utf8'), sha256: approvedDigest };

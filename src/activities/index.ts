@@ -1,5 +1,6 @@
 /** Builds the activities object the worker registers: one activity per tool, named after it. */
-import type { ToolActivities } from '../shared/tools';
+import type { HarnessActivities, LoadedPolicySnapshot } from '../shared/tools';
+import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../config/policy-file';
 import { defineToolActivity } from './define-tool-activity';
 import { extractFacts } from './extract-facts';
 import { finalizeReport, FinalizeHooks } from './finalize-report';
@@ -11,10 +12,13 @@ export interface ActivityDeps {
   outputRoot: string;
   model: ModelProvider;
   finalizeHooks?: FinalizeHooks;
+  /** The worker's default policy, for runs started without a snapshot. */
+  defaultPolicy?: () => Promise<LoadedPolicySnapshot>;
 }
 
-export function createActivities({ outputRoot, model, finalizeHooks }: ActivityDeps): ToolActivities {
+export function createActivities({ outputRoot, model, finalizeHooks, defaultPolicy }: ActivityDeps): HarnessActivities {
   return {
+    load_default_policy: defaultPolicy ?? (() => loadPolicyFile(DEFAULT_POLICY_FILE)),
     plan_run: defineToolActivity('plan_run', async ({ topic, sourceTitles }) => ({
       steps: await model.plan(topic, sourceTitles),
       provider: model.name,
@@ -28,6 +32,7 @@ export function createActivities({ outputRoot, model, finalizeHooks }: ActivityD
     review_draft: defineToolActivity('review_draft', async ({ topic, markdown }) => ({
       ...(await model.review(topic, markdown)),
       provider: model.name,
+      sha256: sha256(markdown),
     })),
     finalize_report: defineToolActivity('finalize_report', finalizeReport(outputRoot, finalizeHooks)),
   };

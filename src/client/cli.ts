@@ -5,6 +5,8 @@ import { decideCommand } from './commands/decide';
 import { demoCommand } from './commands/demo';
 import { inboxCommand } from './commands/inbox';
 import { listCommand } from './commands/list';
+import { cancelCommand, operateCommand } from './commands/operate';
+import { policyCommand } from './commands/policy';
 import { pendingCommand } from './commands/pending';
 import { resultCommand } from './commands/result';
 import { serverCommand } from './commands/server';
@@ -32,6 +34,9 @@ export function buildProgram(): Command {
     .requiredOption('--topic <topic>', 'what to research')
     .option('--sources <file>', 'JSON file: [{"title","content"}] (default: bundled samples)')
     .option('--id <id>', 'workflow id (default: generated from the topic)')
+    .option('--policy <file>', 'policy to snapshot into the run (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
+    .option('--as <name>', 'who starts the run (default: $HARNESS_IDENTITY or $USER); self-approval rules use it')
+    .option('--output <path>', 'report path under the output root (default: <write root>/<id>/final_report.md)')
     .option('--json', 'machine-readable output')
     .option('--wait', 'follow the run live until it pauses for approval or ends (exit code as `watch`)')
     .action(startCommand);
@@ -39,18 +44,39 @@ export function buildProgram(): Command {
   program.command('pending <id>').description('the action waiting for approval').option('--json').action(pendingCommand);
   program
     .command('approve <id>')
-    .description('approve the pending action (pinned to the digest shown by `pending`)')
-    .option('--approver <name>', 'who approves (default: $USER)')
+    .description('approve the pending action (an update pinned to the pending digest; refusals are printed)')
+    .option('--approver <name>', 'who approves (default: $HARNESS_IDENTITY or $USER)')
     .option('--comment <text>')
+    .option('--edit <file>', 'approve this edited report instead; it is reviewed again and written exactly')
     .option('--json')
     .action((id, opts) => decideCommand('approve', id, opts));
   program
     .command('reject <id>')
     .description('reject the pending action; nothing is written')
-    .option('--approver <name>', 'who rejects (default: $USER)')
+    .option('--approver <name>', 'who rejects (default: $HARNESS_IDENTITY or $USER)')
     .option('--reason <text>')
     .option('--json')
     .action((id, opts) => decideCommand('reject', id, opts));
+  for (const kind of ['resume', 'abort'] as const) {
+    program
+      .command(`${kind} <id>`)
+      .description(kind === 'resume' ? 'retry the failed step of a run paused on error' : 'end a run paused on error as failed')
+      .option('--operator <name>', 'who acts (default: $HARNESS_IDENTITY or $USER)')
+      .option('--reason <text>')
+      .option('--json')
+      .action((id, opts) => operateCommand(kind, id, opts));
+  }
+  program
+    .command('cancel <id>')
+    .description('cancel a run through Temporal cancellation; nothing is written')
+    .option('--json')
+    .action(cancelCommand);
+  program
+    .command('policy')
+    .description('print the effective policy (what a new run would snapshot) and its digest')
+    .option('--file <file>', 'policy file (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
+    .option('--json')
+    .action(policyCommand);
   program
     .command('trace <id>')
     .description('trace events of a run')
@@ -65,13 +91,13 @@ export function buildProgram(): Command {
     .action(resultCommand);
   program
     .command('watch <id>')
-    .description('follow a run live (exit 0 completed, 1 failed, 2 waiting for approval, 3 rejected)')
+    .description('follow a run live (exit 0 completed, 1 failed, 2 waiting for approval, 3 rejected, 4 paused on error, 5 cancelled)')
     .option('--json', 'trace events as JSON lines')
     .action(watchCommand);
   program
     .command('list')
     .description('research runs, by HarnessStatus')
-    .option('--status <status>', 'running | waiting_approval | completed | rejected | failed')
+    .option('--status <status>', 'running | waiting_approval | paused_on_error | completed | rejected | failed | cancelled')
     .option('--page-size <n>', 'rows per page (default 100)', positiveInt)
     .option('--page <token>', 'the page token a previous page printed')
     .option('--json')

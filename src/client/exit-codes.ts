@@ -6,4 +6,6 @@ export const EXIT_CODES: Record<Exclude<RunStatus, 'running'>, number> = {
   failed: 1,
   waiting_approval: 2,
   rejected: 3,
+  paused_on_error: 4,
+  cancelled: 5,
 };

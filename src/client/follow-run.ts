@@ -28,6 +28,10 @@ function closingLine(state: RunState): string {
       return `waiting for approval: harness pending ${state.runId}, then harness approve|reject ${state.runId}`;
     case 'completed':
       return `completed: ${state.artifacts.report?.path}`;
+    case 'paused_on_error':
+      return `paused on error in ${state.pausedOn?.tool}: ${state.pausedOn?.error}; harness resume|abort ${state.runId}`;
+    case 'cancelled':
+      return 'cancelled: nothing was written';
     case 'rejected':
       return `rejected by ${state.decision?.approver}${state.decision?.reason ? `: ${state.decision.reason}` : ''}`;
     default:

@@ -7,6 +7,9 @@ export function formatPending(pending: PendingAction): string {
     `reason:         ${pending.reason}`,
     `proposed path:  <output root>/${pending.proposedPath}`,
     `digest:         ${pending.digest}`,
+    `approvals:      ${pending.approvals.length}/${pending.minApprovals}${pending.approvals.length ? ` (${pending.approvals.map((a) => a.approver).join(', ')})` : ''}; ${pending.stillNeeded} more needed`,
+    `who may:        ${pending.eligibleApprovers ? pending.eligibleApprovers.join(', ') : 'anyone'}${pending.allowSelfApproval ? '' : ' (not the run starter)'}${pending.escalated ? ' (escalated)' : ''}`,
+    `expires:        ${pending.expiresAt ?? 'never'}`,
     `review:         ${pending.review.passed ? 'passed' : 'failed'} (${pending.review.findings.join('; ')})`,
     `draft:          ${pending.preview.lineCount} lines, ${pending.preview.charCount} characters; first lines:`,
     ...pending.preview.firstLines.map((line) => `  | ${line}`),
@@ -27,7 +30,12 @@ export function formatState(state: RunResult): string {
     `topic:     ${state.topic}`,
     `status:    ${state.status}${state.currentStep ? ` (step: ${state.currentStep})` : ''}`,
     `provider:  ${state.provider ?? '-'}`,
+    `policy:    ${state.policy.name}${state.policy.digest ? ` (sha256 ${state.policy.digest.slice(0, 12)}…)` : ''}${state.startedBy ? `; started by ${state.startedBy}` : ''}`,
   ];
+  if (state.pausedOn) {
+    lines.push(`paused on: ${state.pausedOn.tool} after ${state.pausedOn.attempts} attempt(s): ${state.pausedOn.error}`);
+    lines.push(`           harness resume ${state.runId}  |  harness abort ${state.runId} --reason "…"`);
+  }
   if (state.plan.length) lines.push('plan:', ...state.plan.map((s, i) => `  ${i + 1}. ${s}`));
   if (state.steps.length) {
     lines.push('steps:');

@@ -1,9 +1,11 @@
 /** What every command does with a run: start it, read its state, send it a decision. */
-import { WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { randomBytes } from 'node:crypto';
 import { RUN_ID_PATTERN, WORKFLOW_TYPE } from '../shared/constants';
-import { approveSignal, pendingQuery, rejectSignal, stateQuery } from '../shared/messages';
-import type { ApprovePayload, PendingAction, RejectPayload, RunInput, RunState } from '../shared/run';
+import type { LoadedPolicy } from '../config/policy-file';
+import { pendingQuery, stateQuery, UpdateOutcome } from '../shared/messages';
+import type { PendingAction, RunInput, RunState } from '../shared/run';
 import { HARNESS_STATUS } from '../shared/search-attributes';
 import type { SourceDocument } from '../shared/tools';
 import type { researchRun } from '../workflows';
@@ -12,6 +14,8 @@ import type { HarnessClient } from './connect';
 
 /** Queries run on a worker; without one a query would hang, so it gets a deadline and a hint. */
 const QUERY_DEADLINE_MS = 10_000;
+/** An edited report is reviewed inside the update, so updates get more time than queries. */
+const UPDATE_DEADLINE_MS = 60_000;
 
 export function newRunId(topic: string): string {
   const slug =
@@ -28,10 +32,28 @@ export function checkRunId(id: string): string {
   return id;
 }
 
-export async function startRun({ client, env }: HarnessClient, input: { topic: string; sources: SourceDocument[]; id?: string }) {
+export interface StartRequest {
+  topic: string;
+  sources: SourceDocument[];
+  id?: string;
+  policy: LoadedPolicy;
+  startedBy: string;
+  outputPath?: string;
+}
+
+export async function startRun({ client, env }: HarnessClient, input: StartRequest) {
   const workflowId = checkRunId(input.id ?? newRunId(input.topic));
   const heartbeatTimeoutMs = env.HARNESS_HEARTBEAT_TIMEOUT_MS;
-  const args: RunInput = { topic: input.topic, sources: input.sources, ...(heartbeatTimeoutMs ? { options: { heartbeatTimeoutMs } } : {}) };
+  const options = { ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}), ...(input.outputPath ? { outputPath: input.outputPath } : {}) };
+  // The policy travels in the input: a later change to the file never changes this run.
+  const args: RunInput = {
+    topic: input.topic,
+    sources: input.sources,
+    policy: input.policy.policy,
+    policyDigest: input.policy.digest,
+    startedBy: input.startedBy,
+    ...(Object.keys(options).length ? { options } : {}),
+  };
   return client.workflow.start<typeof researchRun>(WORKFLOW_TYPE, {
     args: [args],
     taskQueue: env.HARNESS_TASK_QUEUE,
@@ -77,29 +99,27 @@ export async function requirePending(h: HarnessClient, run: WorkflowHandle): Pro
   return state.pendingAction;
 }
 
-export type DecisionOutcome = { accepted: true; status: string } | { accepted: false; reason: string } | { accepted: null };
-
 /**
- * Sends a decision signal and watches the trace for its effect: the run either records the
- * decision or an approval_refused event. Signals are asynchronous, so this waits a little.
+ * Sends an update and returns what the run answered. A refusal from the run's synchronous
+ * validator (unauthorized approver, stale digest, not waiting, …) becomes a one-line CliError.
  */
-export async function sendDecision(
+export async function sendUpdate<P>(
   h: HarnessClient,
   run: WorkflowHandle,
-  decision: { kind: 'approve'; payload: ApprovePayload } | { kind: 'reject'; payload: RejectPayload },
-  waitMs = 10_000,
-): Promise<DecisionOutcome> {
-  const before = (await readState(h, run)).trace.length;
-  if (decision.kind === 'approve') await run.signal(approveSignal, decision.payload);
-  else await run.signal(rejectSignal, decision.payload);
-  const deadline = Date.now() + waitMs;
-  while (Date.now() < deadline) {
-    const state = await readState(h, run).catch(() => null);
-    const fresh = state?.trace.slice(before) ?? [];
-    const refused = fresh.find((e) => e.type === 'approval_refused');
-    if (refused) return { accepted: false, reason: refused.message ?? 'refused' };
-    if (state?.decision) return { accepted: true, status: state.status };
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  update: UpdateDefinition<UpdateOutcome, [P]>,
+  payload: P,
+): Promise<UpdateOutcome> {
+  try {
+    return await h.connection.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () => run.executeUpdate(update, { args: [payload] }));
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError)
+      throw new CliError(`${update.name} refused by run ${run.workflowId}: ${err.cause?.message ?? err.message}`);
+    // The run was found before the call, so "not found" here means it has closed.
+    if (err instanceof WorkflowNotFoundError || /not found|completed|closed/i.test((err as Error).message ?? '')) {
+      throw new CliError(`${update.name} refused: run ${run.workflowId} has already ended`);
+    }
+    throw new CliError(
+      `run ${run.workflowId} did not answer the ${update.name} update within ${UPDATE_DEADLINE_MS / 1000}s: is a worker running on task queue ${h.env.HARNESS_TASK_QUEUE}?`,
+    );
   }
-  return { accepted: null };
 }

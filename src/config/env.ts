@@ -29,6 +29,10 @@ const HarnessEnv = z
     HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(2).optional()),
     /** Client side: per-run override of every heartbeating tool's heartbeat timeout. */
     HARNESS_HEARTBEAT_TIMEOUT_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(500).optional()),
+    /** Policy file: the client's default snapshot for new runs, and the worker's for runs started without one. */
+    HARNESS_POLICY_FILE: optionalText,
+    /** Who the CLI says started a run or approves it, when no flag says (default: $USER). */
+    HARNESS_IDENTITY: optionalText,
     /** Fault injection for crash tests only: `crash_after_report_write` kills the worker mid-finalize. */
     HARNESS_FAULT: z.preprocess(blankAsUndefined, z.enum(['crash_after_report_write']).optional()),
   })

@@ -18,7 +18,7 @@ import { ensureServer } from '../server/dev-server';
 import { REPO_ROOT } from '../server/paths';
 import { WORKFLOW_TYPE } from '../shared/constants';
 import { approveSignal, rejectSignal, stateQuery } from '../shared/messages';
-import type { ToolActivities } from '../shared/tools';
+import type { HarnessActivities } from '../shared/tools';
 import { createHarnessWorker } from '../worker/create-worker';
 
 export const HISTORIES_DIR = path.join(REPO_ROOT, 'test', 'histories');
@@ -68,7 +68,7 @@ const SCENARIOS: Record<string, { topic?: string; heartbeatTimeoutMs?: number; s
   'failed-review': { topic: 'quantum chromodynamics', scenario: async (_c, run) => void (await run.result().catch(() => undefined)) },
 };
 
-function recordingActivities(outputRoot: string): ToolActivities {
+function recordingActivities(outputRoot: string): HarnessActivities {
   const real = createActivities({ outputRoot, model: offlineProvider });
   const failedOnce = new Set<string>();
   return {

@@ -1,15 +1,35 @@
-/** Signals and queries of the research run; wire names are what tctl, temporal CLI and Temporal Web use. */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { PendingAction, RunState, TraceEvent } from './run';
+/** Signals, updates and queries of the research run; wire names are what tctl, temporal CLI and Temporal Web use. */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ApprovePayload, OperatorPayload, PendingAction, RejectPayload, RunState, RunStatus, TraceEvent } from './run';
 
-/** Payloads arrive unvalidated from any client (tctl, Web UI), so handlers take `unknown`. */
+/** Signal payloads arrive unvalidated from any client (tctl, Web UI), so handlers take `unknown`. */
 export const approveSignal = defineSignal<[unknown?]>('approve');
 export const rejectSignal = defineSignal<[unknown?]>('reject');
+export const resumeSignal = defineSignal<[unknown?]>('resume');
+export const abortSignal = defineSignal<[unknown?]>('abort');
+
+/** What an accepted update returns to its caller; a refused one fails with the reason instead. */
+export interface UpdateOutcome {
+  status: RunStatus;
+  message: string;
+  stillNeeded?: number;
+  digest?: string;
+}
+
+/** Updates: the same decisions, validated synchronously so the caller gets the refusal back. */
+export const approveUpdate = defineUpdate<UpdateOutcome, [ApprovePayload]>('approve');
+export const rejectUpdate = defineUpdate<UpdateOutcome, [RejectPayload]>('reject');
+export const resumeUpdate = defineUpdate<UpdateOutcome, [OperatorPayload]>('resume');
+export const abortUpdate = defineUpdate<UpdateOutcome, [OperatorPayload]>('abort');
 
 export const stateQuery = defineQuery<RunState>('state');
 export const traceQuery = defineQuery<TraceEvent[]>('trace');
 export const pendingQuery = defineQuery<PendingAction | null>('pending');
 
-export const APPROVE_DESCRIPTION =
-  'Approve the pending finalize_report. JSON {"approver"?: string, "comment"?: string, "digest"?: sha256 of the pending draft}.';
-export const REJECT_DESCRIPTION = 'Reject the pending finalize_report; nothing is written. JSON {"approver"?: string, "reason"?: string}.';
+export const DESCRIPTIONS = {
+  approve:
+    'Approve the pending finalize_report. JSON {"approver"?: string, "comment"?: string, "digest"?: sha256 of the pending draft, "edit"?: replacement report (update only)}.',
+  reject: 'Reject the pending finalize_report; nothing is written. JSON {"approver"?: string, "reason"?: string}.',
+  resume: 'Retry the failed step of a run paused on error. JSON {"operator"?: string, "reason"?: string}.',
+  abort: 'End a run paused on error as failed. JSON {"operator"?: string, "reason"?: string}.',
+} as const;

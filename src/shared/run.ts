@@ -1,6 +1,7 @@
 /** The research run's input, state, trace and approval payloads: the run's public contract. */
 import { z } from 'zod';
-import { MAX_SOURCES, SourceDocument, ToolName } from './tools';
+import { Policy } from './policy';
+import { MAX_SOURCES, SourceDocument, TOOLS, ToolName } from './tools';
 
 /** Sources travel in workflow input, so they are bounded well under Temporal's 2 MB payload limit. */
 export const MAX_SOURCES_BYTES = 1_000_000;
@@ -11,13 +12,22 @@ export const RunOptions = z
     previewLines: z.number().int().min(1).max(100).default(12),
     /** Overrides the heartbeat timeout of every tool that heartbeats: how fast a dead worker is noticed. */
     heartbeatTimeoutMs: z.number().int().min(500).max(600_000).optional(),
+    /** Where finalize_report writes, relative to the worker's output root (default: <write root>/<run id>/final_report.md). */
+    outputPath: z.string().min(1).max(300).regex(/\.md$/, 'must name a .md file').optional(),
   })
   .strict();
+
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256');
 
 export const RunInput = z.object({
   topic: z.string().trim().min(3).max(200),
   sources: z.array(SourceDocument).min(1).max(MAX_SOURCES),
   options: RunOptions.optional(),
+  /** The policy snapshot the run lives under; absent in runs started before policies (or by foreign clients). */
+  policy: Policy.optional(),
+  policyDigest: Sha256.optional(),
+  /** Who started the run, as the client asserted it: self-approval rules compare against it. */
+  startedBy: z.string().trim().min(1).max(100).optional(),
 });
 export type RunInput = z.input<typeof RunInput>;
 
@@ -29,9 +39,19 @@ export const ApprovePayload = z
       .string()
       .regex(/^[0-9a-f]{64}$/, 'must be the pending draft sha256')
       .optional(),
+    /** Edit-on-approve: the report to write instead of the draft; checked against finalize_report's contract and reviewed again. */
+    edit: TOOLS.finalize_report.input.shape.markdown.optional(),
   })
   .strict();
 export type ApprovePayload = z.infer<typeof ApprovePayload>;
+
+export const OperatorPayload = z
+  .object({
+    operator: z.string().trim().min(1).max(100).optional(),
+    reason: z.string().max(2_000).optional(),
+  })
+  .strict();
+export type OperatorPayload = z.infer<typeof OperatorPayload>;
 
 export const RejectPayload = z
   .object({
@@ -41,9 +61,9 @@ export const RejectPayload = z
   .strict();
 export type RejectPayload = z.infer<typeof RejectPayload>;
 
-export const RUN_STATUSES = ['running', 'waiting_approval', 'completed', 'rejected', 'failed'] as const;
+export const RUN_STATUSES = ['running', 'waiting_approval', 'paused_on_error', 'completed', 'rejected', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'rejected', 'failed'];
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'rejected', 'failed', 'cancelled'];
 
 export const TRACE_EVENT_TYPES = [
   'run_created',
@@ -54,10 +74,21 @@ export const TRACE_EVENT_TYPES = [
   'draft_reviewed',
   'approval_required',
   'approval_refused',
+  'approval_recorded',
   'approval_granted',
   'approval_rejected',
+  'approval_escalated',
+  'approval_expired',
+  'draft_edited',
+  'policy_applied',
+  'policy_denied',
+  'run_paused',
+  'run_resumed',
+  'run_aborted',
+  'operator_refused',
   'run_completed',
   'run_failed',
+  'run_cancelled',
 ] as const;
 export type TraceEventType = (typeof TRACE_EVENT_TYPES)[number];
 
@@ -97,6 +128,24 @@ export interface PendingAction {
   review: { passed: boolean; findings: string[] };
   digest: string;
   requestedAt: string;
+  /** Approvals so far, for this digest (an edit starts the count again). */
+  approvals: Approval[];
+  minApprovals: number;
+  stillNeeded: number;
+  /** Who may approve now; null means anyone. */
+  eligibleApprovers: string[] | null;
+  allowSelfApproval: boolean;
+  /** Workflow time after which the gate expires; null when the policy sets no timeout. */
+  expiresAt: string | null;
+  escalated: boolean;
+}
+
+export interface Approval {
+  approver: string;
+  comment?: string;
+  at: string;
+  /** Set when this approver approved an edited report. */
+  edited?: boolean;
 }
 
 export interface Decision {
@@ -104,6 +153,14 @@ export interface Decision {
   approver: string;
   comment?: string;
   reason?: string;
+  at: string;
+  approvals?: Approval[];
+}
+
+export interface PausedOn {
+  tool: ToolName;
+  error: string;
+  attempts: number;
   at: string;
 }
 
@@ -123,6 +180,10 @@ export interface RunState {
   steps: StepResult[];
   findings: string[];
   error: string | null;
+  /** Set while the run waits for an operator after a tool failed for good. */
+  pausedOn: PausedOn | null;
+  policy: { name: string; digest: string | null };
+  startedBy: string | null;
   trace: TraceEvent[];
 }
 

@@ -112,7 +112,8 @@ export const TOOLS = {
     category: 'model_generation',
     risky: false,
     input: z.object({ topic: Topic, markdown: z.string().min(1).max(100_000) }),
-    output: z.object({ passed: z.boolean(), findings: z.array(z.string()), provider: Provider }),
+    // sha256 of the reviewed markdown: an edited report's approved digest comes from here.
+    output: z.object({ passed: z.boolean(), findings: z.array(z.string()), provider: Provider, sha256: Sha256.optional() }),
     startToCloseTimeoutMs: 60_000,
     heartbeatTimeoutMs: 10_000,
     retry: retry(3, 1_000, [NON_RETRYABLE.modelRejected]),
@@ -122,7 +123,13 @@ export const TOOLS = {
     description: 'Writes the approved report to <output root>/<run id>/final_report.md atomically.',
     category: 'filesystem_write',
     risky: true,
-    input: z.object({ runId: z.string().min(1).max(128), markdown: z.string().min(1).max(100_000), sha256: Sha256 }),
+    input: z.object({
+      runId: z.string().min(1).max(128),
+      markdown: z.string().min(1).max(100_000),
+      sha256: Sha256,
+      /** Relative to the output root; absent in runs from before policies: <runId>/final_report.md. */
+      relativePath: z.string().min(1).max(300).optional(),
+    }),
     output: z.object({ path: z.string(), bytes: z.number().int().positive(), sha256: Sha256 }),
     startToCloseTimeoutMs: 30_000,
     heartbeatTimeoutMs: 5_000,
@@ -137,6 +144,17 @@ export const TOOL_NAMES = Object.keys(TOOLS) as ToolName[];
 
 /** The shape of the activities object the worker registers: activity type name = tool name. */
 export type ToolActivities = { [N in ToolName]: (input: ToolInput<N>) => Promise<ToolOutput<N>> };
+
+/**
+ * Not a research tool: the worker's default policy, for runs started without a snapshot (by
+ * `temporal workflow start`, say). Its result is recorded in history like any activity's.
+ */
+export interface LoadedPolicySnapshot {
+  policy: unknown;
+  digest: string;
+  source: string;
+}
+export type HarnessActivities = ToolActivities & { load_default_policy: () => Promise<LoadedPolicySnapshot> };
 
 /** One line per problem, naming the offending field, e.g. "topic: Too small: expected string to have >=3 characters". */
 export function describeZodError(error: z.ZodError): string {

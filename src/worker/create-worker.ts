@@ -1,14 +1,14 @@
 /** Creates a harness worker on a task queue: the research workflow plus one activity per tool. */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { HarnessEnv } from '../config/env';
-import type { ToolActivities } from '../shared/tools';
+import type { HarnessActivities } from '../shared/tools';
 import { workflowCodeOptions } from './workflow-bundle';
 
 export interface HarnessWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: ToolActivities;
+  activities: HarnessActivities;
   /** Defaults to the SDK's own SIGINT/SIGTERM handling; in-process hosts (tests, demo) pass []. */
   shutdownSignals?: NodeJS.Signals[];
   tuning?: WorkerTuning;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createActivities } from '../activities';
 import { selectProvider } from '../activities/model/select-provider';
 import { HarnessEnv, readEnv } from '../config/env';
+import { loadPolicyFile, policyFileFor } from '../config/policy-file';
 import { ensureStatusSearchAttribute } from '../server/search-attribute';
 import { createHarnessWorker, tuningFromEnv } from './create-worker';
 
@@ -45,16 +46,23 @@ export async function runWorker(env: HarnessEnv = readEnv()): Promise<void> {
   const connection = await connectPatiently(env);
   await registerSearchAttribute(env);
   const model = selectProvider(env);
+  // Loaded (and validated) at start, so a bad default policy stops the worker with a clear message.
+  const defaultPolicy = await loadPolicyFile(policyFileFor(env));
   const worker = await createHarnessWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.HARNESS_TASK_QUEUE,
-    activities: createActivities({ outputRoot: env.HARNESS_OUTPUT_DIR, model, finalizeHooks: faultHooks(env) }),
+    activities: createActivities({
+      outputRoot: env.HARNESS_OUTPUT_DIR,
+      model,
+      finalizeHooks: faultHooks(env),
+      defaultPolicy: async () => defaultPolicy,
+    }),
     tuning: tuningFromEnv(env),
   });
   process.stderr.write(
     `harness worker: task queue ${env.HARNESS_TASK_QUEUE} at ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE}), ` +
-      `model ${model.name}, sticky queue timeout ${env.HARNESS_STICKY_QUEUE_TIMEOUT_MS} ms, output ${path.resolve(env.HARNESS_OUTPUT_DIR)}, pid ${process.pid}\n`,
+      `model ${model.name}, default policy ${defaultPolicy.policy.name} (${defaultPolicy.digest.slice(0, 12)}), sticky queue timeout ${env.HARNESS_STICKY_QUEUE_TIMEOUT_MS} ms, output ${path.resolve(env.HARNESS_OUTPUT_DIR)}, pid ${process.pid}\n`,
   );
   try {
     await worker.run();

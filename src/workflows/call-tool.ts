@@ -11,7 +11,15 @@ import type { RunRecorder } from './run-recorder';
 export interface CallOptions {
   /** Replaces the heartbeat timeout of tools that declare one. */
   heartbeatTimeoutMs?: number;
+  /**
+   * What a tool that failed for good does: wait for an operator (resume retries the step from
+   * scratch, abort fails the run), or throw at once (for calls made inside an update handler).
+   */
+  onFailure?: OperatorPause | 'throw';
 }
+
+/** Parks the run until an operator decides; returns 'resume' or 'abort'. */
+export type OperatorPause = (tool: ToolName, error: string, attempts: number) => Promise<'resume' | 'abort'>;
 
 /** One proxy per tool, because each tool has its own timeouts. */
 function activityFor<N extends ToolName>(name: N, options: CallOptions): (input: ToolInput<N>) => Promise<ToolOutput<N>> {
@@ -68,7 +76,10 @@ export async function callTool<N extends ToolName>(
       run.event('tool_error', { tool: name, attempt, message: error, data: { retrying } });
       if (!retrying) {
         run.endStep(step, 'error', error);
-        throw new ToolFailedError(`${name} failed after ${attempt} attempt(s): ${error}`);
+        const summary = `${name} failed after ${attempt} attempt(s): ${error}`;
+        if (!options.onFailure || options.onFailure === 'throw') throw new ToolFailedError(summary);
+        if ((await options.onFailure(name, error, attempt)) === 'abort') throw new ToolFailedError(`${summary} (aborted by an operator)`);
+        return callTool(run, name, input, options);
       }
       await sleep(backoffMs(policy, attempt + 1));
     }

@@ -1,62 +1,42 @@
-/** The research run: plan → search → extract → draft → review → approval gate → finalize. */
-import { ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+/**
+ * The research run: plan → search → extract → draft → review → approval gate → finalize,
+ * under the policy snapshot in its input. A tool that fails for good pauses the run for an
+ * operator; cancellation ends it as `cancelled` with nothing written.
+ */
 import {
-  APPROVE_DESCRIPTION,
-  approveSignal,
-  pendingQuery,
-  REJECT_DESCRIPTION,
-  rejectSignal,
-  stateQuery,
-  traceQuery,
-} from '../shared/messages';
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { REPORT_FILE_NAME } from '../shared/constants';
-import { ApprovePayload, Decision, previewOf, RejectPayload, RunInput, RunOptions, RunResult } from '../shared/run';
-import { describeZodError } from '../shared/tools';
-import { callTool, ToolFailedError } from './call-tool';
+import { pendingQuery, stateQuery, traceQuery } from '../shared/messages';
+import { BUILTIN_POLICY, CallFacts, evaluateToolCall, Policy, toolPolicy } from '../shared/policy';
+import { RunInput, RunOptions, RunResult } from '../shared/run';
+import { describeZodError, HarnessActivities, ToolInput, ToolName, ToolOutput } from '../shared/tools';
+import { ApprovalGate } from './approval-gate';
+import { callTool, CallOptions, ToolFailedError } from './call-tool';
+import { installOperatorControl } from './operator-control';
 import { RunRecorder } from './run-recorder';
+
+/** Ends the run as failed when the policy refuses a call: before any side effect. */
+class PolicyDeniedError extends Error {}
+
+const { load_default_policy } = proxyActivities<HarnessActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 5 } });
 
 export async function researchRun(rawInput: RunInput): Promise<RunResult> {
   const { workflowId } = workflowInfo();
   const rawTopic = typeof rawInput?.topic === 'string' ? rawInput.topic : '';
-  const run = new RunRecorder(workflowId, rawTopic);
-  let decision: Decision | null = null;
+  const startedBy = typeof rawInput?.startedBy === 'string' ? rawInput.startedBy : null;
+  const run = new RunRecorder(workflowId, rawTopic, startedBy);
 
   setHandler(stateQuery, () => run.state, { description: 'The whole run state, trace included.' });
   setHandler(traceQuery, () => run.state.trace, { description: 'Trace events in order.' });
   setHandler(pendingQuery, () => run.state.pendingAction, { description: 'The action waiting for approval, or null.' });
-
-  /** A refused decision is recorded, never thrown: a bad payload must not fail a workflow task. */
-  const refuse = (signal: string, message: string) => run.event('approval_refused', { message, data: { signal } });
-  const notPending = () =>
-    run.state.status === 'waiting_approval' && decision === null ? null : `no decision is pending (status: ${run.state.status})`;
-
-  setHandler(
-    approveSignal,
-    (raw) => {
-      const parsed = ApprovePayload.safeParse(raw ?? {});
-      if (!parsed.success) return refuse('approve', `invalid payload: ${describeZodError(parsed.error)}`);
-      const blocked = notPending();
-      if (blocked) return refuse('approve', blocked);
-      const { approver = 'anonymous', comment, digest } = parsed.data;
-      if (digest && digest !== run.state.pendingAction?.digest) {
-        return refuse('approve', `digest ${digest.slice(0, 12)}… does not match the pending draft`);
-      }
-      decision = { outcome: 'approved', approver, comment, at: run.now() };
-    },
-    { description: APPROVE_DESCRIPTION },
-  );
-  setHandler(
-    rejectSignal,
-    (raw) => {
-      const parsed = RejectPayload.safeParse(raw ?? {});
-      if (!parsed.success) return refuse('reject', `invalid payload: ${describeZodError(parsed.error)}`);
-      const blocked = notPending();
-      if (blocked) return refuse('reject', blocked);
-      const { approver = 'anonymous', reason } = parsed.data;
-      decision = { outcome: 'rejected', approver, reason, at: run.now() };
-    },
-    { description: REJECT_DESCRIPTION },
-  );
+  const pauseForOperator = installOperatorControl(run);
 
   const parsed = RunInput.safeParse(rawInput);
   run.event('run_created', { data: { workflowType: 'researchRun', valid: parsed.success } });
@@ -66,23 +46,43 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
     run.fail(message);
     throw ApplicationFailure.nonRetryable(message, 'InvalidRunInput');
   }
-  const { topic, sources } = parsed.data;
-  const options = RunOptions.parse(parsed.data.options ?? {});
-  const call = { heartbeatTimeoutMs: options.heartbeatTimeoutMs };
+  const input = parsed.data;
+  const options = RunOptions.parse(input.options ?? {});
+  const calls: CallOptions = { heartbeatTimeoutMs: options.heartbeatTimeoutMs, onFailure: pauseForOperator };
+
+  // Handlers exist before the first await, so an early decision is refused rather than lost.
+  const gate = new ApprovalGate({
+    run,
+    policy: BUILTIN_POLICY,
+    startedBy: startedBy ?? 'unknown',
+    topic: input.topic,
+    previewLines: options.previewLines,
+    callOptions: calls,
+  });
 
   try {
-    const plan = await callTool(run, 'plan_run', { topic, sourceTitles: sources.map((s) => s.title) }, call);
+    const policy = await resolvePolicy(run, input);
+    gate.usePolicy(policy);
+    const guarded = async <N extends ToolName>(name: N, args: ToolInput<N>, facts: Partial<CallFacts> = {}): Promise<ToolOutput<N>> => {
+      const verdict = evaluateToolCall(policy, name, { topic: input.topic, ...facts });
+      if (!verdict.allowed) {
+        run.event('policy_denied', { tool: name, message: verdict.reason, data: { policy: policy.name } });
+        throw new PolicyDeniedError(`policy "${policy.name}" denied ${name}: ${verdict.reason}`);
+      }
+      return callTool(run, name, args, calls);
+    };
+
+    const plan = await guarded('plan_run', { topic: input.topic, sourceTitles: input.sources.map((s) => s.title) });
     run.state.plan = plan.steps;
     run.state.provider = plan.provider;
     run.event('plan_recorded', { data: { steps: plan.steps, provider: plan.provider } });
 
-    const { matches } = await callTool(run, 'search_sources', { topic, sources }, call);
-    const { facts } = await callTool(run, 'extract_facts', { matches }, call);
-    const draft = await callTool(run, 'draft_report', { topic, plan: plan.steps, facts }, call);
-    const preview = previewOf(draft.markdown, options.previewLines);
-    run.state.artifacts.draft = { sha256: draft.sha256, lines: preview.lineCount, chars: preview.charCount };
+    const { matches } = await guarded('search_sources', { topic: input.topic, sources: input.sources });
+    const { facts } = await guarded('extract_facts', { matches });
+    const drafted = await guarded('draft_report', { topic: input.topic, plan: plan.steps, facts });
+    run.state.artifacts.draft = { sha256: drafted.sha256, lines: drafted.markdown.split('\n').length, chars: drafted.markdown.length };
 
-    const review = await callTool(run, 'review_draft', { topic, markdown: draft.markdown }, call);
+    const review = await guarded('review_draft', { topic: input.topic, markdown: drafted.markdown });
     run.state.findings = review.findings;
     run.event('draft_reviewed', { data: { passed: review.passed, findings: review.findings } });
     if (!review.passed) {
@@ -91,46 +91,85 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
       throw ApplicationFailure.nonRetryable(message, 'ReviewFailed');
     }
 
-    run.state.currentStep = 'approval';
-    run.state.pendingAction = {
-      tool: 'finalize_report',
-      reason: 'finalize_report writes to the filesystem (risky, filesystem_write) and needs a human approval.',
-      proposedPath: `${workflowId}/${REPORT_FILE_NAME}`,
-      preview,
-      review: { passed: review.passed, findings: review.findings },
-      digest: draft.sha256,
-      requestedAt: run.now(),
-    };
-    run.setStatus('waiting_approval');
-    run.event('approval_required', { tool: 'finalize_report', data: { digest: draft.sha256 } });
-
-    await condition(() => decision !== null);
-    const granted = decision as unknown as Decision;
-    run.state.decision = granted;
-    run.state.pendingAction = null;
-
-    if (granted.outcome === 'rejected') {
-      run.event('approval_rejected', { message: granted.reason, data: { approver: granted.approver } });
-      run.state.currentStep = null;
-      run.setStatus('rejected');
-      return resultOf(run);
+    const outputPath = options.outputPath ?? defaultOutputPath(policy, workflowId);
+    const finalizeVerdict = evaluateToolCall(policy, 'finalize_report', { topic: input.topic, outputPath });
+    if (!finalizeVerdict.allowed) {
+      run.event('policy_denied', { tool: 'finalize_report', message: finalizeVerdict.reason, data: { policy: policy.name, outputPath } });
+      throw new PolicyDeniedError(`policy "${policy.name}" denied finalize_report: ${finalizeVerdict.reason}`);
     }
 
-    run.event('approval_granted', { data: { approver: granted.approver, comment: granted.comment } });
-    run.setStatus('running');
-    const report = await callTool(run, 'finalize_report', { runId: workflowId, markdown: draft.markdown, sha256: draft.sha256 }, call);
+    let approved = { markdown: drafted.markdown, digest: drafted.sha256 };
+    if (finalizeVerdict.approvalRequired) {
+      const { decision, draft } = await gate.decide(approved, review, outputPath);
+      run.state.decision = decision;
+      run.state.pendingAction = null;
+      if (decision.outcome === 'rejected') {
+        run.event('approval_rejected', { message: decision.reason, data: { approver: decision.approver } });
+        run.state.currentStep = null;
+        run.setStatus('rejected');
+        return resultOf(run);
+      }
+      approved = draft;
+      run.event('approval_granted', {
+        data: { approver: decision.approver, comment: decision.comment, approvals: decision.approvals, digest: draft.digest },
+      });
+      run.setStatus('running');
+    }
+
+    // Once approved, the write is not cancellable: it either happens exactly as approved or not at all.
+    const report = await CancellationScope.nonCancellable(() =>
+      callTool(
+        run,
+        'finalize_report',
+        { runId: workflowId, markdown: approved.markdown, sha256: approved.digest, relativePath: outputPath },
+        calls,
+      ),
+    );
     run.state.artifacts.report = report;
     run.state.currentStep = null;
     run.setStatus('completed');
     run.event('run_completed', { data: { path: report.path, sha256: report.sha256 } });
     return resultOf(run);
   } catch (err) {
-    if (err instanceof ToolFailedError) {
+    if (isCancellation(err)) {
+      run.close('cancelled', 'cancelled through Temporal; nothing was written');
+      throw err;
+    }
+    if (err instanceof ToolFailedError || err instanceof PolicyDeniedError) {
       run.fail(err.message);
-      throw ApplicationFailure.nonRetryable(err.message, 'ToolFailed');
+      throw ApplicationFailure.nonRetryable(err.message, err instanceof PolicyDeniedError ? 'PolicyDenied' : 'ToolFailed');
     }
     throw err;
   }
+}
+
+/**
+ * The run's policy: the snapshot in its input; else the worker's default (recorded through an
+ * activity, so replay sees the same one); runs from before policies keep the built-in rules.
+ */
+async function resolvePolicy(run: RunRecorder, input: ReturnType<typeof RunInput.parse>): Promise<Policy> {
+  let policy = BUILTIN_POLICY;
+  let digest: string | null = null;
+  if (input.policy) {
+    policy = input.policy;
+    digest = input.policyDigest ?? null;
+  } else if (patched('worker-default-policy')) {
+    const loaded = await load_default_policy();
+    const parsed = Policy.safeParse(loaded.policy);
+    if (!parsed.success)
+      throw new PolicyDeniedError(`the worker's default policy ${loaded.source} is invalid: ${describeZodError(parsed.error)}`);
+    policy = parsed.data;
+    digest = loaded.digest;
+  }
+  run.state.policy = { name: policy.name, digest };
+  if (policy !== BUILTIN_POLICY) run.event('policy_applied', { data: { name: policy.name, digest } });
+  return policy;
+}
+
+/** <first write root>/<run id>/final_report.md, so a policy's roots are honoured by default. */
+function defaultOutputPath(policy: Policy, runId: string): string {
+  const root = toolPolicy(policy, 'finalize_report').writeRoots?.[0] ?? '.';
+  return [root, runId, REPORT_FILE_NAME].filter((part) => part && part !== '.').join('/');
 }
 
 function resultOf(run: RunRecorder): RunResult {

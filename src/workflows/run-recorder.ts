@@ -7,7 +7,7 @@ import type { ToolName } from '../shared/tools';
 export class RunRecorder {
   readonly state: RunState;
 
-  constructor(runId: string, topic: string) {
+  constructor(runId: string, topic: string, startedBy: string | null = null) {
     this.state = {
       runId,
       topic,
@@ -21,6 +21,9 @@ export class RunRecorder {
       steps: [],
       findings: [],
       error: null,
+      pausedOn: null,
+      policy: { name: 'builtin', digest: null },
+      startedBy,
       trace: [],
     };
   }
@@ -54,11 +57,17 @@ export class RunRecorder {
     if (error) step.error = error;
   }
 
-  fail(message: string): void {
+  /** Ends the run in a closed status (failed or cancelled) with its trace event. */
+  close(status: 'failed' | 'cancelled', message: string): void {
     this.state.error = message;
     this.state.currentStep = null;
     this.state.pendingAction = null;
-    this.setStatus('failed');
-    this.event('run_failed', { message });
+    this.state.pausedOn = null;
+    this.setStatus(status);
+    this.event(status === 'failed' ? 'run_failed' : 'run_cancelled', { message });
+  }
+
+  fail(message: string): void {
+    this.close('failed', message);
   }
 }

@@ -37,7 +37,12 @@ test('refuses a run id that would write outside the output root', async () => {
     type: 'OutputPathRefused',
     nonRetryable: true,
   });
-  await expect(tools.finalize_report({ runId: 'a/b', markdown, sha256: digest })).rejects.toMatchObject({ type: 'OutputPathRefused' });
+  await expect(tools.finalize_report({ runId: 'ok', relativePath: '/etc/report.md', markdown, sha256: digest })).rejects.toMatchObject({
+    type: 'OutputPathRefused',
+  });
+  await expect(tools.finalize_report({ runId: 'ok', relativePath: 'a/../../b.md', markdown, sha256: digest })).rejects.toMatchObject({
+    type: 'OutputPathRefused',
+  });
 });
 
 test('refuses content that does not match the approved digest', async () => {

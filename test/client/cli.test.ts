@@ -51,7 +51,7 @@ test('start, status, pending, approve and result complete a run', async () => {
   expect(human.stdout).toMatch(/pending tool:\s+finalize_report/);
 
   const approved = await harness('approve', id, '--approver', 'carol', '--comment', 'ship it');
-  expect(approved.stdout).toMatch(new RegExp(`^approved ${id} \\(digest [0-9a-f]{12}…\\)`));
+  expect(approved.stdout).toMatch(new RegExp(`^${id}: approved; finalizing \\(digest [0-9a-f]{12}…\\)`));
   const result = await harness('result', id, '--json');
   expect(result.code).toBe(0);
   const final = JSON.parse(result.stdout);
@@ -66,13 +66,13 @@ test('start, status, pending, approve and result complete a run', async () => {
   expect(tail.stdout).toMatch(/run_completed/);
 
   // A decision for a run that is no longer waiting is refused.
-  expectOneLineError(await harness('approve', id), /is not waiting for approval \(status: completed\)/);
+  expectOneLineError(await harness('approve', id), new RegExp(`approve refused: run ${id} has already ended`));
 });
 
 test('reject ends the run as rejected; result exits 3', async () => {
   const id = await startWaitingRun();
   const rejected = await harness('reject', id, '--reason', 'wrong topic');
-  expect(rejected.stdout).toMatch(new RegExp(`^rejected ${id}`));
+  expect(rejected.stdout).toMatch(new RegExp(`^${id}: rejected; nothing will be written`));
   const result = await harness('result', id);
   expect(result.code).toBe(3);
   expect(result.stdout).toMatch(/status:\s+rejected/);

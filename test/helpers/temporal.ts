@@ -12,7 +12,7 @@ import { readSourcesFile, SAMPLE_SOURCES } from '../../src/client/sources-file';
 import { WORKFLOW_TYPE } from '../../src/shared/constants';
 import { stateQuery } from '../../src/shared/messages';
 import type { RunInput, RunState, RunStatus } from '../../src/shared/run';
-import type { ToolActivities } from '../../src/shared/tools';
+import type { HarnessActivities } from '../../src/shared/tools';
 import { createHarnessWorker } from '../../src/worker/create-worker';
 import type { researchRun } from '../../src/workflows';
 
@@ -45,7 +45,7 @@ export function quietRuntime(): void {
 export async function startTestWorker(options: {
   taskQueue: string;
   outputRoot: string;
-  activities?: ToolActivities;
+  activities?: HarnessActivities;
   /** Defaults to the suite's server. */
   address?: string;
 }): Promise<TestWorker> {

@@ -1,9 +1,16 @@
-/** The workflow's per-tool retry loop, with scripted activity failures on the real dev server. */
+/**
+ * The workflow's per-tool retry loop and pause-on-error, with scripted activity failures on
+ * the real dev server: transient errors are retried; a tool that fails for good parks the run
+ * as paused_on_error until an operator resumes (the step is retried from scratch) or aborts.
+ */
 import { ApplicationFailure } from '@temporalio/activity';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { createActivities } from '../../src/activities';
 import { offlineProvider } from '../../src/activities/model/offline-provider';
-import { traceQuery } from '../../src/shared/messages';
-import { NON_RETRYABLE, SourceDocument, ToolActivities } from '../../src/shared/tools';
+import { waitFor } from '../../src/client/wait-for';
+import { abortUpdate, approveUpdate, resumeUpdate, traceQuery } from '../../src/shared/messages';
+import { HARNESS_STATUS } from '../../src/shared/search-attributes';
+import { HarnessActivities, NON_RETRYABLE, SourceDocument } from '../../src/shared/tools';
 import {
   failureOf,
   sampleSources,
@@ -20,22 +27,28 @@ let worker: TestWorker;
 let client: Awaited<ReturnType<typeof testClient>>;
 let taskQueue: string;
 let sources: SourceDocument[];
-const calls = { search: 0, extract: 0 };
+const calls = new Map<string, number>();
+const count = (key: string) => {
+  calls.set(key, (calls.get(key) ?? 0) + 1);
+  return calls.get(key)!;
+};
 
 beforeAll(async () => {
   const outputRoot = await tempDir('retries');
   const real = createActivities({ outputRoot, model: offlineProvider });
-  const activities: ToolActivities = {
+  const activities: HarnessActivities = {
     ...real,
     // Fails once with a transient error, then succeeds.
     search_sources: async (input) => {
-      if (++calls.search === 1) throw ApplicationFailure.retryable('index briefly unavailable', 'SourceUnavailable');
+      if (count(`search:${input.topic}`) === 1) throw ApplicationFailure.retryable('index briefly unavailable', 'SourceUnavailable');
       return real.search_sources(input);
     },
-    // Always fails with an error the contract lists as non-retryable.
-    extract_facts: async () => {
-      calls.extract++;
-      throw ApplicationFailure.nonRetryable('extract_facts: invalid input: matches: broken', NON_RETRYABLE.invalidInput);
+    // Fails with an error no retry can fix: the first two calls, or every call in "always" mode.
+    extract_facts: async (input) => {
+      if (count('extract') <= 2 || calls.get('always') === 1) {
+        throw ApplicationFailure.nonRetryable('extract_facts: invalid input: matches: broken', NON_RETRYABLE.invalidInput);
+      }
+      return real.extract_facts(input);
     },
   };
   taskQueue = uniqueName('retries');
@@ -49,20 +62,51 @@ afterAll(async () => {
   await worker?.stop();
 });
 
-test('a transient failure is retried; a non-retryable one fails the run after one attempt', async () => {
+test('a transient failure is retried; a permanent one pauses the run until resume, and it completes', async () => {
+  calls.clear();
   const run = await startTestRun(client.client, taskQueue, { topic: 'durable agent harness', sources });
-  expect(await failureOf(run)).toMatch(/extract_facts failed after 1 attempt\(s\): InvalidToolInput/);
-
-  const state = await waitForStatus(run, ['failed']);
-  const search = state.steps.find((s) => s.tool === 'search_sources')!;
-  expect(search).toMatchObject({ status: 'ok', attempts: 2 });
-  const extract = state.steps.find((s) => s.tool === 'extract_facts')!;
-  expect(extract).toMatchObject({ status: 'error', attempts: 1 });
-  expect(calls).toEqual({ search: 2, extract: 1 });
+  const paused = await waitForStatus(run, ['paused_on_error']);
+  expect(paused.pausedOn).toMatchObject({ tool: 'extract_facts', attempts: 1, error: expect.stringMatching(/^InvalidToolInput: /) });
+  expect(paused.steps.find((s) => s.tool === 'search_sources')).toMatchObject({ status: 'ok', attempts: 2 });
+  await waitFor(async () => (await run.describe()).typedSearchAttributes.get(HARNESS_STATUS) === 'paused_on_error', {
+    timeoutMs: 10_000,
+    what: 'HarnessStatus to say paused_on_error',
+  });
 
   const searchEvents = (await run.query(traceQuery)).filter((e) => e.tool === 'search_sources').map((e) => `${e.type}#${e.attempt}`);
   expect(searchEvents).toEqual(['tool_start#1', 'tool_error#1', 'tool_start#2', 'tool_ok#2']);
-  const error = (await run.query(traceQuery)).find((e) => e.type === 'tool_error' && e.tool === 'search_sources')!;
-  expect(error.message).toBe('SourceUnavailable: index briefly unavailable');
-  expect(error.data).toEqual({ retrying: true });
+  const transient = (await run.query(traceQuery)).find((e) => e.type === 'tool_error' && e.tool === 'search_sources')!;
+  expect(transient.message).toBe('SourceUnavailable: index briefly unavailable');
+  expect(transient.data).toEqual({ retrying: true });
+
+  // An approval now is refused: nothing is pending.
+  await expect(run.executeUpdate(approveUpdate, { args: [{ approver: 'ops' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+
+  // First resume: the step fails again and the run pauses again; second resume: it succeeds.
+  expect(await run.executeUpdate(resumeUpdate, { args: [{ operator: 'ops', reason: 'fixed the index' }] })).toMatchObject({
+    message: expect.stringMatching(/^resuming/),
+  });
+  await waitFor(async () => (await run.query(traceQuery)).filter((e) => e.type === 'run_paused').length === 2, {
+    timeoutMs: 15_000,
+    what: 'the second pause',
+  });
+  await run.executeUpdate(resumeUpdate, { args: [{ operator: 'ops' }] });
+  const gate = await waitForStatus(run, ['waiting_approval']);
+  expect(gate.steps.filter((s) => s.tool === 'extract_facts').map((s) => s.status)).toEqual(['error', 'error', 'ok']);
+  await run.executeUpdate(approveUpdate, { args: [{ approver: 'ops', digest: gate.pendingAction!.digest }] });
+  expect((await run.result()).status).toBe('completed');
+  const types = (await run.query(traceQuery)).map((e) => e.type);
+  expect(types.filter((t) => t === 'run_resumed')).toHaveLength(2);
+});
+
+test('abort ends a paused run as failed; resume is refused when nothing is paused', async () => {
+  calls.clear();
+  calls.set('always', 1);
+  const run = await startTestRun(client.client, taskQueue, { topic: 'durable agent harness', sources });
+  await waitForStatus(run, ['paused_on_error']);
+  await run.executeUpdate(abortUpdate, { args: [{ operator: 'ops', reason: 'giving up' }] });
+  expect(await failureOf(run)).toMatch(/extract_facts failed after 1 attempt\(s\): InvalidToolInput: .*\(aborted by an operator\)/);
+  const types = (await run.query(traceQuery)).map((e) => e.type);
+  expect(types.slice(-2)).toEqual(['run_aborted', 'run_failed']);
+  await expect(run.executeUpdate(resumeUpdate, { args: [{}] })).rejects.toThrow();
 });

@@ -1,32 +1,54 @@
-/** `harness approve` / `harness reject`: a decision on the pending action, checked before it is sent. */
+/**
+ * `harness approve` / `harness reject`: a decision through the run's update, so the run's own
+ * checks (approvers, quorum, self-approval, digest, expiry) answer the caller directly.
+ */
+import { promises as fs } from 'node:fs';
+import { approveUpdate, rejectUpdate } from '../../shared/messages';
+import { TOOLS } from '../../shared/tools';
 import { CliError } from '../cli-error';
 import { printJson } from '../format';
-import { existingRun, requirePending, sendDecision } from '../runs';
+import { identity } from '../identity';
+import { existingRun, readPending, sendUpdate } from '../runs';
 import { withClient } from '../with-client';
 
 export interface DecisionOptions {
   approver?: string;
   comment?: string;
   reason?: string;
+  edit?: string;
   json?: boolean;
 }
 
+async function readEdit(file: string): Promise<string> {
+  let markdown: string;
+  try {
+    markdown = await fs.readFile(file, 'utf8');
+  } catch {
+    throw new CliError(`edited report not found: ${file}`);
+  }
+  const checked = TOOLS.finalize_report.input.shape.markdown.safeParse(markdown);
+  if (!checked.success)
+    throw new CliError(`edited report ${file} does not fit finalize_report's contract: ${checked.error.issues[0].message}`);
+  return markdown;
+}
+
 export async function decideCommand(kind: 'approve' | 'reject', id: string, options: DecisionOptions): Promise<void> {
+  const edit = options.edit ? await readEdit(options.edit) : undefined;
   await withClient(async (h) => {
     const run = await existingRun(h, id);
-    const pending = await requirePending(h, run);
-    const approver = options.approver ?? process.env.USER ?? 'cli';
+    const approver = identity(h.env, options.approver);
+    // The digest pins the decision to the draft the operator saw; the run refuses a stale one.
+    const pending = await readPending(h, run);
     const outcome =
       kind === 'approve'
-        ? // The digest read from `pending` pins the approval to the draft the operator saw.
-          await sendDecision(h, run, { kind, payload: { approver, comment: options.comment, digest: pending.digest } })
-        : await sendDecision(h, run, { kind, payload: { approver, reason: options.reason } });
-    if (outcome.accepted === false) throw new CliError(`${kind} refused by run ${id}: ${outcome.reason}`);
-    if (options.json) printJson({ workflowId: id, decision: kind, digest: pending.digest, ...outcome });
-    else if (outcome.accepted)
-      process.stdout.write(
-        `${kind === 'approve' ? 'approved' : 'rejected'} ${id} (digest ${pending.digest.slice(0, 12)}…); status: ${outcome.status}\n`,
-      );
-    else process.stdout.write(`${kind} sent to ${id}; the run has not applied it yet (is a worker running?)\n`);
+        ? await sendUpdate(h, run, approveUpdate, {
+            approver,
+            comment: options.comment,
+            digest: pending?.digest,
+            ...(edit ? { edit } : {}),
+          })
+        : await sendUpdate(h, run, rejectUpdate, { approver, reason: options.reason });
+    if (options.json) printJson({ workflowId: id, decision: kind, approver, ...outcome });
+    else process.stdout.write(`${id}: ${outcome.message}${outcome.digest ? ` (digest ${outcome.digest.slice(0, 12)}…)` : ''}\n`);
   });
 }

@@ -17,7 +17,9 @@ import { registerSearchAttribute } from '../../worker/run-worker';
 import { CliError } from '../cli-error';
 import { connectClient } from '../connect';
 import { formatPending } from '../format';
-import { readState, sendDecision, startRun } from '../runs';
+import { approveUpdate, rejectUpdate } from '../../shared/messages';
+import { loadPolicyFile, policyFileFor } from '../../config/policy-file';
+import { readState, sendUpdate, startRun } from '../runs';
 import { readSourcesFile, SAMPLE_SOURCES } from '../sources-file';
 import { waitFor } from '../wait-for';
 
@@ -60,7 +62,8 @@ export async function demoCommand(options: { yes?: boolean; topic?: string }): P
       tuning: tuningFromEnv(env),
     });
     await worker.runUntil(async () => {
-      const run = await startRun(h, { topic: options.topic ?? DEMO_TOPIC, sources });
+      const policy = await loadPolicyFile(policyFileFor(env));
+      const run = await startRun(h, { topic: options.topic ?? DEMO_TOPIC, sources, policy, startedBy: 'demo' });
       say(`started run ${run.workflowId} on task queue ${env.HARNESS_TASK_QUEUE}`);
       const state = await waitFor(
         async () => {
@@ -77,13 +80,8 @@ export async function demoCommand(options: { yes?: boolean; topic?: string }): P
       say('\nThe run is waiting for approval:\n' + formatPending(state.pendingAction) + '\n');
       const approved = options.yes ? true : await askApproval();
       say(approved ? (options.yes ? 'approving (--yes)…' : 'approving…') : 'rejecting…');
-      await sendDecision(
-        h,
-        run,
-        approved
-          ? { kind: 'approve', payload: { approver: 'demo', digest: state.pendingAction.digest } }
-          : { kind: 'reject', payload: { approver: 'demo', reason: 'declined at the terminal' } },
-      );
+      if (approved) await sendUpdate(h, run, approveUpdate, { approver: 'operator', digest: state.pendingAction.digest });
+      else await sendUpdate(h, run, rejectUpdate, { approver: 'operator', reason: 'declined at the terminal' });
       const result = await run.result();
       const { host } = splitAddress(env.TEMPORAL_ADDRESS);
       say(`run ${run.workflowId}: ${result.status}`);

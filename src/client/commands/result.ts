@@ -1,5 +1,5 @@
 /** `harness result ID`: waits for the run to end; the exit code tells how it ended. */
-import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { CliError } from '../cli-error';
 import { EXIT_CODES } from '../exit-codes';
 import { formatState, printJson } from '../format';
@@ -15,6 +15,9 @@ export async function resultCommand(id: string, options: { json?: boolean }): Pr
       else process.stdout.write(`${formatState(result)}\n`);
       process.exitCode = EXIT_CODES[result.status as keyof typeof EXIT_CODES];
     } catch (err) {
+      if (err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure) {
+        throw new CliError(`run ${id} was cancelled; nothing was written`, EXIT_CODES.cancelled);
+      }
       if (err instanceof WorkflowFailedError) throw new CliError(`run ${id} failed: ${err.cause?.message ?? err.message}`);
       throw err;
     }
