@@ -1,0 +1,114 @@
+/** The policy module on its own: pure evaluation, no Temporal, no I/O. */
+import {
+  approvalRefusal,
+  BUILTIN_POLICY,
+  eligibleApprovers,
+  evaluateToolCall,
+  insideRoot,
+  parseDuration,
+  Policy,
+  PolicyInput,
+  toolPolicy,
+} from '../../src/shared/policy';
+import { describeZodError } from '../../src/shared/tools';
+
+const policy = (input: Partial<PolicyInput> = {}) => Policy.parse({ version: 1, name: 'test', ...input });
+
+const strict = policy({
+  roles: { reviewers: ['alice', 'bob'], leads: ['carol'] },
+  tools: {
+    plan_run: { rules: [{ deny: 'topic_matches', pattern: 'secret', flags: 'i', reason: 'no secrets' }] },
+    search_sources: { enabled: false },
+    finalize_report: {
+      approval: 'required',
+      writeRoots: ['reports'],
+      rules: [{ deny: 'path_outside_roots' }],
+      approvers: ['role:reviewers', 'dave'],
+      minApprovals: 2,
+      allowSelfApproval: false,
+      timeout: '24h',
+      onTimeout: 'escalate',
+      escalateTo: ['role:leads'],
+    },
+  },
+});
+
+test('durations', () => {
+  expect([parseDuration('90s'), parseDuration('30m'), parseDuration('24h'), parseDuration('7d'), parseDuration('250ms')]).toEqual([
+    90_000, 1_800_000, 86_400_000, 604_800_000, 250,
+  ]);
+  expect(() => parseDuration('1 week')).toThrow(/invalid duration/);
+});
+
+test('paths: inside a root, never above it', () => {
+  expect(insideRoot('reports/r1/final_report.md', 'reports')).toBe(true);
+  expect(insideRoot('r1/final_report.md', '.')).toBe(true);
+  expect(insideRoot('reports/../etc/x.md', 'reports')).toBe(false);
+  expect(insideRoot('../x.md', '.')).toBe(false);
+  expect(insideRoot('/etc/x.md', '.')).toBe(false);
+  expect(insideRoot('reportsx/a.md', 'reports')).toBe(false);
+  expect(insideRoot('reports', 'reports')).toBe(false);
+});
+
+test('built-in rules: only the risky tool needs approval, from anyone', () => {
+  expect(evaluateToolCall(BUILTIN_POLICY, 'plan_run', { topic: 't' })).toEqual({ allowed: true, approvalRequired: false });
+  expect(evaluateToolCall(BUILTIN_POLICY, 'finalize_report', { topic: 't', outputPath: 'a/b.md' })).toEqual({
+    allowed: true,
+    approvalRequired: true,
+  });
+  expect(eligibleApprovers(BUILTIN_POLICY, 'finalize_report', false)).toBeNull();
+  expect(toolPolicy(BUILTIN_POLICY, 'finalize_report')).toMatchObject({
+    minApprovals: 1,
+    allowSelfApproval: true,
+    category: 'filesystem_write',
+  });
+});
+
+test('denials: disabled tools, topic patterns, paths outside the roots', () => {
+  expect(evaluateToolCall(strict, 'search_sources', { topic: 'x' })).toEqual({
+    allowed: false,
+    reason: 'search_sources is disabled by policy "test"',
+  });
+  expect(evaluateToolCall(strict, 'plan_run', { topic: 'the SECRET plan' })).toEqual({ allowed: false, reason: 'no secrets' });
+  expect(evaluateToolCall(strict, 'plan_run', { topic: 'open research' })).toEqual({ allowed: true, approvalRequired: false });
+  expect(evaluateToolCall(strict, 'finalize_report', { topic: 't', outputPath: 'elsewhere/r.md' })).toEqual({
+    allowed: false,
+    reason: 'elsewhere/r.md is outside the allowed write roots reports',
+  });
+  expect(evaluateToolCall(strict, 'finalize_report', { topic: 't', outputPath: 'reports/r/final_report.md' })).toEqual({
+    allowed: true,
+    approvalRequired: true,
+  });
+});
+
+test('approvers: roles, self-approval, duplicates, escalation', () => {
+  const context = { startedBy: 'alice', approvedBy: [] as string[], escalated: false };
+  expect(eligibleApprovers(strict, 'finalize_report', false)).toEqual(['alice', 'bob', 'dave']);
+  expect(approvalRefusal(strict, 'finalize_report', context, 'bob')).toBeNull();
+  expect(approvalRefusal(strict, 'finalize_report', context, 'alice')).toMatch(/alice started this run .* forbids self-approval/);
+  expect(approvalRefusal(strict, 'finalize_report', context, 'mallory')).toBe(
+    'mallory is not an allowed approver for finalize_report (allowed: alice, bob, dave)',
+  );
+  expect(approvalRefusal(strict, 'finalize_report', { ...context, approvedBy: ['bob'] }, 'bob')).toMatch(
+    /bob has already approved; 2 distinct/,
+  );
+  expect(approvalRefusal(strict, 'finalize_report', context, 'carol')).toMatch(/not an allowed approver/);
+  expect(approvalRefusal(strict, 'finalize_report', { ...context, escalated: true }, 'carol')).toBeNull();
+});
+
+test.each([
+  [{ tools: { delete_everything: {} } }, /tools\.delete_everything: unknown tool/],
+  [{ tools: { finalize_report: { category: 'read_only' } } }, /tools\.finalize_report\.category: is filesystem_write in the tool registry/],
+  [{ tools: { finalize_report: { approvers: ['role:ghosts'] } } }, /tools\.finalize_report\.approvers: unknown role "ghosts"/],
+  [{ tools: { finalize_report: { onTimeout: 'escalate' } } }, /tools\.finalize_report\.escalateTo: required when onTimeout is escalate/],
+  [{ tools: { finalize_report: { timeout: 'soon' } } }, /tools\.finalize_report\.timeout: a duration/],
+  [
+    { tools: { plan_run: { rules: [{ deny: 'topic_matches', pattern: '(' }] } } },
+    /tools\.plan_run\.rules\.0\.pattern: not a valid regular expression/,
+  ],
+  [{ tools: { finalize_report: { minApprovals: 0 } } }, /tools\.finalize_report\.minApprovals: /],
+])('invalid policy %j is refused with the field named', (input, message) => {
+  const parsed = Policy.safeParse({ version: 1, name: 'bad', ...input });
+  expect(parsed.success).toBe(false);
+  expect(describeZodError(parsed.error!)).toMatch(message);
+});

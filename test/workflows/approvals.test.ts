@@ -1,0 +1,228 @@
+/**
+ * Approvals with authority and policy enforcement on the real dev server, driven through the
+ * built `harness` CLI where the operator-facing message matters.
+ */
+import { Client, WorkflowHandle } from '@temporalio/client';
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { waitFor } from '../../src/client/wait-for';
+import { approveUpdate, stateQuery, traceQuery } from '../../src/shared/messages';
+import type { PolicyInput } from '../../src/shared/policy';
+import { runHarness } from '../helpers/processes';
+import { expectSingleApprovedReport } from '../helpers/reports';
+import { startTestWorker, tempDir, testAddress, testClient, TestWorker, uniqueName, waitForStatus } from '../helpers/temporal';
+
+let worker: TestWorker;
+let client: Client;
+let closeClient: () => Promise<void>;
+let outputRoot: string;
+let policyDir: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  outputRoot = await tempDir('approvals-out');
+  policyDir = await tempDir('approvals-policies');
+  const taskQueue = uniqueName('approvals');
+  worker = await startTestWorker({ taskQueue, outputRoot });
+  ({ client, close: closeClient } = await testClient());
+  env = { TEMPORAL_ADDRESS: testAddress(), HARNESS_TASK_QUEUE: taskQueue, HARNESS_IDENTITY: 'tester' };
+});
+
+afterAll(async () => {
+  await closeClient?.();
+  await worker?.stop();
+});
+
+const harness = (...args: string[]) => runHarness(args, env);
+
+async function writePolicy(name: string, finalize: Record<string, unknown>, extra: Partial<PolicyInput> = {}): Promise<string> {
+  const file = path.join(policyDir, `${name}.json`);
+  const policy = {
+    version: 1,
+    name,
+    roles: { reviewers: ['alice', 'bob', 'dave'], leads: ['carol'] },
+    ...extra,
+    tools: { finalize_report: finalize },
+  };
+  await fs.writeFile(file, JSON.stringify(policy));
+  return file;
+}
+
+async function start(policyFile: string, ...flags: string[]): Promise<WorkflowHandle> {
+  const started = await harness('start', '--topic', 'durable agent harness', '--policy', policyFile, '--json', ...flags);
+  expect(started.stderr).toBe('');
+  return client.workflow.getHandle(JSON.parse(started.stdout).workflowId);
+}
+
+const reviewers = { approvers: ['role:reviewers'], minApprovals: 2, allowSelfApproval: false };
+
+test('quorum of 2: one approval keeps the run waiting, the second completes it', async () => {
+  const run = await start(await writePolicy('quorum', reviewers), '--as', 'erin');
+  await waitForStatus(run, ['waiting_approval']);
+
+  const first = await harness('approve', run.workflowId, '--approver', 'alice');
+  expect(first.stdout).toMatch(/approval recorded; 1 more needed/);
+  const waiting = await run.query(stateQuery);
+  expect(waiting.status).toBe('waiting_approval');
+  expect(waiting.pendingAction).toMatchObject({
+    approvals: [{ approver: 'alice' }],
+    stillNeeded: 1,
+    eligibleApprovers: ['alice', 'bob', 'dave'],
+  });
+
+  const duplicate = await harness('approve', run.workflowId, '--approver', 'alice');
+  expect(duplicate.code).toBe(1);
+  expect(duplicate.stderr).toMatch(/^harness: approve refused by run \S+: alice has already approved; 2 distinct approvers are needed\n$/);
+
+  const second = await harness('approve', run.workflowId, '--approver', 'bob');
+  expect(second.stdout).toMatch(/approved; finalizing/);
+  const result = await run.result();
+  expect(result.status).toBe('completed');
+  expect(result.decision?.approvals?.map((a) => a.approver)).toEqual(['alice', 'bob']);
+});
+
+test('an unauthorized approver and a self-approval are refused with a clear message', async () => {
+  const run = await start(await writePolicy('authority', reviewers), '--as', 'alice');
+  await waitForStatus(run, ['waiting_approval']);
+  expect((await run.query(stateQuery)).startedBy).toBe('alice');
+
+  const stranger = await harness('approve', run.workflowId, '--approver', 'mallory');
+  expect(stranger.code).toBe(1);
+  expect(stranger.stderr).toBe(
+    `harness: approve refused by run ${run.workflowId}: mallory is not an allowed approver for finalize_report (allowed: alice, bob, dave)\n`,
+  );
+  const self = await harness('approve', run.workflowId, '--approver', 'alice');
+  expect(self.stderr).toBe(
+    `harness: approve refused by run ${run.workflowId}: alice started this run and policy "authority" forbids self-approval\n`,
+  );
+  expect((await run.query(stateQuery)).pendingAction?.approvals).toEqual([]);
+  await harness('cancel', run.workflowId);
+});
+
+test('a stale digest is refused', async () => {
+  const run = await start(await writePolicy('digest', {}));
+  await waitForStatus(run, ['waiting_approval']);
+  await expect(run.executeUpdate(approveUpdate, { args: [{ approver: 'ops', digest: 'a'.repeat(64) }] })).rejects.toMatchObject({
+    cause: { message: expect.stringMatching(/^digest aaaaaaaaaaaa… does not match the pending draft$/) },
+  });
+  expect((await run.query(stateQuery)).status).toBe('waiting_approval');
+  await harness('reject', run.workflowId);
+});
+
+test('expiry with onTimeout reject ends the run as rejected; a late decision is refused', async () => {
+  const run = await start(await writePolicy('expiry', { timeout: '2s', onTimeout: 'reject' }));
+  const waiting = await waitForStatus(run, ['waiting_approval']);
+  expect(waiting.pendingAction?.expiresAt).toEqual(expect.any(String));
+  const result = await run.result();
+  expect(result).toMatchObject({ status: 'rejected', decision: { approver: 'policy', reason: 'approval expired after 2s' } });
+  expect((await run.query(traceQuery)).map((e) => e.type)).toEqual(expect.arrayContaining(['approval_expired', 'approval_rejected']));
+  const late = await harness('approve', run.workflowId);
+  expect(late.code).toBe(1);
+  expect(late.stderr).toMatch(/has already ended/);
+});
+
+test('expiry with onTimeout escalate widens the approvers to the escalation list and waits once more', async () => {
+  const run = await start(
+    await writePolicy('escalate', { approvers: ['role:reviewers'], timeout: '2s', onTimeout: 'escalate', escalateTo: ['role:leads'] }),
+  );
+  await waitForStatus(run, ['waiting_approval']);
+  const early = await harness('approve', run.workflowId, '--approver', 'carol');
+  expect(early.stderr).toMatch(/carol is not an allowed approver/);
+
+  const escalated = await waitFor(
+    async () => {
+      const state = await run.query(stateQuery);
+      return state.pendingAction?.escalated ? state : null;
+    },
+    { timeoutMs: 15_000, what: 'the escalation' },
+  );
+  expect(escalated.pendingAction?.eligibleApprovers).toEqual(['alice', 'bob', 'carol', 'dave']);
+  expect(escalated.trace.map((e) => e.type)).toContain('approval_escalated');
+  const lead = await harness('approve', run.workflowId, '--approver', 'carol');
+  expect(lead.stdout).toMatch(/approved; finalizing/);
+  expect((await run.result()).status).toBe('completed');
+});
+
+test('edit-on-approve writes exactly the edited report, after a second review', async () => {
+  const run = await start(await writePolicy('edit', {}));
+  const waiting = await waitForStatus(run, ['waiting_approval']);
+  const original = waiting.pendingAction!.preview.firstLines.join('\n');
+  const edited = `${original.split('\n')[0]}\n\n## Key Findings\n\n- An approver rewrote this finding. _(source: operator)_\n\n## Harness Notes\n\n- Edited on approval.\n`;
+  const editFile = path.join(policyDir, 'edited.md');
+  await fs.writeFile(editFile, edited);
+
+  const approved = await harness('approve', run.workflowId, '--approver', 'ops', '--edit', editFile);
+  expect(approved.stdout).toMatch(/approved; finalizing/);
+  const result = await run.result();
+  const digest = createHash('sha256').update(edited).digest('hex');
+  expect(result.artifacts.report?.sha256).toBe(digest);
+  await expectSingleApprovedReport(outputRoot, run.workflowId, digest);
+  expect(await fs.readFile(result.artifacts.report!.path, 'utf8')).toBe(edited);
+
+  const trace = await run.query(traceQuery);
+  const edit = trace.find((e) => e.type === 'draft_edited')!;
+  expect(edit.data).toMatchObject({
+    approver: 'ops',
+    previousDigest: waiting.pendingAction!.digest,
+    digest,
+    linesAdded: expect.any(Number),
+  });
+  expect(trace.filter((e) => e.type === 'tool_ok' && e.tool === 'review_draft')).toHaveLength(2);
+
+  const bad = path.join(policyDir, 'bad-edit.md');
+  await fs.writeFile(bad, 'no sections at all\n');
+  const other = await start(await writePolicy('edit2', {}));
+  await waitForStatus(other, ['waiting_approval']);
+  const refused = await harness('approve', other.workflowId, '--edit', bad);
+  expect(refused.stderr).toMatch(/approve refused by run \S+: edited report failed review: first line must be/);
+  expect((await other.query(stateQuery)).status).toBe('waiting_approval');
+  await harness('reject', other.workflowId);
+});
+
+test('cancel ends a waiting run as cancelled with nothing written', async () => {
+  const run = await start(await writePolicy('cancel', {}));
+  await waitForStatus(run, ['waiting_approval']);
+  const cancelled = await harness('cancel', run.workflowId);
+  expect(cancelled.stdout).toBe(`${run.workflowId}: cancelled\n`);
+  const result = await harness('result', run.workflowId);
+  expect(result.code).toBe(5);
+  expect((await run.query(traceQuery)).map((e) => e.type).slice(-1)).toEqual(['run_cancelled']);
+  await expect(fs.readdir(path.join(outputRoot, run.workflowId))).rejects.toThrow();
+});
+
+test('a path outside the write roots is denied by policy before any side effect', async () => {
+  const policy = await writePolicy('roots', { writeRoots: ['reports'], rules: [{ deny: 'path_outside_roots' }] });
+  const run = await start(policy, '--output', 'elsewhere/report.md');
+  const result = await harness('result', run.workflowId);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(/policy "roots" denied finalize_report: elsewhere\/report\.md is outside the allowed write roots reports/);
+  const state = await run.query(stateQuery);
+  expect(state.status).toBe('failed');
+  expect(state.trace.find((e) => e.type === 'policy_denied')).toMatchObject({ tool: 'finalize_report' });
+  expect(state.trace.map((e) => e.type)).not.toContain('approval_required');
+  await expect(fs.readdir(path.join(outputRoot, 'elsewhere'))).rejects.toThrow();
+
+  // By default the report goes under the first write root, which the policy allows.
+  const inside = await start(policy);
+  const gate = await waitForStatus(inside, ['waiting_approval']);
+  expect(gate.pendingAction?.proposedPath).toBe(`reports/${inside.workflowId}/final_report.md`);
+  await harness('approve', inside.workflowId);
+  expect((await inside.result()).artifacts.report?.path).toBe(path.join(outputRoot, 'reports', inside.workflowId, 'final_report.md'));
+});
+
+test('a run keeps the policy it started with after the file changes', async () => {
+  const file = await writePolicy('snapshot', { minApprovals: 1 });
+  const started = await harness('policy', '--file', file, '--json');
+  const { digest } = JSON.parse(started.stdout);
+  const run = await start(file);
+  await waitForStatus(run, ['waiting_approval']);
+  await writePolicy('snapshot', { enabled: false });
+  expect(JSON.parse((await harness('policy', '--file', file, '--json')).stdout).digest).not.toBe(digest);
+
+  const state = await run.query(stateQuery);
+  expect(state.policy).toEqual({ name: 'snapshot', digest });
+  expect(state.trace.find((e) => e.type === 'policy_applied')?.data).toEqual({ name: 'snapshot', digest });
+  await harness('approve', run.workflowId);
+  expect((await run.result()).status).toBe('completed');
+});
