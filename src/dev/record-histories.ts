@@ -17,8 +17,10 @@ import { waitFor } from '../client/wait-for';
 import { ensureServer } from '../server/dev-server';
 import { REPO_ROOT } from '../server/paths';
 import { WORKFLOW_TYPE } from '../shared/constants';
-import { approveSignal, rejectSignal, stateQuery } from '../shared/messages';
-import type { HarnessActivities } from '../shared/tools';
+import { DEFAULT_POLICY_FILE, loadPolicyFile, policyDigest } from '../config/policy-file';
+import { approveSignal, approveUpdate, rejectUpdate, resumeUpdate, stateQuery } from '../shared/messages';
+import { Policy, PolicyInput } from '../shared/policy';
+import { HarnessActivities, NON_RETRYABLE } from '../shared/tools';
 import { createHarnessWorker } from '../worker/create-worker';
 
 export const HISTORIES_DIR = path.join(REPO_ROOT, 'test', 'histories');
@@ -39,25 +41,53 @@ async function atGate(run: WorkflowHandle) {
 
 const approveAtGate: Scenario = async (_client, run) => {
   const state = await atGate(run);
-  await run.signal(approveSignal, { approver: 'recorder', digest: state.pendingAction!.digest });
+  await run.executeUpdate(approveUpdate, { args: [{ approver: 'recorder', digest: state.pendingAction!.digest }] });
   await run.result();
 };
 
-const SCENARIOS: Record<string, { topic?: string; heartbeatTimeoutMs?: number; scenario: Scenario }> = {
+/** Which policy a scenario's run snapshots: the checked-in default, an inline one, or none (worker default). */
+type PolicyChoice = 'default' | 'none' | PolicyInput;
+
+interface ScenarioSpec {
+  topic?: string;
+  heartbeatTimeoutMs?: number;
+  policy?: PolicyChoice;
+  scenario: Scenario;
+}
+
+const QUORUM_WITH_ESCALATION: PolicyInput = {
+  version: 1,
+  name: 'recorded-quorum',
+  roles: { reviewers: ['alice', 'bob'], leads: ['carol'] },
+  tools: {
+    finalize_report: {
+      approvers: ['role:reviewers'],
+      minApprovals: 2,
+      allowSelfApproval: false,
+      timeout: '2s',
+      onTimeout: 'escalate',
+      escalateTo: ['role:leads'],
+    },
+  },
+};
+
+const SCENARIOS: Record<string, ScenarioSpec> = {
   'happy-path': { scenario: approveAtGate },
   'reject-path': {
     scenario: async (_client, run) => {
       await atGate(run);
-      await run.signal(rejectSignal, { approver: 'recorder', reason: 'recording the reject path' });
+      await run.executeUpdate(rejectUpdate, { args: [{ approver: 'recorder', reason: 'recording the reject path' }] });
       await run.result();
     },
   },
+  // Signals as tctl and Temporal Web send them, including two that the run refuses.
   'refused-approval': {
-    scenario: async (client, run) => {
-      await atGate(run);
+    scenario: async (_client, run) => {
+      const state = await atGate(run);
       await run.signal(approveSignal, { approver: 42 });
       await run.signal(approveSignal, { approver: 'recorder', digest: 'f'.repeat(64) });
-      await approveAtGate(client, run);
+      await run.signal(approveSignal, { approver: 'recorder', digest: state.pendingAction!.digest });
+      await run.result();
     },
   },
   // The flaky search_sources below fails its first attempt in this scenario.
@@ -66,11 +96,44 @@ const SCENARIOS: Record<string, { topic?: string; heartbeatTimeoutMs?: number; s
   // heartbeat and the retry completes. History-wise this is exactly a crash-recovered run.
   'crash-recovered': { topic: 'stalled durable agent harness', heartbeatTimeoutMs: 1_000, scenario: approveAtGate },
   'failed-review': { topic: 'quantum chromodynamics', scenario: async (_c, run) => void (await run.result().catch(() => undefined)) },
+  // extract_facts fails for good once: the run pauses, an operator resumes it, it completes.
+  'paused-resumed': {
+    topic: 'broken durable agent harness',
+    scenario: async (client, run) => {
+      await waitFor(async () => (await run.query(stateQuery)).status === 'paused_on_error', { timeoutMs: 30_000, what: 'the pause' });
+      await run.executeUpdate(resumeUpdate, { args: [{ operator: 'recorder' }] });
+      await approveAtGate(client, run);
+    },
+  },
+  // Quorum of two reviewers, an expiry that escalates to the leads, and an edited report.
+  'quorum-escalation-edit': {
+    policy: QUORUM_WITH_ESCALATION,
+    scenario: async (_client, run) => {
+      const state = await atGate(run);
+      await run.executeUpdate(approveUpdate, { args: [{ approver: 'alice', digest: state.pendingAction!.digest }] });
+      await waitFor(async () => (await run.query(stateQuery)).pendingAction?.escalated, { timeoutMs: 30_000, what: 'the escalation' });
+      const markdown = `# Report: durable agent harness engineering\n\n## Key Findings\n\n- Edited. _(source: recorder)_\n\n## Harness Notes\n\n- Edited on approval.\n`;
+      await run.executeUpdate(approveUpdate, { args: [{ approver: 'carol', edit: markdown }] });
+      await run.executeUpdate(approveUpdate, { args: [{ approver: 'bob' }] });
+      await run.result();
+    },
+  },
+  // Started without a snapshot (as `temporal workflow start` would): the worker's default policy is recorded.
+  'worker-default-policy': { policy: 'none', scenario: approveAtGate },
+  cancelled: {
+    scenario: async (_client, run) => {
+      await atGate(run);
+      await run.cancel();
+      await run.result().catch(() => undefined);
+    },
+  },
 };
 
 function recordingActivities(outputRoot: string): HarnessActivities {
   const real = createActivities({ outputRoot, model: offlineProvider });
   const failedOnce = new Set<string>();
+  const brokenOnce = new Set<string>();
+  let currentTopic = '';
   return {
     ...real,
     draft_report: async (input) => {
@@ -80,7 +143,16 @@ function recordingActivities(outputRoot: string): HarnessActivities {
       }
       return real.draft_report(input);
     },
+    // extract_facts sees no topic, so the "broken" scenario is recognised by the topic search_sources saw last.
+    extract_facts: async (input) => {
+      if (input.matches.some((m) => m.content.length) && brokenOnce.size === 0 && currentTopic.startsWith('broken')) {
+        brokenOnce.add('extract');
+        throw ApplicationFailure.nonRetryable('extract_facts: invalid input: matches: broken', NON_RETRYABLE.invalidInput);
+      }
+      return real.extract_facts(input);
+    },
     search_sources: async (input) => {
+      currentTopic = input.topic;
       if (input.topic.startsWith('flaky') && !failedOnce.has(input.topic)) {
         failedOnce.add(input.topic);
         throw ApplicationFailure.retryable('index briefly unavailable', 'SourceUnavailable');
@@ -109,9 +181,24 @@ async function main(): Promise<void> {
     });
     await worker.runUntil(async () => {
       await fs.mkdir(HISTORIES_DIR, { recursive: true });
-      for (const [name, { topic, heartbeatTimeoutMs, scenario }] of Object.entries(SCENARIOS)) {
+      const defaults = await loadPolicyFile(DEFAULT_POLICY_FILE);
+      for (const [name, { topic, heartbeatTimeoutMs, policy = 'default', scenario }] of Object.entries(SCENARIOS)) {
+        const snapshot =
+          policy === 'none'
+            ? {}
+            : policy === 'default'
+              ? { policy: defaults.policy, policyDigest: defaults.digest }
+              : { policy: Policy.parse(policy), policyDigest: policyDigest(Policy.parse(policy)) };
         const run = await client.workflow.start(WORKFLOW_TYPE, {
-          args: [{ topic: topic ?? TOPIC, sources, ...(heartbeatTimeoutMs ? { options: { heartbeatTimeoutMs } } : {}) }],
+          args: [
+            {
+              topic: topic ?? TOPIC,
+              sources,
+              startedBy: 'recorder',
+              ...snapshot,
+              ...(heartbeatTimeoutMs ? { options: { heartbeatTimeoutMs } } : {}),
+            },
+          ],
           taskQueue: TASK_QUEUE,
           workflowId: `history-${name}-${Date.now()}`,
         });

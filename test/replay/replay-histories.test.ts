@@ -21,8 +21,15 @@ async function loadHistory(name: string) {
 
 test('every recorded history replays against the current workflow code', async () => {
   const files = (await fs.readdir(HISTORIES)).filter((f) => f.endsWith('.json')).sort();
+  // Every shape the workflow has had stays here: v1-* predate policies and updates.
   expect(files).toEqual(
-    expect.arrayContaining(['happy-path.json', 'reject-path.json', 'refused-approval.json', 'retried-tool.json', 'crash-recovered.json']),
+    expect.arrayContaining([
+      ...['happy-path', 'reject-path', 'refused-approval', 'retried-tool', 'crash-recovered'].flatMap((n) => [`${n}.json`, `v1-${n}.json`]),
+      'paused-resumed.json',
+      'quorum-escalation-edit.json',
+      'worker-default-policy.json',
+      'cancelled.json',
+    ]),
   );
   const histories = await Promise.all(files.map(async (file) => ({ workflowId: file, history: await loadHistory(file) })));
   const failures: string[] = [];
@@ -35,7 +42,7 @@ test('every recorded history replays against the current workflow code', async (
 test('a reordered workflow fails replay with a determinism error', async () => {
   const replay = Worker.runReplayHistory(
     { workflowsPath: require.resolve('./fixtures/reordered-research-run') },
-    await loadHistory('happy-path.json'),
+    await loadHistory('v1-happy-path.json'),
   );
   await expect(replay).rejects.toBeInstanceOf(DeterminismViolationError);
 });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { waitFor } from '../../src/client/wait-for';
 import { approveUpdate, stateQuery, traceQuery } from '../../src/shared/messages';
 import type { PolicyInput } from '../../src/shared/policy';
+import type { researchRun } from '../../src/workflows';
 import { runHarness } from '../helpers/processes';
 import { expectSingleApprovedReport } from '../helpers/reports';
 import { startTestWorker, tempDir, testAddress, testClient, TestWorker, uniqueName, waitForStatus } from '../helpers/temporal';
@@ -49,10 +50,10 @@ async function writePolicy(name: string, finalize: Record<string, unknown>, extr
   return file;
 }
 
-async function start(policyFile: string, ...flags: string[]): Promise<WorkflowHandle> {
+async function start(policyFile: string, ...flags: string[]): Promise<WorkflowHandle<typeof researchRun>> {
   const started = await harness('start', '--topic', 'durable agent harness', '--policy', policyFile, '--json', ...flags);
   expect(started.stderr).toBe('');
-  return client.workflow.getHandle(JSON.parse(started.stdout).workflowId);
+  return client.workflow.getHandle<typeof researchRun>(JSON.parse(started.stdout).workflowId);
 }
 
 const reviewers = { approvers: ['role:reviewers'], minApprovals: 2, allowSelfApproval: false };
