@@ -120,7 +120,7 @@ export const TOOLS = {
   }),
   finalize_report: defineTool({
     name: 'finalize_report',
-    description: 'Writes the approved report to <output root>/<run id>/final_report.md atomically.',
+    description: 'Writes the approved report under the output root (default <write root>/<run id>/final_report.md), atomically.',
     category: 'filesystem_write',
     risky: true,
     input: z.object({
