@@ -19,21 +19,20 @@ export interface ActivityDeps {
 export function createActivities({ outputRoot, model, finalizeHooks, defaultPolicy }: ActivityDeps): HarnessActivities {
   return {
     load_default_policy: defaultPolicy ?? (() => loadPolicyFile(DEFAULT_POLICY_FILE)),
-    plan_run: defineToolActivity('plan_run', async ({ topic, sourceTitles }) => ({
-      steps: await model.plan(topic, sourceTitles),
-      provider: model.name,
-    })),
+    plan_run: defineToolActivity('plan_run', async ({ topic, sourceTitles }) => {
+      const { value, usage } = await model.plan(topic, sourceTitles);
+      return { steps: value, provider: model.name, usage };
+    }),
     search_sources: defineToolActivity('search_sources', searchSources),
     extract_facts: defineToolActivity('extract_facts', extractFacts),
     draft_report: defineToolActivity('draft_report', async ({ topic, plan, facts }) => {
-      const markdown = await model.draft(topic, plan, facts);
-      return { markdown, sha256: sha256(markdown), provider: model.name };
+      const { value: markdown, usage } = await model.draft(topic, plan, facts);
+      return { markdown, sha256: sha256(markdown), provider: model.name, usage };
     }),
-    review_draft: defineToolActivity('review_draft', async ({ topic, markdown }) => ({
-      ...(await model.review(topic, markdown)),
-      provider: model.name,
-      sha256: sha256(markdown),
-    })),
+    review_draft: defineToolActivity('review_draft', async ({ topic, markdown }) => {
+      const { value, usage } = await model.review(topic, markdown);
+      return { ...value, provider: model.name, sha256: sha256(markdown), usage };
+    }),
     finalize_report: defineToolActivity('finalize_report', finalizeReport(outputRoot, finalizeHooks)),
   };
 }

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { oneLine } from './cli-error';
 import { decideCommand } from './commands/decide';
 import { demoCommand } from './commands/demo';
+import { doctorCommand } from './commands/doctor';
 import { inboxCommand } from './commands/inbox';
 import { listCommand } from './commands/list';
 import { cancelCommand, operateCommand } from './commands/operate';
@@ -37,6 +38,11 @@ export function buildProgram(): Command {
     .option('--policy <file>', 'policy to snapshot into the run (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
     .option('--as <name>', 'who starts the run (default: $HARNESS_IDENTITY or $USER); self-approval rules use it')
     .option('--output <path>', 'report path under the output root (default: <write root>/<id>/final_report.md)')
+    .option(
+      '--token-budget <n>',
+      'total tokens the model steps may use before the run pauses (default: $HARNESS_TOKEN_BUDGET)',
+      positiveInt,
+    )
     .option('--json', 'machine-readable output')
     .option('--wait', 'follow the run live until it pauses for approval or ends (exit code as `watch`)')
     .action(startCommand);
@@ -123,6 +129,11 @@ export function buildProgram(): Command {
     .option('--yes', 'approve without asking')
     .option('--topic <topic>', 'what to research')
     .action(demoCommand);
+  program
+    .command('doctor')
+    .description('check Temporal, workers, the model configuration, the endpoint and a chat round trip (exit 1 on any failure)')
+    .option('--json')
+    .action(doctorCommand);
   program.command('setup').description('find or build the Temporal CLI and tctl').action(setupCommand);
   return program;
 }

@@ -32,6 +32,13 @@ export function formatState(state: RunResult): string {
     `provider:  ${state.provider ?? '-'}`,
     `policy:    ${state.policy.name}${state.policy.digest ? ` (sha256 ${state.policy.digest.slice(0, 12)}…)` : ''}${state.startedBy ? `; started by ${state.startedBy}` : ''}`,
   ];
+  const usage = state.usage;
+  if (usage && (usage.reportedSteps || usage.unreportedSteps || usage.budget)) {
+    const unreported = usage.unreportedSteps ? `; ${usage.unreportedSteps} step(s) reported no usage` : '';
+    lines.push(
+      `tokens:    ${usage.totalTokens} (prompt ${usage.promptTokens}, completion ${usage.completionTokens}) over ${usage.reportedSteps} step(s)${unreported}${usage.budget ? `; budget ${usage.budget}` : ''}`,
+    );
+  }
   if (state.pausedOn) {
     lines.push(`paused on: ${state.pausedOn.tool} after ${state.pausedOn.attempts} attempt(s): ${state.pausedOn.error}`);
     lines.push(`           harness resume ${state.runId}  |  harness abort ${state.runId} --reason "…"`);

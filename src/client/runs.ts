@@ -39,12 +39,18 @@ export interface StartRequest {
   policy: LoadedPolicy;
   startedBy: string;
   outputPath?: string;
+  tokenBudget?: number;
 }
 
 export async function startRun({ client, env }: HarnessClient, input: StartRequest) {
   const workflowId = checkRunId(input.id ?? newRunId(input.topic));
   const heartbeatTimeoutMs = env.HARNESS_HEARTBEAT_TIMEOUT_MS;
-  const options = { ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}), ...(input.outputPath ? { outputPath: input.outputPath } : {}) };
+  const tokenBudget = input.tokenBudget ?? env.HARNESS_TOKEN_BUDGET;
+  const options = {
+    ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}),
+    ...(input.outputPath ? { outputPath: input.outputPath } : {}),
+    ...(tokenBudget ? { tokenBudget } : {}),
+  };
   // The policy travels in the input: a later change to the file never changes this run.
   const args: RunInput = {
     topic: input.topic,

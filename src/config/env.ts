@@ -1,4 +1,7 @@
 /** Reads and validates the process environment once: Temporal connection, output root, model. */
+import dotenv from 'dotenv';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_NAMESPACE, DEFAULT_OUTPUT_DIR, DEFAULT_TASK_QUEUE, DEFAULT_TEMPORAL_ADDRESS } from '../shared/constants';
 import { describeZodError } from '../shared/tools';
@@ -7,17 +10,19 @@ const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalText = z.preprocess(blankAsUndefined, z.string().optional());
 const positiveMs = (fallback: number) => z.preprocess(blankAsUndefined, z.coerce.number().int().positive().default(fallback));
 
-const HarnessEnv = z
+export const HarnessEnv = z
   .object({
     TEMPORAL_ADDRESS: z.preprocess(blankAsUndefined, z.string().default(DEFAULT_TEMPORAL_ADDRESS)),
     TEMPORAL_NAMESPACE: z.preprocess(blankAsUndefined, z.string().default(DEFAULT_NAMESPACE)),
     HARNESS_TASK_QUEUE: z.preprocess(blankAsUndefined, z.string().default(DEFAULT_TASK_QUEUE)),
     HARNESS_OUTPUT_DIR: z.preprocess(blankAsUndefined, z.string().default(DEFAULT_OUTPUT_DIR)),
     HARNESS_MODEL_PROVIDER: z.preprocess(blankAsUndefined, z.enum(['offline', 'openai_compatible']).default('offline')),
-    OPENAI_BASE_URL: z.preprocess(blankAsUndefined, z.string().url().optional()),
-    OPENAI_API_KEY: optionalText,
+    HARNESS_MODEL_BASE_URL: z.preprocess(blankAsUndefined, z.string().url().optional()),
+    HARNESS_MODEL_API_KEY: optionalText,
     HARNESS_MODEL_NAME: optionalText,
     HARNESS_MODEL_TIMEOUT_MS: positiveMs(60_000),
+    /** Per-run token budget for model steps; a run past it pauses for an operator. */
+    HARNESS_TOKEN_BUDGET: z.preprocess(blankAsUndefined, z.coerce.number().int().positive().optional()),
     /** Simulated model latency of the offline provider per model step (demos, chaos, benchmarks). */
     HARNESS_OFFLINE_LATENCY_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(0)),
     /** How long a workflow task waits on a dead worker's sticky queue before any worker may take it. */
@@ -38,16 +43,46 @@ const HarnessEnv = z
   })
   .superRefine((env, ctx) => {
     if (env.HARNESS_MODEL_PROVIDER !== 'openai_compatible') return;
-    for (const name of ['OPENAI_BASE_URL', 'OPENAI_API_KEY', 'HARNESS_MODEL_NAME'] as const) {
-      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when HARNESS_MODEL_PROVIDER=openai_compatible' });
+    const fallbacks = {
+      HARNESS_MODEL_BASE_URL: ' (or OPENAI_BASE_URL)',
+      HARNESS_MODEL_API_KEY: ' (or OPENAI_API_KEY)',
+      HARNESS_MODEL_NAME: '',
+    };
+    for (const [name, alias] of Object.entries(fallbacks) as [keyof typeof fallbacks, string][]) {
+      if (!env[name])
+        ctx.addIssue({ code: 'custom', path: [name], message: `required${alias} when HARNESS_MODEL_PROVIDER=openai_compatible` });
     }
   });
 export type HarnessEnv = z.infer<typeof HarnessEnv>;
 
 export class ConfigError extends Error {}
 
-export function readEnv(source: NodeJS.ProcessEnv = process.env): HarnessEnv {
-  const parsed = HarnessEnv.safeParse(source);
+/**
+ * Configuration precedence: HARNESS_* names in a `.env` in the working directory, then HARNESS_*
+ * names in the environment, then the OpenAI SDK's own names for the endpoint and key.
+ */
+export function effectiveVariables(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): NodeJS.ProcessEnv {
+  const fromFile = dotenvHarnessVariables(path.join(cwd, '.env'));
+  const merged: NodeJS.ProcessEnv = { ...source, ...fromFile };
+  merged.HARNESS_MODEL_BASE_URL ||= source.OPENAI_BASE_URL;
+  merged.HARNESS_MODEL_API_KEY ||= source.OPENAI_API_KEY;
+  return merged;
+}
+
+function dotenvHarnessVariables(file: string): Record<string, string> {
+  if (!existsSync(file)) return {};
+  let parsed: Record<string, string>;
+  try {
+    parsed = dotenv.parse(readFileSync(file));
+  } catch (err) {
+    throw new ConfigError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  return Object.fromEntries(Object.entries(parsed).filter(([name]) => name.startsWith('HARNESS_')));
+}
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): HarnessEnv {
+  const parsed = HarnessEnv.safeParse(effectiveVariables(source, cwd));
+  // Messages name variables, never their values: a key must not reach a terminal or a log.
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeZodError(parsed.error)}`);
   return parsed.data;
 }

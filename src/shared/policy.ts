@@ -72,6 +72,8 @@ export const Policy = z
     description: z.string().optional(),
     roles: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'a role name'), z.array(z.string().min(1))).default({}),
     tools: z.record(z.string(), ToolPolicy).default({}),
+    /** Per-run limits; a run's own tokenBudget option can only lower them. */
+    budget: z.object({ maxTotalTokens: z.number().int().positive() }).strict().optional(),
   })
   .strict()
   .superRefine((policy, ctx) => {

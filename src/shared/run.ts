@@ -14,6 +14,8 @@ export const RunOptions = z
     heartbeatTimeoutMs: z.number().int().min(500).max(600_000).optional(),
     /** Where finalize_report writes, relative to the worker's output root (default: <write root>/<run id>/final_report.md). */
     outputPath: z.string().min(1).max(300).regex(/\.md$/, 'must name a .md file').optional(),
+    /** Total tokens the model steps may use; past it the run pauses for an operator. */
+    tokenBudget: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -83,6 +85,7 @@ export const TRACE_EVENT_TYPES = [
   'policy_applied',
   'policy_denied',
   'run_paused',
+  'tokens_used',
   'run_resumed',
   'run_aborted',
   'operator_refused',
@@ -184,7 +187,18 @@ export interface RunState {
   pausedOn: PausedOn | null;
   policy: { name: string; digest: string | null };
   startedBy: string | null;
+  usage: RunUsage;
   trace: TraceEvent[];
+}
+
+/** Token accounting of the model steps, summed per run; steps whose endpoint reported nothing are counted apart. */
+export interface RunUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  reportedSteps: number;
+  unreportedSteps: number;
+  budget: number | null;
 }
 
 /** What `result` returns when a run ends: the state without the trace, which stays queryable. */

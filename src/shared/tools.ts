@@ -57,6 +57,15 @@ const Topic = z.string().trim().min(3).max(200);
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256');
 const Provider = z.string().min(1);
 
+/** Token usage as the endpoint reported it; null in a tool output means it reported none. */
+export const TokenUsage = z.object({
+  promptTokens: z.number().int().min(0),
+  completionTokens: z.number().int().min(0),
+  totalTokens: z.number().int().min(0),
+});
+export type TokenUsage = z.infer<typeof TokenUsage>;
+const Usage = TokenUsage.nullable().optional();
+
 export const Match = z.object({ title: z.string(), content: z.string(), score: z.number().min(0).max(1) });
 export const Fact = z.object({ source: z.string(), text: z.string() });
 export type Fact = z.infer<typeof Fact>;
@@ -68,7 +77,7 @@ export const TOOLS = {
     category: 'model_generation',
     risky: false,
     input: z.object({ topic: Topic, sourceTitles: z.array(z.string()).max(MAX_SOURCES) }),
-    output: z.object({ steps: z.array(z.string().min(1)).min(1).max(10), provider: Provider }),
+    output: z.object({ steps: z.array(z.string().min(1)).min(1).max(10), provider: Provider, usage: Usage }),
     startToCloseTimeoutMs: 60_000,
     heartbeatTimeoutMs: 10_000,
     retry: retry(3, 1_000, [NON_RETRYABLE.modelRejected]),
@@ -101,7 +110,7 @@ export const TOOLS = {
     category: 'model_generation',
     risky: false,
     input: z.object({ topic: Topic, plan: z.array(z.string()), facts: z.array(Fact).max(10) }),
-    output: z.object({ markdown: z.string().min(1).max(100_000), sha256: Sha256, provider: Provider }),
+    output: z.object({ markdown: z.string().min(1).max(100_000), sha256: Sha256, provider: Provider, usage: Usage }),
     startToCloseTimeoutMs: 120_000,
     heartbeatTimeoutMs: 10_000,
     retry: retry(3, 1_000, [NON_RETRYABLE.modelRejected]),
@@ -113,7 +122,7 @@ export const TOOLS = {
     risky: false,
     input: z.object({ topic: Topic, markdown: z.string().min(1).max(100_000) }),
     // sha256 of the reviewed markdown: an edited report's approved digest comes from here.
-    output: z.object({ passed: z.boolean(), findings: z.array(z.string()), provider: Provider, sha256: Sha256.optional() }),
+    output: z.object({ passed: z.boolean(), findings: z.array(z.string()), provider: Provider, sha256: Sha256.optional(), usage: Usage }),
     startToCloseTimeoutMs: 60_000,
     heartbeatTimeoutMs: 10_000,
     retry: retry(3, 1_000, [NON_RETRYABLE.modelRejected]),

@@ -36,12 +36,16 @@ interface FailureSummary {
   type?: string;
   message: string;
   nonRetryable: boolean;
+  /** The activity's own hint (a model's Retry-After, in details[0].retryAfterMs): wait at least this long. */
+  retryAfterMs?: number;
 }
 
 function summarize(err: unknown): FailureSummary {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
-    return { type: cause.type ?? undefined, message: cause.message, nonRetryable: Boolean(cause.nonRetryable) };
+    const hint = (cause.details?.[0] as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+    const retryAfterMs = typeof hint === 'number' ? hint : undefined;
+    return { type: cause.type ?? undefined, message: cause.message, nonRetryable: Boolean(cause.nonRetryable), retryAfterMs };
   }
   if (cause instanceof TimeoutFailure) {
     // A lost worker shows up here: its attempt times out (heartbeat or start-to-close).
@@ -73,7 +77,8 @@ export async function callTool<N extends ToolName>(
       const failure = summarize(err);
       const error = failure.type ? `${failure.type}: ${failure.message}` : failure.message;
       const retrying = shouldRetry(policy, attempt, failure.type, failure.nonRetryable);
-      run.event('tool_error', { tool: name, attempt, message: error, data: { retrying } });
+      const delayMs = Math.max(backoffMs(policy, attempt + 1), failure.retryAfterMs ?? 0);
+      run.event('tool_error', { tool: name, attempt, message: error, data: { retrying, ...(retrying ? { retryInMs: delayMs } : {}) } });
       if (!retrying) {
         run.endStep(step, 'error', error);
         const summary = `${name} failed after ${attempt} attempt(s): ${error}`;
@@ -81,7 +86,7 @@ export async function callTool<N extends ToolName>(
         if ((await options.onFailure(name, error, attempt)) === 'abort') throw new ToolFailedError(`${summary} (aborted by an operator)`);
         return callTool(run, name, input, options);
       }
-      await sleep(backoffMs(policy, attempt + 1));
+      await sleep(delayMs);
     }
   }
 }

@@ -16,7 +16,7 @@ import { REPORT_FILE_NAME } from '../shared/constants';
 import { pendingQuery, stateQuery, traceQuery } from '../shared/messages';
 import { BUILTIN_POLICY, CallFacts, evaluateToolCall, Policy, toolPolicy } from '../shared/policy';
 import { RunInput, RunOptions, RunResult } from '../shared/run';
-import { describeZodError, HarnessActivities, ToolInput, ToolName, ToolOutput } from '../shared/tools';
+import { describeZodError, HarnessActivities, TokenUsage, ToolInput, ToolName, ToolOutput } from '../shared/tools';
 import { ApprovalGate } from './approval-gate';
 import { callTool, CallOptions, ToolFailedError } from './call-tool';
 import { installOperatorControl } from './operator-control';
@@ -63,13 +63,30 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
   try {
     const policy = await resolvePolicy(run, input);
     gate.usePolicy(policy);
+    const budget = tokenBudget(options.tokenBudget, policy);
+    run.state.usage.budget = budget;
+    let budgetWaived = false;
+
+    /** Past the budget the run pauses: resume lets it go on (the operator accepts the cost), abort fails it. */
+    const account = async (tool: ToolName, usage: TokenUsage | null | undefined) => {
+      if (usage === undefined) return; // no model was called
+      run.recordUsage(tool, usage);
+      const used = run.state.usage.totalTokens;
+      if (budget === null || budgetWaived || used <= budget) return;
+      const reason = `token budget exceeded: ${used} of ${budget} tokens used`;
+      if ((await pauseForOperator(tool, reason, 1)) === 'abort') throw new ToolFailedError(`${reason} (aborted by an operator)`);
+      budgetWaived = true;
+    };
+
     const guarded = async <N extends ToolName>(name: N, args: ToolInput<N>, facts: Partial<CallFacts> = {}): Promise<ToolOutput<N>> => {
       const verdict = evaluateToolCall(policy, name, { topic: input.topic, ...facts });
       if (!verdict.allowed) {
         run.event('policy_denied', { tool: name, message: verdict.reason, data: { policy: policy.name } });
         throw new PolicyDeniedError(`policy "${policy.name}" denied ${name}: ${verdict.reason}`);
       }
-      return callTool(run, name, args, calls);
+      const output = await callTool(run, name, args, calls);
+      if ('usage' in output) await account(name, output.usage);
+      return output;
     };
 
     const plan = await guarded('plan_run', { topic: input.topic, sourceTitles: input.sources.map((s) => s.title) });
@@ -164,6 +181,12 @@ async function resolvePolicy(run: RunRecorder, input: ReturnType<typeof RunInput
   run.state.policy = { name: policy.name, digest };
   if (policy !== BUILTIN_POLICY) run.event('policy_applied', { data: { name: policy.name, digest } });
   return policy;
+}
+
+/** The lower of the run's own budget and the policy's; null when neither sets one. */
+function tokenBudget(own: number | undefined, policy: Policy): number | null {
+  const limits = [own, policy.budget?.maxTotalTokens].filter((n): n is number => n !== undefined);
+  return limits.length ? Math.min(...limits) : null;
 }
 
 /** <first write root>/<run id>/final_report.md, so a policy's roots are honoured by default. */

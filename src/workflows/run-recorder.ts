@@ -2,7 +2,7 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import { HARNESS_STATUS } from '../shared/search-attributes';
 import type { RunState, RunStatus, StepResult, TraceEvent, TraceEventType } from '../shared/run';
-import type { ToolName } from '../shared/tools';
+import type { TokenUsage, ToolName } from '../shared/tools';
 
 export class RunRecorder {
   readonly state: RunState;
@@ -24,6 +24,7 @@ export class RunRecorder {
       pausedOn: null,
       policy: { name: 'builtin', digest: null },
       startedBy,
+      usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0, reportedSteps: 0, unreportedSteps: 0, budget: null },
       trace: [],
     };
   }
@@ -55,6 +56,21 @@ export class RunRecorder {
     step.finishedAt = this.now();
     step.durationMs = Date.parse(step.finishedAt) - Date.parse(step.startedAt);
     if (error) step.error = error;
+  }
+
+  /** Adds a model step's usage to the run's totals; null means the endpoint reported none, and is said so. */
+  recordUsage(tool: ToolName, usage: TokenUsage | null): void {
+    const totals = this.state.usage;
+    if (usage === null) {
+      totals.unreportedSteps++;
+      this.event('tokens_used', { tool, message: 'the endpoint reported no token usage; none is estimated' });
+      return;
+    }
+    totals.promptTokens += usage.promptTokens;
+    totals.completionTokens += usage.completionTokens;
+    totals.totalTokens += usage.totalTokens;
+    totals.reportedSteps++;
+    this.event('tokens_used', { tool, data: { ...usage, runTotal: totals.totalTokens } });
   }
 
   /** Ends the run in a closed status (failed or cancelled) with its trace event. */

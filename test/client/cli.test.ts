@@ -105,7 +105,10 @@ test('errors are one line on stderr with a non-zero exit', async () => {
   const bad = path.join(await tempDir('cli-bad'), 'bad.json');
   await fs.writeFile(bad, '{"not": "a list"}');
   expectOneLineError(await harness('start', '--topic', 'x y z', '--sources', bad), /sources file has the wrong shape/);
-  expectOneLineError(await runHarness(['worker'], { ...env, HARNESS_MODEL_PROVIDER: 'openai_compatible' }), /OPENAI_BASE_URL: required/);
+  expectOneLineError(
+    await runHarness(['worker'], { ...env, HARNESS_MODEL_PROVIDER: 'openai_compatible' }),
+    /HARNESS_MODEL_BASE_URL: required \(or OPENAI_BASE_URL\)/,
+  );
 });
 
 test('demo --yes completes a run on the running server and prints the report path and Web URL', async () => {

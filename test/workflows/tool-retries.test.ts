@@ -77,7 +77,7 @@ test('a transient failure is retried; a permanent one pauses the run until resum
   expect(searchEvents).toEqual(['tool_start#1', 'tool_error#1', 'tool_start#2', 'tool_ok#2']);
   const transient = (await run.query(traceQuery)).find((e) => e.type === 'tool_error' && e.tool === 'search_sources')!;
   expect(transient.message).toBe('SourceUnavailable: index briefly unavailable');
-  expect(transient.data).toEqual({ retrying: true });
+  expect(transient.data).toEqual({ retrying: true, retryInMs: 500 });
 
   // An approval now is refused: nothing is pending.
   await expect(run.executeUpdate(approveUpdate, { args: [{ approver: 'ops' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);

@@ -10,9 +10,9 @@ export function createOfflineProvider(latencyMs = 0): ModelProvider {
   const think = () => (latencyMs > 0 ? new Promise((resolve) => setTimeout(resolve, latencyMs)) : Promise.resolve());
   return {
     name: 'offline',
-    plan: async (topic, sourceTitles) => (await think(), offlinePlan(topic, sourceTitles)),
-    draft: async (topic, plan, facts) => (await think(), offlineDraft(topic, plan, facts)),
-    review: async (topic, markdown) => (await think(), offlineReview(topic, markdown)),
+    plan: async (topic, sourceTitles) => (await think(), { value: offlinePlan(topic, sourceTitles) }),
+    draft: async (topic, plan, facts) => (await think(), { value: offlineDraft(topic, plan, facts) }),
+    review: async (topic, markdown) => (await think(), { value: offlineReview(topic, markdown) }),
   };
 }
 

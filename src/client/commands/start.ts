@@ -15,6 +15,7 @@ export interface StartOptions {
   policy?: string;
   as?: string;
   output?: string;
+  tokenBudget?: number;
   json?: boolean;
   wait?: boolean;
 }
@@ -25,7 +26,15 @@ export async function startCommand(options: StartOptions): Promise<void> {
   const policy = await loadPolicyFile(policyFileFor(env, options.policy));
   await withClient(async (h) => {
     const startedBy = identity(h.env, options.as);
-    const run = await startRun(h, { topic: options.topic, sources, id: options.id, policy, startedBy, outputPath: options.output });
+    const run = await startRun(h, {
+      topic: options.topic,
+      sources,
+      id: options.id,
+      policy,
+      startedBy,
+      outputPath: options.output,
+      tokenBudget: options.tokenBudget,
+    });
     if (options.json) {
       printJson({
         workflowId: run.workflowId,

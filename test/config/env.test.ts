@@ -1,0 +1,69 @@
+/** Configuration precedence: .env (HARNESS_*) over the environment's HARNESS_* over OPENAI_*; messages never show values. */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { readEnv } from '../../src/config/env';
+import { tempDir } from '../helpers/temporal';
+
+const SECRET = 'sk-never-print-me';
+
+async function cwdWithDotenv(content?: string): Promise<string> {
+  const dir = await tempDir('dotenv');
+  if (content !== undefined) await fs.writeFile(path.join(dir, '.env'), content);
+  return dir;
+}
+
+test('offline by default', async () => {
+  expect(readEnv({}, await cwdWithDotenv()).HARNESS_MODEL_PROVIDER).toBe('offline');
+});
+
+test('the OpenAI names are the last fallback', async () => {
+  const env = readEnv(
+    {
+      HARNESS_MODEL_PROVIDER: 'openai_compatible',
+      OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+      OPENAI_API_KEY: SECRET,
+      HARNESS_MODEL_NAME: 'm',
+    },
+    await cwdWithDotenv(),
+  );
+  expect(env).toMatchObject({ HARNESS_MODEL_BASE_URL: 'http://127.0.0.1:9/v1', HARNESS_MODEL_API_KEY: SECRET, HARNESS_MODEL_NAME: 'm' });
+});
+
+test('HARNESS_* in the environment beat OPENAI_*, and .env beats both; other names in .env are ignored', async () => {
+  const cwd = await cwdWithDotenv('HARNESS_MODEL_NAME=from-dotenv\nHARNESS_MODEL_PROVIDER=openai_compatible\nOPENAI_API_KEY=ignored\n');
+  const env = readEnv(
+    {
+      HARNESS_MODEL_NAME: 'from-env',
+      HARNESS_MODEL_API_KEY: 'harness-key',
+      OPENAI_API_KEY: 'openai-key',
+      HARNESS_MODEL_BASE_URL: 'http://127.0.0.1:9/v1',
+    },
+    cwd,
+  );
+  expect(env).toMatchObject({
+    HARNESS_MODEL_PROVIDER: 'openai_compatible',
+    HARNESS_MODEL_NAME: 'from-dotenv',
+    HARNESS_MODEL_API_KEY: 'harness-key',
+  });
+});
+
+test('a misconfiguration names what is missing and never a value', async () => {
+  const attempt = async () =>
+    readEnv(
+      { HARNESS_MODEL_PROVIDER: 'openai_compatible', HARNESS_MODEL_API_KEY: SECRET, HARNESS_MODEL_BASE_URL: 'not a url' },
+      await cwdWithDotenv(),
+    );
+  await expect(attempt()).rejects.toThrow(
+    /HARNESS_MODEL_BASE_URL: .*; HARNESS_MODEL_NAME: required when HARNESS_MODEL_PROVIDER=openai_compatible/,
+  );
+  await expect(attempt()).rejects.not.toThrow(new RegExp(SECRET));
+});
+
+test('.env.example documents every HARNESS_* variable, with placeholders only', async () => {
+  const { HarnessEnv } = await import('../../src/config/env');
+  const example = await fs.readFile(path.resolve(__dirname, '../../.env.example'), 'utf8');
+  const names = Object.keys(HarnessEnv.shape).filter((name) => name.startsWith('HARNESS_'));
+  expect(names.length).toBeGreaterThan(10);
+  for (const name of names) expect(example).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
+  expect(example).not.toMatch(/sk-[A-Za-z0-9]{10,}/);
+});
