@@ -4,12 +4,13 @@ import path from 'node:path';
 import { z } from 'zod';
 import { MAX_SOURCES_BYTES } from '../shared/run';
 import { describeZodError, MAX_SOURCES, SourceDocument } from '../shared/tools';
+import { REPO_ROOT } from '../server/paths';
 import { CliError } from './cli-error';
 
 const SourcesFile = z.array(SourceDocument).min(1, 'the list of sources is empty').max(MAX_SOURCES);
 
 /** Sample documents about harness engineering, shipped with the project. */
-export const SAMPLE_SOURCES = path.resolve(__dirname, '../../samples/sources.json');
+export const SAMPLE_SOURCES = path.join(REPO_ROOT, 'samples', 'sources.json');
 
 export async function readSourcesFile(file: string): Promise<SourceDocument[]> {
   let stat;

@@ -1,9 +1,21 @@
 /** Where the project keeps its git-ignored Temporal state and the per-user binary cache. */
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** Same answer from src/server (tests) and dist/server (built code). */
-export const REPO_ROOT = path.resolve(__dirname, '../..');
+/**
+ * The project folder: the nearest parent holding our package.json. The same answer from src/
+ * (tests), dist/ (built code) and dist-bench/ (benchmarks).
+ */
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'durable-harness') return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '../..');
+  }
+}
+
+export const REPO_ROOT = findRepoRoot(__dirname);
 export const TEMPORAL_DIR = path.join(REPO_ROOT, '.temporal');
 export const LOCAL_BIN_DIR = path.join(TEMPORAL_DIR, 'bin');
 /** The embedded default's persistent history: `harness server` and the demo share it. */

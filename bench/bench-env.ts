@@ -1,0 +1,220 @@
+/**
+ * What every benchmark needs: its own dev server on a fresh SQLite file, its own worker
+ * process (so its RSS is measurable), a client, and a gate watcher that approves runs as soon
+ * as visibility shows them waiting.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { ChildProcess, spawn } from 'node:child_process';
+import { promises as fs, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadPolicyFile, DEFAULT_POLICY_FILE, LoadedPolicy } from '../src/config/policy-file';
+import { readSourcesFile, SAMPLE_SOURCES } from '../src/client/sources-file';
+import { waitFor } from '../src/client/wait-for';
+import { RunningServer, startDevServer } from '../src/server/dev-server';
+import { REPO_ROOT } from '../src/server/paths';
+import { WORKFLOW_TYPE } from '../src/shared/constants';
+import { approveUpdate, stateQuery } from '../src/shared/messages';
+import type { RunState } from '../src/shared/run';
+import { HARNESS_STATUS } from '../src/shared/search-attributes';
+import type { SourceDocument } from '../src/shared/tools';
+
+export interface WorkerTuningFlags {
+  maxCachedWorkflows?: number;
+  maxConcurrentActivities?: number;
+  maxConcurrentWorkflowTasks?: number;
+  stickyQueueTimeoutMs?: number;
+}
+
+export interface BenchSettings {
+  worker: WorkerTuningFlags;
+  sqlitePragmas: string[];
+  latencyMs: number;
+  /** How often the approver lists runs at the gate: each list is a SQLite query competing with the run. */
+  watchIntervalMs: number;
+  /** Server dynamic config, KEY=JSON. */
+  dynamicConfig?: string[];
+  eagerActivities: boolean;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class BenchEnv {
+  private worker: ChildProcess | null = null;
+  private constructor(
+    readonly dir: string,
+    readonly server: RunningServer,
+    readonly client: Client,
+    private readonly connection: Connection,
+    readonly taskQueue: string,
+    readonly settings: BenchSettings,
+    readonly sources: SourceDocument[],
+    readonly policy: LoadedPolicy,
+  ) {}
+
+  static async start(settings: BenchSettings, address: string): Promise<BenchEnv> {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'harness-bench-'));
+    const server = await startDevServer({
+      address,
+      dbFile: path.join(dir, 'temporal.sqlite'),
+      logFile: path.join(dir, 'server.log'),
+      sqlitePragmas: settings.sqlitePragmas,
+      dynamicConfig: settings.dynamicConfig,
+      eagerActivities: settings.eagerActivities,
+    });
+    const connection = await Connection.connect({ address });
+    const env = new BenchEnv(
+      dir,
+      server,
+      new Client({ connection }),
+      connection,
+      `bench-${Date.now()}`,
+      settings,
+      await readSourcesFile(SAMPLE_SOURCES),
+      await loadPolicyFile(DEFAULT_POLICY_FILE),
+    );
+    await env.startWorker();
+    return env;
+  }
+
+  workerPid(): number | undefined {
+    return this.worker?.pid;
+  }
+
+  async startWorker(): Promise<void> {
+    const { worker, latencyMs } = this.settings;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TEMPORAL_ADDRESS: this.server.address,
+      HARNESS_TASK_QUEUE: this.taskQueue,
+      HARNESS_OUTPUT_DIR: path.join(this.dir, 'runs'),
+      HARNESS_OFFLINE_LATENCY_MS: String(latencyMs),
+      ...(worker.maxCachedWorkflows !== undefined ? { HARNESS_MAX_CACHED_WORKFLOWS: String(worker.maxCachedWorkflows) } : {}),
+      ...(worker.maxConcurrentActivities ? { HARNESS_MAX_CONCURRENT_ACTIVITIES: String(worker.maxConcurrentActivities) } : {}),
+      ...(worker.maxConcurrentWorkflowTasks ? { HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS: String(worker.maxConcurrentWorkflowTasks) } : {}),
+      ...(worker.stickyQueueTimeoutMs ? { HARNESS_STICKY_QUEUE_TIMEOUT_MS: String(worker.stickyQueueTimeoutMs) } : {}),
+    };
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'harness.js'), 'worker'], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let output = '';
+    child.stderr!.on('data', (d) => (output += d));
+    await waitFor(async () => output.includes('harness worker:'), { timeoutMs: 60_000, what: 'the bench worker to start' });
+    this.worker = child;
+  }
+
+  killWorker(): void {
+    this.worker?.kill('SIGKILL');
+    this.worker = null;
+  }
+
+  /** Resident set size of the worker process, from /proc (Linux). */
+  workerRssBytes(): number {
+    const pid = this.worker?.pid;
+    if (!pid) return 0;
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return match ? Number(match[1]) * 1024 : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  async startRun(id: string) {
+    return this.client.workflow.start(WORKFLOW_TYPE, {
+      args: [
+        {
+          topic: 'durable agent harness',
+          sources: this.sources,
+          policy: this.policy.policy,
+          policyDigest: this.policy.digest,
+          startedBy: 'bench',
+        },
+      ],
+      taskQueue: this.taskQueue,
+      workflowId: id,
+      typedSearchAttributes: [{ key: HARNESS_STATUS, value: 'running' }],
+    });
+  }
+
+  async approve(id: string): Promise<void> {
+    await this.client.workflow.getHandle(id).executeUpdate(approveUpdate, { args: [{ approver: 'bench' }] });
+  }
+
+  async state(id: string): Promise<RunState> {
+    return this.client.workflow.getHandle(id).query(stateQuery);
+  }
+
+  async count(query: string): Promise<number> {
+    return (await this.client.workflow.count(`TaskQueue = '${this.taskQueue}' AND ${query}`)).count;
+  }
+
+  /** Ids of runs that visibility shows at the gate, among those given. */
+  async waitingIds(): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const info of this.client.workflow.list({
+      query: `TaskQueue = '${this.taskQueue}' AND HarnessStatus = 'waiting_approval'`,
+    })) {
+      ids.push(info.workflowId);
+    }
+    return ids;
+  }
+
+  /**
+   * Approves every run as soon as visibility shows it at the gate, until stop() is called.
+   * One list call per tick serves every run, so watching costs the same for 1 run or 1,000.
+   */
+  approveAsTheyArrive(onApproved: (id: string, at: number) => void = () => undefined, concurrency = 32): { stop: () => Promise<void> } {
+    const intervalMs = this.settings.watchIntervalMs;
+    let running = true;
+    const sent = new Set<string>();
+    const loop = (async () => {
+      while (running) {
+        const fresh = (await this.waitingIds().catch(() => [])).filter((id) => !sent.has(id));
+        for (let i = 0; i < fresh.length; i += concurrency) {
+          await Promise.all(
+            fresh.slice(i, i + concurrency).map(async (id) => {
+              sent.add(id);
+              const at = Date.now();
+              await this.approve(id).catch(() => sent.delete(id));
+              onApproved(id, at);
+            }),
+          );
+        }
+        await pause(intervalMs);
+      }
+    })();
+    return {
+      stop: async () => {
+        running = false;
+        await loop;
+      },
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.worker?.kill('SIGTERM');
+    await this.connection.close();
+    await this.server.stop();
+    await fs.rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `tasks` with at most `limit` in flight. */
+export async function inPool<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await task(items[next++]);
+    }),
+  );
+}
+
+export function percentile(values: number[], p: number): number {
+  if (!values.length) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);

@@ -1,0 +1,139 @@
+/**
+ * `npm run bench`: the harness's cost on the embedded default (dev server + SQLite) on this
+ * machine, each figure beside a baseline measured in the same invocation. Loopback only,
+ * bounded in time. Writes bench/results/latest.{json,md} and a dated copy.
+ */
+import { Command } from 'commander';
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { findGoTool, TEMPORAL_CLI } from '../src/server/go-tools';
+import { REPO_ROOT } from '../src/server/paths';
+import { BenchEnv, BenchSettings } from './bench-env';
+import { floor, parked, recovery, throughput } from './scenarios';
+import { renderMarkdown, BenchReport } from './report';
+
+const int = (v: string) => Number.parseInt(v, 10);
+
+async function freeAddress(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(`127.0.0.1:${port}`));
+    });
+  });
+}
+
+async function versions(): Promise<Record<string, string>> {
+  const temporal = await findGoTool(TEMPORAL_CLI);
+  const pkg = JSON.parse(await fs.readFile(path.join(REPO_ROOT, 'node_modules/@temporalio/worker/package.json'), 'utf8'));
+  return {
+    node: process.version,
+    temporalSdk: pkg.version,
+    temporalCli: temporal ? execFileSync(temporal, ['--version']).toString().trim() : 'not found',
+  };
+}
+
+async function main(): Promise<void> {
+  const o = new Command('bench')
+    .option('--concurrency <list>', 'throughput levels', '1,10,50')
+    .option('--runs <list>', 'runs per throughput level', '20,100,200')
+    .option('--floor-runs <n>', 'in-process baseline runs', int, 200)
+    .option('--parked <n>', 'runs parked at the gate', int, 1000)
+    .option('--recovery <n>', 'runs in flight at the worker kill', int, 50)
+    .option('--latency-ms <ms>', 'simulated model latency per model step', int, 0)
+    .option('--recovery-latency-ms <ms>', 'model latency in the recovery scenario, so the kill lands mid-flight', int, 300)
+    .option('--max-cached-workflows <n>', 'worker: workflow cache size', int)
+    .option('--max-concurrent-activities <n>', 'worker: concurrent activity tasks', int)
+    .option('--max-concurrent-workflow-tasks <n>', 'worker: concurrent workflow tasks', int)
+    .option('--sticky-timeout-ms <ms>', 'worker: sticky-queue schedule-to-start timeout', int)
+    .option('--pragma <pragma...>', 'server SQLite pragmas', ['journal_mode=WAL'])
+    .option('--watch-ms <ms>', 'how often the approver lists runs waiting at the gate', int, 250)
+    .option('--no-eager-activities', 'turn off eager activity execution on the server (the default before it was measured)')
+    .option('--skip <list>', 'skip scenarios: throughput,parked,recovery', '')
+    .option('--out <dir>', 'results folder', path.join(REPO_ROOT, 'bench', 'results'))
+    .parse()
+    .opts();
+  const skip = new Set(String(o.skip).split(',').filter(Boolean));
+  const settings: BenchSettings = {
+    worker: {
+      maxCachedWorkflows: o.maxCachedWorkflows,
+      maxConcurrentActivities: o.maxConcurrentActivities,
+      maxConcurrentWorkflowTasks: o.maxConcurrentWorkflowTasks,
+      stickyQueueTimeoutMs: o.stickyTimeoutMs,
+    },
+    sqlitePragmas: o.pragma,
+    latencyMs: o.latencyMs,
+    watchIntervalMs: o.watchMs,
+    eagerActivities: o.eagerActivities,
+  };
+  const started = Date.now();
+  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      platform: `${os.platform()} ${os.release()}`,
+    },
+    versions: await versions(),
+    settings,
+    floor: await floor(o.floorRuns, o.latencyMs),
+    throughput: [],
+    parked: null,
+    recovery: null,
+    elapsedS: 0,
+  };
+  log(`floor: ${report.floor.meanRunMs.toFixed(2)} ms per run in-process`);
+
+  if (!skip.has('throughput') || !skip.has('parked')) {
+    const env = await BenchEnv.start(settings, await freeAddress());
+    try {
+      if (!skip.has('throughput')) {
+        const levels = String(o.concurrency).split(',').map(int);
+        const counts = String(o.runs).split(',').map(int);
+        for (const [i, concurrency] of levels.entries()) {
+          const result = await throughput(env, concurrency, counts[i] ?? counts[counts.length - 1]);
+          log(`throughput c=${concurrency}: ${result.runsPerSecond.toFixed(2)} runs/s`);
+          report.throughput.push(result);
+        }
+      }
+      if (!skip.has('parked')) {
+        report.parked = await parked(env, o.parked);
+        log(
+          `parked ${o.parked}: peak worker RSS ${report.parked.workerRssPeakWhileParkedMb.toFixed(0)} MB, drained in ${report.parked.drainS.toFixed(1)} s`,
+        );
+      }
+    } finally {
+      await env.stop();
+    }
+  }
+  if (!skip.has('recovery')) {
+    const env = await BenchEnv.start({ ...settings, latencyMs: o.recoveryLatencyMs }, await freeAddress());
+    try {
+      report.recovery = await recovery(env, o.recovery);
+      log(`recovery: all progressing ${report.recovery.allProgressingS.toFixed(1)} s after the kill`);
+    } finally {
+      await env.stop();
+    }
+  }
+  report.elapsedS = Math.round((Date.now() - started) / 1000);
+
+  await fs.mkdir(o.out, { recursive: true });
+  const markdown = renderMarkdown(report);
+  const stamp = report.date.replace(/[:.]/g, '-');
+  for (const name of ['latest', stamp]) {
+    await fs.writeFile(path.join(o.out, `${name}.json`), JSON.stringify(report, null, 2) + '\n');
+    await fs.writeFile(path.join(o.out, `${name}.md`), markdown);
+  }
+  process.stdout.write(markdown);
+}
+
+main().catch((err) => {
+  console.error(`bench: ${err instanceof Error ? err.message : err}`);
+  process.exit(1);
+});
