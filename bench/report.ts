@@ -21,7 +21,7 @@ const ratio = (value: number, base: number) => (base > 0 ? `×${(value / base).t
 export function renderMarkdown(r: BenchReport): string {
   const w = r.settings.worker;
   const tuning = [
-    `cached workflows ${w.maxCachedWorkflows ?? 'SDK default'}`,
+    `cached workflows ${w.maxCachedWorkflows ?? 200}`,
     `concurrent activities ${w.maxConcurrentActivities ?? 'SDK default'}`,
     `concurrent workflow tasks ${w.maxConcurrentWorkflowTasks ?? 'SDK default'}`,
     `sticky timeout ${w.stickyQueueTimeoutMs ?? 3000} ms`,

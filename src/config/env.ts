@@ -29,7 +29,11 @@ export const HarnessEnv = z
     HARNESS_STICKY_QUEUE_TIMEOUT_MS: positiveMs(3_000),
     /** How long `harness worker` waits for the server to answer at start. */
     HARNESS_CONNECT_TIMEOUT_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(60_000)),
-    HARNESS_MAX_CACHED_WORKFLOWS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).optional()),
+    /**
+     * Workflows kept in the worker's cache. Bounded, because runs park at the gate for days: 1,000
+     * parked runs took 2 GB of worker RSS with the SDK's default and half that with a bound.
+     */
+    HARNESS_MAX_CACHED_WORKFLOWS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(200)),
     HARNESS_MAX_CONCURRENT_ACTIVITIES: z.preprocess(blankAsUndefined, z.coerce.number().int().positive().optional()),
     HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(2).optional()),
     /** Client side: per-run override of every heartbeating tool's heartbeat timeout. */

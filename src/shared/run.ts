@@ -33,10 +33,14 @@ export const RunInput = z.object({
 });
 export type RunInput = z.input<typeof RunInput>;
 
+/** Who acts (asserted by the client) and a free-text note: the parts every decision payload shares. */
+const Actor = z.string().trim().min(1).max(100).optional();
+const Note = z.string().max(2_000).optional();
+
 export const ApprovePayload = z
   .object({
-    approver: z.string().trim().min(1).max(100).optional(),
-    comment: z.string().max(2_000).optional(),
+    approver: Actor,
+    comment: Note,
     digest: z
       .string()
       .regex(/^[0-9a-f]{64}$/, 'must be the pending draft sha256')
@@ -47,20 +51,10 @@ export const ApprovePayload = z
   .strict();
 export type ApprovePayload = z.infer<typeof ApprovePayload>;
 
-export const OperatorPayload = z
-  .object({
-    operator: z.string().trim().min(1).max(100).optional(),
-    reason: z.string().max(2_000).optional(),
-  })
-  .strict();
+export const OperatorPayload = z.object({ operator: Actor, reason: Note }).strict();
 export type OperatorPayload = z.infer<typeof OperatorPayload>;
 
-export const RejectPayload = z
-  .object({
-    approver: z.string().trim().min(1).max(100).optional(),
-    reason: z.string().max(2_000).optional(),
-  })
-  .strict();
+export const RejectPayload = z.object({ approver: Actor, reason: Note }).strict();
 export type RejectPayload = z.infer<typeof RejectPayload>;
 
 export const RUN_STATUSES = ['running', 'waiting_approval', 'paused_on_error', 'completed', 'rejected', 'failed', 'cancelled'] as const;
