@@ -6,9 +6,9 @@
 import { Command } from 'commander';
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freeLoopbackAddress } from '../src/server/free-port';
 import { findGoTool, TEMPORAL_CLI } from '../src/server/go-tools';
 import { REPO_ROOT } from '../src/server/paths';
 import { BenchEnv, BenchSettings } from './bench-env';
@@ -16,16 +16,6 @@ import { floor, parked, recovery, throughput } from './scenarios';
 import { renderMarkdown, BenchReport } from './report';
 
 const int = (v: string) => Number.parseInt(v, 10);
-
-async function freeAddress(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(`127.0.0.1:${port}`));
-    });
-  });
-}
 
 async function versions(): Promise<Record<string, string>> {
   const temporal = await findGoTool(TEMPORAL_CLI);
@@ -91,7 +81,7 @@ async function main(): Promise<void> {
   log(`floor: ${report.floor.meanRunMs.toFixed(2)} ms per run in-process`);
 
   if (!skip.has('throughput') || !skip.has('parked')) {
-    const env = await BenchEnv.start(settings, await freeAddress());
+    const env = await BenchEnv.start(settings, await freeLoopbackAddress());
     try {
       if (!skip.has('throughput')) {
         const levels = String(o.concurrency).split(',').map(int);
@@ -113,7 +103,7 @@ async function main(): Promise<void> {
     }
   }
   if (!skip.has('recovery')) {
-    const env = await BenchEnv.start({ ...settings, latencyMs: o.recoveryLatencyMs }, await freeAddress());
+    const env = await BenchEnv.start({ ...settings, latencyMs: o.recoveryLatencyMs }, await freeLoopbackAddress());
     try {
       report.recovery = await recovery(env, o.recovery);
       log(`recovery: all progressing ${report.recovery.allProgressingS.toFixed(1)} s after the kill`);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { startDevServer } from '../src/server/dev-server';
-import { freePort } from './helpers/free-port';
+import { freePort } from '../src/server/free-port';
 
 export default async function globalSetup(): Promise<void> {
   if (process.env.HARNESS_TEST_TEMPORAL_ADDRESS) {

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { readSourcesFile, SAMPLE_SOURCES } from '../client/sources-file';
 import { startDevServer, RunningServer } from '../server/dev-server';
+import { freeLoopbackAddress } from '../server/free-port';
 import { REPO_ROOT } from '../server/paths';
 import { WORKFLOW_TYPE } from '../shared/constants';
 import { approveSignal } from '../shared/messages';
@@ -68,17 +69,6 @@ function spawnWorker(env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'ignore'],
   }).on('error', (err) => log(`worker failed to start: ${err.message} (${logFile})`));
-}
-
-async function freeLoopbackAddress(): Promise<string> {
-  const net = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(`127.0.0.1:${port}`));
-    });
-  });
 }
 
 interface Progress {

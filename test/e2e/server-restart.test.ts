@@ -7,7 +7,7 @@ import path from 'node:path';
 import { waitFor } from '../../src/client/wait-for';
 import { RunningServer, startDevServer } from '../../src/server/dev-server';
 import { approveSignal, stateQuery } from '../../src/shared/messages';
-import { freePort } from '../helpers/free-port';
+import { freePort } from '../../src/server/free-port';
 import { spawnWorkerProcess, WorkerProcess } from '../helpers/processes';
 import { expectSingleApprovedReport } from '../helpers/reports';
 import { sampleSources, startTestRun, tempDir, uniqueName, waitForStatus } from '../helpers/temporal';

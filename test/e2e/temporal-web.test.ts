@@ -11,7 +11,7 @@ import { waitFor } from '../../src/client/wait-for';
 import { RunningServer, startDevServer } from '../../src/server/dev-server';
 import { approveSignal } from '../../src/shared/messages';
 import { launchBrowser } from '../helpers/browser';
-import { freePort } from '../helpers/free-port';
+import { freePort } from '../../src/server/free-port';
 import {
   sampleSources,
   startTestRun,

@@ -1,4 +1,4 @@
-/** A TCP port free on loopback right now, for servers the tests start. */
+/** A TCP port free on loopback right now, for the servers tests, chaos and benchmarks start. */
 import net from 'node:net';
 
 export function freePort(): Promise<number> {
@@ -11,3 +11,5 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+export const freeLoopbackAddress = async (): Promise<string> => `127.0.0.1:${await freePort()}`;
