@@ -221,6 +221,8 @@ export class ApprovalGate {
     this.reviewingEdit = true;
     try {
       const review = await callTool(run, 'review_draft', { topic, markdown }, { ...this.setup.callOptions, onFailure: 'throw' });
+      // The re-review's tokens count like any model step's (the budget is checked at the next step).
+      if (review.usage !== undefined) run.recordUsage('review_draft', review.usage);
       if (!review.passed || !review.sha256) {
         const findings = review.findings.join('; ');
         this.refuse('approve', `edited report failed review: ${findings}`);
