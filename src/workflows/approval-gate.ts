@@ -221,7 +221,7 @@ export class ApprovalGate {
     this.reviewingEdit = true;
     try {
       const review = await callTool(run, 'review_draft', { topic, markdown }, { ...this.setup.callOptions, onFailure: 'throw' });
-      // The re-review's tokens count like any model step's (the budget is checked at the next step).
+      // The re-review's tokens go into the run's totals; the budget pause applies to the run's own steps.
       if (review.usage !== undefined) run.recordUsage('review_draft', review.usage);
       if (!review.passed || !review.sha256) {
         const findings = review.findings.join('; ');
