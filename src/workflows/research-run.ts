@@ -25,7 +25,8 @@ import { RunRecorder } from './run-recorder';
 /** Ends the run as failed when the policy refuses a call: before any side effect. */
 class PolicyDeniedError extends Error {}
 
-const { load_default_policy } = proxyActivities<HarnessActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 5 } });
+// Short: it returns the policy the worker loaded at start, and a lost attempt must be retried quickly.
+const { load_default_policy } = proxyActivities<HarnessActivities>({ startToCloseTimeout: '5s', retry: { maximumAttempts: 10 } });
 
 export async function researchRun(rawInput: RunInput): Promise<RunResult> {
   const { workflowId } = workflowInfo();
