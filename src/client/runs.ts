@@ -70,15 +70,19 @@ export async function startRun({ client, env }: HarnessClient, input: StartReque
 }
 
 /** A handle to an existing run; fails with "no run with id X" when there is none. */
-export async function existingRun({ client }: HarnessClient, id: string): Promise<WorkflowHandle<typeof researchRun>> {
-  const handle = client.workflow.getHandle<typeof researchRun>(checkRunId(id));
+export async function existingRun(h: HarnessClient, id: string): Promise<WorkflowHandle<typeof researchRun>> {
+  return (await describeRun(h, id)).run;
+}
+
+/** The run and its execution description (status from the server, no worker needed). */
+export async function describeRun({ client }: HarnessClient, id: string) {
+  const run = client.workflow.getHandle<typeof researchRun>(checkRunId(id));
   try {
-    await handle.describe();
+    return { run, description: await run.describe() };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw new CliError(`no run with id ${id}`);
     throw err;
   }
-  return handle;
 }
 
 async function query<T>(h: HarnessClient, run: WorkflowHandle, fn: () => Promise<T>, deadlineMs = QUERY_DEADLINE_MS): Promise<T> {

@@ -99,6 +99,7 @@ export class ApprovalGate {
     const { run } = this.setup;
     this.draft = draft;
     const timeoutMs = this.rules.timeout ? parseDuration(this.rules.timeout) : null;
+    // Date.now() here is the workflow clock (the task's time in history), so expiry replays identically.
     this.expiresAtMs = timeoutMs === null ? null : Date.now() + timeoutMs;
     run.state.currentStep = 'approval';
     run.state.pendingAction = {

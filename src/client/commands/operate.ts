@@ -2,7 +2,7 @@
 import { abortUpdate, resumeUpdate } from '../../shared/messages';
 import { printJson } from '../format';
 import { identity } from '../identity';
-import { existingRun, readState, sendUpdate } from '../runs';
+import { describeRun, existingRun, readState, sendUpdate } from '../runs';
 import { withClient } from '../with-client';
 import { waitFor } from '../wait-for';
 import { CliError } from '../cli-error';
@@ -24,8 +24,7 @@ export async function operateCommand(
 /** Temporal cancellation: the run records `cancelled` and writes nothing (an approved write in progress completes). */
 export async function cancelCommand(id: string, options: { json?: boolean }): Promise<void> {
   await withClient(async (h) => {
-    const run = await existingRun(h, id);
-    const description = await run.describe();
+    const { run, description } = await describeRun(h, id);
     if (description.status.name !== 'RUNNING') throw new CliError(`run ${id} has already ended (${description.status.name.toLowerCase()})`);
     await run.cancel();
     const state = await waitFor(
