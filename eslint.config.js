@@ -25,7 +25,7 @@ module.exports = tseslint.config(
             { group: ['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@temporalio/testing'], message: 'not sandbox-safe' },
             { group: ['openai'], message: 'models belong to activities' },
             { group: ['**/activities', '**/activities/**'], allowTypeImports: true, message: 'import activities as types only' },
-            { group: ['**/client/**', '**/worker/**', '**/server/**', '**/config/**'], message: 'not sandbox-safe' },
+            { group: ['**/client/**', '**/worker/**', '**/dev-server/**', '**/toolchain/**', '**/config/**', '**/paths'], message: 'not sandbox-safe' },
           ],
         },
       ],

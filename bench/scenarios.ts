@@ -5,8 +5,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createActivities } from '../src/activities';
 import { createOfflineProvider } from '../src/activities/model/offline-provider';
-import { readSourcesFile, SAMPLE_SOURCES } from '../src/client/sources-file';
-import { waitFor } from '../src/client/wait-for';
+import { readSourcesFile, SAMPLE_SOURCES } from '../src/client/api/sources-file';
+import { waitFor } from '../src/client/api/wait-for';
 import { TOOL_NAMES, ToolName } from '../src/shared/tools';
 import { BenchEnv, inPool, mean, percentile } from './bench-env';
 

@@ -2,8 +2,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { startDevServer } from '../src/server/dev-server';
-import { freePort } from '../src/server/free-port';
+import { startDevServer } from '../src/dev-server/dev-server';
+import { freePort } from '../src/dev-server/free-port';
 
 export default async function globalSetup(): Promise<void> {
   if (process.env.HARNESS_TEST_TEMPORAL_ADDRESS) {

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { REPO_ROOT } from '../server/paths';
+import { REPO_ROOT } from '../paths';
 import { Policy } from '../shared/policy';
 import { ConfigError } from './env';
 

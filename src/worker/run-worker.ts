@@ -6,7 +6,7 @@ import { createActivities } from '../activities';
 import { selectProvider } from '../activities/model/select-provider';
 import { HarnessEnv, readEnv } from '../config/env';
 import { loadPolicyFile, policyFileFor } from '../config/policy-file';
-import { ensureStatusSearchAttribute } from '../server/search-attribute';
+import { ensureStatusSearchAttribute } from './register-search-attribute';
 import { createHarnessWorker, tuningFromEnv } from './create-worker';
 
 export async function registerSearchAttribute(env: HarnessEnv): Promise<void> {

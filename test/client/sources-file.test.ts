@@ -1,7 +1,7 @@
 /** The sources file is validated before any run starts, with one clear message per problem. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readSourcesFile, SAMPLE_SOURCES } from '../../src/client/sources-file';
+import { readSourcesFile, SAMPLE_SOURCES } from '../../src/client/api/sources-file';
 import { tempDir } from '../helpers/temporal';
 
 async function fileWith(content: string): Promise<string> {

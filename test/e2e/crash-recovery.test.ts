@@ -7,7 +7,7 @@
 import { Client, WorkflowHandle } from '@temporalio/client';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { waitFor } from '../../src/client/wait-for';
+import { waitFor } from '../../src/client/api/wait-for';
 import { approveSignal, stateQuery } from '../../src/shared/messages';
 import type { RunState } from '../../src/shared/run';
 import { spawnWorkerProcess, WorkerProcess } from '../helpers/processes';

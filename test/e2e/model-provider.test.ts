@@ -6,7 +6,7 @@
  */
 import { Client, WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { waitFor } from '../../src/client/wait-for';
+import { waitFor } from '../../src/client/api/wait-for';
 import { abortUpdate, approveUpdate, resumeUpdate, stateQuery, traceQuery } from '../../src/shared/messages';
 import type { RunInput } from '../../src/shared/run';
 import type { researchRun } from '../../src/workflows';

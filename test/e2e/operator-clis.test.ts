@@ -5,8 +5,8 @@
 import { Client, WorkflowHandle } from '@temporalio/client';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { waitFor } from '../../src/client/wait-for';
-import { findGoTool, GoTool, TCTL, TEMPORAL_CLI } from '../../src/server/go-tools';
+import { waitFor } from '../../src/client/api/wait-for';
+import { findGoTool, GoTool, TCTL, TEMPORAL_CLI } from '../../src/toolchain/go-tools';
 import { traceQuery } from '../../src/shared/messages';
 import type { RunState } from '../../src/shared/run';
 import {

@@ -4,10 +4,10 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import path from 'node:path';
-import { waitFor } from '../../src/client/wait-for';
-import { RunningServer, startDevServer } from '../../src/server/dev-server';
+import { waitFor } from '../../src/client/api/wait-for';
+import { RunningServer, startDevServer } from '../../src/dev-server/dev-server';
 import { approveSignal, stateQuery } from '../../src/shared/messages';
-import { freePort } from '../../src/server/free-port';
+import { freePort } from '../../src/dev-server/free-port';
 import { spawnWorkerProcess, WorkerProcess } from '../helpers/processes';
 import { expectSingleApprovedReport } from '../helpers/reports';
 import { sampleSources, startTestRun, tempDir, uniqueName, waitForStatus } from '../helpers/temporal';

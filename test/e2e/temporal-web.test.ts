@@ -7,11 +7,11 @@
 import type { Client } from '@temporalio/client';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { waitFor } from '../../src/client/wait-for';
-import { RunningServer, startDevServer } from '../../src/server/dev-server';
+import { waitFor } from '../../src/client/api/wait-for';
+import { RunningServer, startDevServer } from '../../src/dev-server/dev-server';
 import { approveSignal } from '../../src/shared/messages';
 import { launchBrowser } from '../helpers/browser';
-import { freePort } from '../../src/server/free-port';
+import { freePort } from '../../src/dev-server/free-port';
 import {
   sampleSources,
   startTestRun,

@@ -1,7 +1,7 @@
 /** Real subprocesses: the built `harness` bin, as a user or CI runs it. */
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { waitFor } from '../../src/client/wait-for';
+import { waitFor } from '../../src/client/api/wait-for';
 
 export const HARNESS_BIN = path.resolve(__dirname, '../../bin/harness.js');
 

@@ -6,7 +6,7 @@ import { Client, WorkflowHandle } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { waitFor } from '../../src/client/wait-for';
+import { waitFor } from '../../src/client/api/wait-for';
 import { approveUpdate, stateQuery, traceQuery } from '../../src/shared/messages';
 import type { PolicyInput } from '../../src/shared/policy';
 import type { researchRun } from '../../src/workflows';

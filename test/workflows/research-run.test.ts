@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { approveSignal, pendingQuery, rejectSignal, stateQuery, traceQuery } from '../../src/shared/messages';
 import type { SourceDocument } from '../../src/shared/tools';
-import { waitFor } from '../../src/client/wait-for';
+import { waitFor } from '../../src/client/api/wait-for';
 import {
   failureOf,
   reportFolder,

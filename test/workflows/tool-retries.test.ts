@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { createActivities } from '../../src/activities';
 import { offlineProvider } from '../../src/activities/model/offline-provider';
-import { waitFor } from '../../src/client/wait-for';
+import { waitFor } from '../../src/client/api/wait-for';
 import { abortUpdate, approveUpdate, resumeUpdate, traceQuery } from '../../src/shared/messages';
 import { HARNESS_STATUS } from '../../src/shared/search-attributes';
 import { HarnessActivities, NON_RETRYABLE, SourceDocument } from '../../src/shared/tools';

@@ -1,0 +1,130 @@
+/**
+ * `harness doctor`: is this setup able to run a research run? Temporal reachable and polled,
+ * the model configuration, the endpoint's model listing, and one chat round trip.
+ */
+import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import OpenAI from 'openai';
+import { HarnessEnv, readEnv } from '../../../config/env';
+import { classifyModelError } from '../../../activities/model/openai-provider';
+import { printJson } from '../format';
+
+type Status = 'ok' | 'warn' | 'fail' | 'skip';
+export interface Check {
+  name: string;
+  status: Status;
+  detail: string;
+}
+
+async function temporalChecks(env: HarnessEnv): Promise<Check[]> {
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
+  } catch {
+    return [
+      { name: 'temporal', status: 'fail', detail: `cannot reach Temporal at ${env.TEMPORAL_ADDRESS}: start one with \`harness server\`` },
+      { name: 'workers', status: 'skip', detail: 'Temporal is unreachable' },
+    ];
+  }
+  try {
+    const namespace = env.TEMPORAL_NAMESPACE;
+    await connection.withDeadline(Date.now() + 5_000, () => connection.workflowService.describeNamespace({ namespace }));
+    const { pollers } = await connection.withDeadline(Date.now() + 5_000, () =>
+      connection.workflowService.describeTaskQueue({
+        namespace,
+        taskQueue: { name: env.HARNESS_TASK_QUEUE },
+        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      }),
+    );
+    const count = pollers?.length ?? 0;
+    return [
+      { name: 'temporal', status: 'ok', detail: `reachable at ${env.TEMPORAL_ADDRESS}, namespace ${namespace} described` },
+      count
+        ? { name: 'workers', status: 'ok', detail: `${count} worker(s) poll task queue ${env.HARNESS_TASK_QUEUE}` }
+        : {
+            name: 'workers',
+            status: 'warn',
+            detail: `no worker polls task queue ${env.HARNESS_TASK_QUEUE}: start one with \`harness worker\``,
+          },
+    ];
+  } catch (err) {
+    return [
+      {
+        name: 'temporal',
+        status: 'fail',
+        detail: `namespace ${env.TEMPORAL_NAMESPACE} at ${env.TEMPORAL_ADDRESS}: ${(err as Error).message.split('\n')[0]}`,
+      },
+      { name: 'workers', status: 'skip', detail: 'namespace not described' },
+    ];
+  } finally {
+    await connection.close();
+  }
+}
+
+async function modelChecks(): Promise<Check[]> {
+  let env: HarnessEnv;
+  try {
+    env = readEnv();
+  } catch (err) {
+    return [
+      { name: 'model config', status: 'fail', detail: `misconfigured: ${(err as Error).message}` },
+      { name: 'model listing', status: 'skip', detail: 'configuration is invalid' },
+      { name: 'chat round trip', status: 'skip', detail: 'configuration is invalid' },
+    ];
+  }
+  if (env.HARNESS_MODEL_PROVIDER !== 'openai_compatible') {
+    return [
+      {
+        name: 'model config',
+        status: 'ok',
+        detail: 'offline: the deterministic provider (set HARNESS_MODEL_PROVIDER=openai_compatible for a model)',
+      },
+      { name: 'model listing', status: 'skip', detail: 'offline' },
+      { name: 'chat round trip', status: 'skip', detail: 'offline' },
+    ];
+  }
+  const model = env.HARNESS_MODEL_NAME!;
+  const apiKey = env.HARNESS_MODEL_API_KEY!;
+  const client = new OpenAI({ baseURL: env.HARNESS_MODEL_BASE_URL, apiKey, maxRetries: 0, timeout: 15_000 });
+  const checks: Check[] = [
+    { name: 'model config', status: 'ok', detail: `openai_compatible: model ${model} at ${env.HARNESS_MODEL_BASE_URL}` },
+  ];
+  try {
+    const ids: string[] = [];
+    for await (const entry of client.models.list()) ids.push(entry.id);
+    checks.push(
+      ids.includes(model)
+        ? { name: 'model listing', status: 'ok', detail: `/models lists ${model}` }
+        : {
+            name: 'model listing',
+            status: 'fail',
+            detail: `/models does not list ${model} (it lists: ${ids.slice(0, 10).join(', ') || 'nothing'})`,
+          },
+    );
+  } catch (err) {
+    checks.push({ name: 'model listing', status: 'fail', detail: classifyModelError(err, apiKey).message });
+  }
+  const started = Date.now();
+  try {
+    const response = await client.chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'Answer with the single word OK.' }],
+      max_tokens: 5,
+    });
+    const usage = response.usage ? `${response.usage.total_tokens} tokens` : 'no usage reported';
+    checks.push({ name: 'chat round trip', status: 'ok', detail: `answered in ${Date.now() - started} ms (${usage})` });
+  } catch (err) {
+    checks.push({ name: 'chat round trip', status: 'fail', detail: classifyModelError(err, apiKey).message });
+  }
+  return checks;
+}
+
+export async function doctorCommand(options: { json?: boolean }): Promise<void> {
+  // Temporal is checked even when the model configuration is broken, which modelChecks reports.
+  const temporalEnv = readEnv({ ...process.env, HARNESS_MODEL_PROVIDER: 'offline' });
+  const checks = [...(await temporalChecks(temporalEnv)), ...(await modelChecks())];
+  const healthy = checks.every((c) => c.status !== 'fail');
+  if (options.json) printJson({ healthy, checks });
+  else for (const c of checks) process.stdout.write(`[${c.status.padEnd(4)}] ${c.name.padEnd(16)} ${c.detail}\n`);
+  if (!healthy) process.exitCode = 1;
+}

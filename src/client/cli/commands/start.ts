@@ -1,0 +1,50 @@
+/** `harness start`: validates the sources file, then starts a research run. */
+import { readSourcesFile, SAMPLE_SOURCES } from '../../api/sources-file';
+import { readEnv } from '../../../config/env';
+import { loadPolicyFile, policyFileFor } from '../../../config/policy-file';
+import { followRun } from '../../api/follow-run';
+import { identity } from '../identity';
+import { printJson } from '../format';
+import { startRun } from '../../api/runs';
+import { withClient } from '../../api/with-client';
+
+export interface StartOptions {
+  topic: string;
+  sources?: string;
+  id?: string;
+  policy?: string;
+  as?: string;
+  output?: string;
+  tokenBudget?: number;
+  json?: boolean;
+  wait?: boolean;
+}
+
+export async function startCommand(options: StartOptions): Promise<void> {
+  const sources = await readSourcesFile(options.sources ?? SAMPLE_SOURCES);
+  const env = readEnv();
+  const policy = await loadPolicyFile(policyFileFor(env, options.policy));
+  await withClient(async (h) => {
+    const startedBy = identity(h.env, options.as);
+    const run = await startRun(h, {
+      topic: options.topic,
+      sources,
+      id: options.id,
+      policy,
+      startedBy,
+      outputPath: options.output,
+      tokenBudget: options.tokenBudget,
+    });
+    if (options.json) {
+      printJson({
+        workflowId: run.workflowId,
+        runId: run.firstExecutionRunId,
+        taskQueue: h.env.HARNESS_TASK_QUEUE,
+        policy: policy.policy.name,
+        policyDigest: policy.digest,
+        startedBy,
+      });
+    } else process.stdout.write(`${run.workflowId}\n`);
+    if (options.wait) process.exitCode = await followRun(h, run, { json: options.json });
+  });
+}

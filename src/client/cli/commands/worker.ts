@@ -1,0 +1,4 @@
+/** `harness worker`: the worker process in the foreground. */
+import { runWorker } from '../../../worker/run-worker';
+
+export const workerCommand = (): Promise<void> => runWorker();

@@ -1,0 +1,160 @@
+/**
+ * The embedded default: a Temporal dev server (SQLite, WAL journal, Web UI, HarnessStatus
+ * registered) that the project starts itself when nothing answers at TEMPORAL_ADDRESS.
+ */
+import { Connection } from '@temporalio/client';
+import { ChildProcess, spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { STATUS_SEARCH_ATTRIBUTE } from '../shared/constants';
+import { HARNESS_STATUS } from '../shared/search-attributes';
+import { ensureGoTool, TEMPORAL_CLI } from '../toolchain/go-tools';
+
+export interface DevServerOptions {
+  /** host:port for gRPC. */
+  address: string;
+  /** Web UI port; omit for a headless server. */
+  uiPort?: number;
+  /** SQLite file for persistent history; omit for an in-memory server. */
+  dbFile?: string;
+  /** Where the server's own log goes (default: discarded). */
+  logFile?: string;
+  /** SQLite pragmas for a persistent server (default: journal_mode=WAL). */
+  sqlitePragmas?: string[];
+  /** Extra dynamic config values, KEY=JSON. */
+  dynamicConfig?: string[];
+  /**
+   * Eager activity execution (default on): a worker that completes a workflow task gets the next
+   * activity in the same response instead of through matching. On this 2-core machine it cut a
+   * tool step from ~100 ms to ~12 ms (bench/results, README "Benchmarks").
+   */
+  eagerActivities?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  address: string;
+  uiUrl: string | null;
+  /** False when an already-running server was reused: then stop() leaves it alone. */
+  startedHere: boolean;
+  pid?: number;
+  stop(): Promise<void>;
+}
+
+const READY_DEADLINE_MS = 90_000;
+
+export function splitAddress(address: string): { host: string; port: number } {
+  const match = /^(.*):(\d+)$/.exec(address);
+  if (!match) throw new Error(`TEMPORAL_ADDRESS must be host:port, got "${address}"`);
+  return { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
+}
+
+/** True when a Temporal frontend answers at the address. */
+export async function isServerReachable(address: string, timeoutMs = 2_000): Promise<boolean> {
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+    await connection.workflowService.getSystemInfo({});
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
+
+export const DEFAULT_SQLITE_PRAGMAS = ['journal_mode=WAL'];
+
+const pragmaArgs = (options: DevServerOptions) => (options.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS).flatMap((p) => ['--sqlite-pragma', p]);
+
+export function devServerArgs(options: DevServerOptions): string[] {
+  const { host, port } = splitAddress(options.address);
+  const args = ['server', 'start-dev', '--ip', host, '--port', String(port), '--log-level', 'warn'];
+  args.push('--search-attribute', `${STATUS_SEARCH_ATTRIBUTE}=Keyword`);
+  if (options.uiPort) args.push('--ui-port', String(options.uiPort));
+  else args.push('--headless');
+  if (options.dbFile) args.push('--db-filename', options.dbFile, ...pragmaArgs(options));
+  const dynamicConfig = [
+    ...(options.eagerActivities === false ? [] : ['system.enableActivityEagerExecution=true']),
+    ...(options.dynamicConfig ?? []),
+  ];
+  for (const value of dynamicConfig) args.push('--dynamic-config-value', value);
+  return args;
+}
+
+export async function startDevServer(options: DevServerOptions): Promise<RunningServer> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  if (options.dbFile) await fs.mkdir(path.dirname(options.dbFile), { recursive: true });
+  const binary = await ensureGoTool(TEMPORAL_CLI, log);
+  if (!binary) return startWithTestingPackage(options);
+
+  const output = options.logFile ? await fs.open(options.logFile, 'a') : undefined;
+  const child = spawn(binary, devServerArgs(options), {
+    stdio: ['ignore', output?.fd ?? 'ignore', output?.fd ?? 'ignore'],
+  });
+  await output?.close();
+  let exitCode: number | null = null;
+  child.on('exit', (code) => (exitCode = code ?? -1));
+
+  const deadline = Date.now() + READY_DEADLINE_MS;
+  while (!(await isServerReachable(options.address, 1_000))) {
+    if (exitCode !== null) {
+      throw new Error(
+        `temporal dev server exited with code ${exitCode} before it was ready${options.logFile ? ` (log: ${options.logFile})` : ''}`,
+      );
+    }
+    if (Date.now() > deadline) {
+      await stopProcess(child);
+      throw new Error(`temporal dev server did not answer at ${options.address} within ${READY_DEADLINE_MS / 1000}s`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    address: options.address,
+    uiUrl: options.uiPort ? `http://${splitAddress(options.address).host}:${options.uiPort}` : null,
+    startedHere: true,
+    pid: child.pid,
+    stop: () => stopProcess(child),
+  };
+}
+
+/** SIGTERM first so SQLite closes cleanly; SIGKILL if it will not go. */
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Last resort for machines without Go: the SDK's test package downloads a dev server. */
+async function startWithTestingPackage(options: DevServerOptions): Promise<RunningServer> {
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const { host, port } = splitAddress(options.address);
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ip: host,
+      port,
+      ui: Boolean(options.uiPort),
+      uiPort: options.uiPort,
+      dbFilename: options.dbFile,
+      searchAttributes: [HARNESS_STATUS],
+      extraArgs: options.dbFile ? pragmaArgs(options) : [],
+    },
+  });
+  return {
+    address: options.address,
+    uiUrl: options.uiPort ? `http://${host}:${options.uiPort}` : null,
+    startedHere: true,
+    stop: () => env.teardown(),
+  };
+}
+
+/** Reuses a server that answers at the address, or starts the embedded default there. */
+export async function ensureServer(options: DevServerOptions): Promise<RunningServer> {
+  if (await isServerReachable(options.address)) {
+    return { address: options.address, uiUrl: null, startedHere: false, stop: async () => undefined };
+  }
+  return startDevServer(options);
+}
