@@ -3,12 +3,12 @@
  * problem with its field and line. The digest of the canonical policy identifies the snapshot a
  * run carries, so every decision can be traced to the exact policy it was made under.
  */
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { REPO_ROOT } from '../paths';
+import { canonicalJson, sha256Hex } from '../shared/digest';
 import { Policy } from '../shared/policy';
 import { ConfigError } from './env';
 
@@ -20,19 +20,7 @@ export interface LoadedPolicy {
   source: string;
 }
 
-/** JSON with sorted keys: the same policy always has the same digest, whatever its formatting. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export const policyDigest = (policy: Policy) => createHash('sha256').update(canonicalJson(policy)).digest('hex');
+export const policyDigest = (policy: Policy): string => sha256Hex(canonicalJson(policy));
 
 export function policyFileFor(env: { HARNESS_POLICY_FILE?: string }, explicit?: string): string {
   return path.resolve(explicit ?? env.HARNESS_POLICY_FILE ?? DEFAULT_POLICY_FILE);

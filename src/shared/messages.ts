@@ -28,8 +28,8 @@ export const pendingQuery = defineQuery<PendingAction | null>('pending');
 
 export const DESCRIPTIONS = {
   approve:
-    'Approve the pending finalize_report. JSON {"approver"?: string, "comment"?: string, "digest"?: sha256 of the pending draft, "edit"?: replacement report (update only)}.',
-  reject: 'Reject the pending finalize_report; nothing is written. JSON {"approver"?: string, "reason"?: string}.',
+    'Approve the pending tool call (query "pending" shows it). JSON {"approver"?: string, "comment"?: string, "digest"?: the pending digest, "edit"?: replacement report or arguments (update only)}.',
+  reject: 'Reject the pending tool call; the run ends rejected and nothing more runs. JSON {"approver"?: string, "reason"?: string}.',
   resume: 'Retry the failed step of a run paused on error. JSON {"operator"?: string, "reason"?: string}.',
   abort: 'End a run paused on error as failed. JSON {"operator"?: string, "reason"?: string}.',
 } as const;

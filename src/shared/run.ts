@@ -43,10 +43,14 @@ export const ApprovePayload = z
     comment: Note,
     digest: z
       .string()
-      .regex(/^[0-9a-f]{64}$/, 'must be the pending draft sha256')
+      .regex(/^[0-9a-f]{64}$/, "must be the pending action's sha256 digest")
       .optional(),
-    /** Edit-on-approve: the report to write instead of the draft; checked against finalize_report's contract and reviewed again. */
-    edit: TOOLS.finalize_report.input.shape.markdown.optional(),
+    /**
+     * Edit-on-approve (update only). At the finalize_report gate: the report to write instead of
+     * the draft, reviewed again. At any other gate: the tool's arguments to run instead, checked
+     * against its input contract. Either way the edit gets a new digest and the count starts over.
+     */
+    edit: z.union([TOOLS.finalize_report.input.shape.markdown, z.record(z.string(), z.unknown())]).optional(),
   })
   .strict();
 export type ApprovePayload = z.infer<typeof ApprovePayload>;
@@ -68,6 +72,7 @@ export const TRACE_EVENT_TYPES = [
   'tool_ok',
   'tool_error',
   'draft_reviewed',
+  'policy_checked',
   'approval_required',
   'approval_refused',
   'approval_recorded',
@@ -76,6 +81,7 @@ export const TRACE_EVENT_TYPES = [
   'approval_escalated',
   'approval_expired',
   'draft_edited',
+  'arguments_edited',
   'policy_applied',
   'policy_denied',
   'run_paused',
@@ -117,12 +123,17 @@ export interface DraftPreview {
 }
 
 export interface PendingAction {
-  tool: 'finalize_report';
+  tool: ToolName;
+  /** 1 for the run's first gate, 2 for the second… */
+  gate?: number;
   reason: string;
-  /** Relative to the worker's output root (HARNESS_OUTPUT_DIR). */
-  proposedPath: string;
+  /** finalize_report: where the report goes, relative to the worker's output root (HARNESS_OUTPUT_DIR). */
+  proposedPath?: string;
+  /** finalize_report: the draft's first lines; any other tool: its validated arguments as JSON, first lines. */
   preview: DraftPreview;
-  review: { passed: boolean; findings: string[] };
+  /** finalize_report: what the reviewer said of the draft. */
+  review?: { passed: boolean; findings: string[] };
+  /** finalize_report: sha256 of the report's bytes; any other tool: sha256 of {tool, arguments, policyDigest}. */
   digest: string;
   requestedAt: string;
   /** Approvals so far, for this digest (an edit starts the count again). */
@@ -135,6 +146,21 @@ export interface PendingAction {
   /** Workflow time after which the gate expires; null when the policy sets no timeout. */
   expiresAt: string | null;
   escalated: boolean;
+}
+
+/** One gate of the run, open or decided: a run with three gates shows three of these. */
+export interface GateRecord {
+  gate: number;
+  tool: ToolName;
+  /** The digest approved (or last pending): edits change it. */
+  digest: string;
+  openedAt: string;
+  outcome: 'pending' | 'approved' | 'rejected';
+  decidedAt?: string;
+  /** Who rejected, or the last approver; `policy` when the gate expired. */
+  decidedBy?: string;
+  reason?: string;
+  approvals: Approval[];
 }
 
 export interface Approval {
@@ -169,7 +195,10 @@ export interface RunState {
   plan: string[];
   provider: string | null;
   pendingAction: PendingAction | null;
+  /** The latest gate's decision (see gates for every one). */
   decision: Decision | null;
+  /** Every approval gate the run opened, in order (absent in runs from before generic gates). */
+  gates?: GateRecord[];
   artifacts: {
     draft?: { sha256: string; lines: number; chars: number };
     report?: { path: string; bytes: number; sha256: string };
@@ -198,7 +227,11 @@ export interface RunUsage {
 /** What `result` returns when a run ends: the state without the trace, which stays queryable. */
 export type RunResult = Omit<RunState, 'trace'>;
 
-export function previewOf(markdown: string, lines: number): DraftPreview {
-  const all = markdown.split('\n');
-  return { firstLines: all.slice(0, lines), lineCount: all.length, charCount: markdown.length };
+/** Preview lines are bounded in width too: a pathological line must not fill a terminal or a query. */
+const MAX_PREVIEW_LINE_CHARS = 400;
+
+export function previewOf(text: string, lines: number): DraftPreview {
+  const all = text.split('\n');
+  const clip = (line: string) => (line.length > MAX_PREVIEW_LINE_CHARS ? `${line.slice(0, MAX_PREVIEW_LINE_CHARS)}…` : line);
+  return { firstLines: all.slice(0, lines).map(clip), lineCount: all.length, charCount: text.length };
 }

@@ -1,170 +1,256 @@
 /**
- * The approval gate before a risky tool: who may approve (policy approvers and roles, quorum,
- * self-approval), until when (expiry, escalation), and edit-on-approve. Decisions arrive as
- * updates (validated synchronously, so callers hear refusals) or as signals (refusals recorded
- * in the trace); both go through the same checks.
+ * The approval gate before any tool whose policy says `approval: required`: who may approve
+ * (approvers and roles, quorum, self-approval), until when (expiry, escalation), and
+ * edit-on-approve. One gate is open at a time; the approve and reject decisions act on it.
  */
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, upsertMemo } from '@temporalio/workflow';
 import { diffSummary } from '../shared/diff-summary';
-import { approveSignal, approveUpdate, DESCRIPTIONS, rejectSignal, rejectUpdate, UpdateOutcome } from '../shared/messages';
+import { toolCallDigest } from '../shared/digest';
+import { DESCRIPTIONS, UpdateOutcome } from '../shared/messages';
 import { approvalRefusal, eligibleApprovers, parseDuration, Policy, toolPolicy } from '../shared/policy';
-import { Approval, ApprovePayload, Decision, PendingAction, previewOf, RejectPayload } from '../shared/run';
-import { describeZodError } from '../shared/tools';
+import { Approval, ApprovePayload, Decision, DraftPreview, GateRecord, PendingAction, previewOf, RejectPayload } from '../shared/run';
+import { describeZodError, TOOLS, ToolInput, ToolName } from '../shared/tools';
 import { callTool, CallOptions, ToolFailedError } from './call-tool';
+import type { Decision as OperatorDecision } from './decisions';
 import type { RunRecorder } from './run-recorder';
 
-export interface Draft {
-  markdown: string;
+/** What a gate asks approval for. The tool path builds it; finalize_report's carries the report. */
+export interface GateRequest<N extends ToolName = ToolName> {
+  tool: N;
+  args: ToolInput<N>;
   digest: string;
+  preview: DraftPreview;
+  /** finalize_report only. */
+  proposedPath?: string;
+  review?: { passed: boolean; findings: string[] };
 }
 
 export interface GateSetup {
   run: RunRecorder;
-  /** Replaced by usePolicy() once the run's policy is resolved (handlers exist before that). */
-  policy: Policy;
   startedBy: string;
   topic: string;
   previewLines: number;
   callOptions: CallOptions;
 }
 
-const TOOL = 'finalize_report' as const;
+/** Thrown out of request() when the gate is rejected or expires: the run ends `rejected`. */
+export class GateRejected extends Error {
+  constructor(readonly decision: Decision) {
+    super(decision.reason ?? 'rejected');
+  }
+}
 
-export class ApprovalGate {
-  private draft: Draft | null = null;
-  private rejection: Decision | null = null;
-  private reviewingEdit = false;
-  private expiresAtMs: number | null = null;
+/** Lets a client decide while no worker runs: the gate's digest lives in the memo, which the server serves. */
+export const GATE_MEMO_PATCH = 'gate-memo';
+export const GATE_MEMO_KEY = 'gate';
 
-  constructor(private readonly setup: GateSetup) {
-    const parseApprove = (raw: unknown) => parsePayload(ApprovePayload, raw);
-    const parseReject = (raw: unknown) => parsePayload(RejectPayload, raw);
+interface OpenGate {
+  request: GateRequest;
+  record: GateRecord;
+  timeoutMs: number | null;
+  expiresAtMs: number | null;
+  rejection: Decision | null;
+  reviewingEdit: boolean;
+  publishMemo: boolean;
+}
 
-    setHandler(
-      approveSignal,
-      (raw) => {
-        const payload = parseApprove(raw);
-        const refused = typeof payload === 'string' ? payload : this.approveRefusal(payload, false);
-        if (refused) return this.refuse('approve', refused);
-        this.recordApproval(payload as ApprovePayload);
-      },
-      { description: DESCRIPTIONS.approve },
-    );
-    setHandler(
-      rejectSignal,
-      (raw) => {
-        const payload = parseReject(raw);
-        const refused = typeof payload === 'string' ? payload : this.notPending();
-        if (refused) return this.refuse('reject', refused);
-        this.recordRejection(payload as RejectPayload);
-      },
-      { description: DESCRIPTIONS.reject },
-    );
-    setHandler(approveUpdate, (payload) => (payload.edit !== undefined ? this.approveEdited(payload) : this.recordApproval(payload)), {
-      description: DESCRIPTIONS.approve,
-      validator: (raw) => {
-        const payload = parseApprove(raw);
-        const refused = typeof payload === 'string' ? payload : this.approveRefusal(payload, true);
-        if (refused) throw new Error(refused);
-      },
-    });
-    setHandler(rejectUpdate, (payload) => this.recordRejection(payload), {
-      description: DESCRIPTIONS.reject,
-      validator: (raw) => {
-        const payload = parseReject(raw);
-        const refused = typeof payload === 'string' ? payload : this.notPending();
-        if (refused) throw new Error(refused);
-      },
-    });
+export class ApprovalGates {
+  private policy: Policy;
+  private policyDigest: string | null = null;
+  private open: OpenGate | null = null;
+
+  constructor(
+    private readonly setup: GateSetup,
+    builtin: Policy,
+  ) {
+    this.policy = builtin;
   }
 
-  usePolicy(policy: Policy): void {
-    this.setup.policy = policy;
+  /** The run's policy, once resolved (handlers exist before that). */
+  usePolicy(policy: Policy, digest: string | null): void {
+    this.policy = policy;
+    this.policyDigest = digest;
+  }
+
+  /** sha256 of what a non-report tool call will run: tool, validated arguments, policy digest. */
+  digestOf(tool: ToolName, args: unknown): string {
+    return toolCallDigest(tool, args, this.policyDigest);
+  }
+
+  readonly approve: OperatorDecision<ApprovePayload> = {
+    name: 'approve',
+    description: DESCRIPTIONS.approve,
+    payload: ApprovePayload,
+    refusedEvent: 'approval_refused',
+    refusal: (payload, door) => this.approveRefusal(payload, door === 'update'),
+    apply: (payload) => (payload.edit !== undefined ? this.approveEdited(payload) : this.recordApproval(payload)),
+  };
+
+  readonly reject: OperatorDecision<RejectPayload> = {
+    name: 'reject',
+    description: DESCRIPTIONS.reject,
+    payload: RejectPayload,
+    refusedEvent: 'approval_refused',
+    refusal: () => this.notPending(),
+    apply: (payload) => {
+      this.open!.rejection = {
+        outcome: 'rejected',
+        approver: payload.approver ?? 'anonymous',
+        reason: payload.reason,
+        at: this.setup.run.now(),
+      };
+      return { status: this.setup.run.state.status, message: 'rejected; nothing will be written' };
+    },
+  };
+
+  /** Opens a gate and waits for its decision; returns the arguments approved (edited or not), or throws GateRejected. */
+  async request<N extends ToolName>(request: GateRequest<N>): Promise<ToolInput<N>> {
+    const { run } = this.setup;
+    const rules = toolPolicy(this.policy, request.tool);
+    const timeoutMs = rules.timeout ? parseDuration(rules.timeout) : null;
+    const gates = (run.state.gates ??= []);
+    const record: GateRecord = {
+      gate: gates.length + 1,
+      tool: request.tool,
+      digest: request.digest,
+      openedAt: run.now(),
+      outcome: 'pending',
+      approvals: [],
+    };
+    gates.push(record);
+    // Date.now() is the workflow clock (the task's time in history), so expiry replays identically.
+    const gate: OpenGate = {
+      request,
+      record,
+      timeoutMs,
+      expiresAtMs: timeoutMs === null ? null : Date.now() + timeoutMs,
+      rejection: null,
+      reviewingEdit: false,
+      publishMemo: false,
+    };
+    this.open = gate;
+    run.state.currentStep = 'approval';
+    run.state.pendingAction = {
+      tool: request.tool,
+      gate: record.gate,
+      reason: this.reasonFor(request.tool),
+      ...(request.proposedPath !== undefined ? { proposedPath: request.proposedPath } : {}),
+      preview: request.preview,
+      ...(request.review ? { review: request.review } : {}),
+      digest: request.digest,
+      requestedAt: record.openedAt,
+      approvals: [],
+      minApprovals: rules.minApprovals,
+      stillNeeded: rules.minApprovals,
+      eligibleApprovers: eligibleApprovers(this.policy, request.tool, false),
+      allowSelfApproval: rules.allowSelfApproval,
+      expiresAt: gate.expiresAtMs === null ? null : new Date(gate.expiresAtMs).toISOString(),
+      escalated: false,
+    };
+    run.setStatus('waiting_approval');
+    gate.publishMemo = patched(GATE_MEMO_PATCH);
+    this.publish();
+    run.event('approval_required', {
+      tool: request.tool,
+      data: { gate: record.gate, digest: request.digest, minApprovals: rules.minApprovals },
+    });
+
+    await this.waitForDecision(gate);
+
+    const pending = this.pending!;
+    const last = pending.approvals[pending.approvals.length - 1];
+    const decision: Decision = gate.rejection ?? {
+      outcome: 'approved',
+      approver: last.approver,
+      comment: last.comment,
+      at: run.now(),
+      approvals: pending.approvals,
+    };
+    Object.assign(record, {
+      outcome: decision.outcome,
+      decidedAt: decision.at,
+      decidedBy: decision.approver,
+      digest: pending.digest,
+      approvals: pending.approvals,
+      ...(decision.reason ? { reason: decision.reason } : {}),
+    });
+    run.state.decision = decision;
+    run.state.pendingAction = null;
+    this.open = null;
+    if (gate.publishMemo) upsertMemo({ [GATE_MEMO_KEY]: null });
+    if (decision.outcome === 'rejected') {
+      run.event('approval_rejected', { tool: request.tool, message: decision.reason, data: { approver: decision.approver } });
+      throw new GateRejected(decision);
+    }
+    run.event('approval_granted', {
+      tool: request.tool,
+      data: { approver: decision.approver, comment: decision.comment, approvals: decision.approvals, digest: pending.digest },
+    });
+    run.setStatus('running');
+    return gate.request.args as ToolInput<N>;
+  }
+
+  private async waitForDecision(gate: OpenGate): Promise<void> {
+    const { run } = this.setup;
+    const { tool } = gate.request;
+    const rules = toolPolicy(this.policy, tool);
+    for (;;) {
+      if (gate.expiresAtMs === null) return void (await condition(() => this.decided(gate)));
+      if (await condition(() => this.decided(gate), Math.max(1, gate.expiresAtMs - Date.now()))) return;
+      const pending = this.pending!;
+      if (rules.onTimeout === 'escalate' && !pending.escalated) {
+        pending.escalated = true;
+        pending.eligibleApprovers = eligibleApprovers(this.policy, tool, true);
+        gate.expiresAtMs = Date.now() + gate.timeoutMs!;
+        pending.expiresAt = new Date(gate.expiresAtMs).toISOString();
+        this.publish();
+        run.event('approval_escalated', { tool, data: { eligibleApprovers: pending.eligibleApprovers, expiresAt: pending.expiresAt } });
+        continue;
+      }
+      run.event('approval_expired', { tool, message: `no decision within ${rules.timeout}` });
+      gate.rejection = { outcome: 'rejected', approver: 'policy', reason: `approval expired after ${rules.timeout}`, at: run.now() };
+      return;
+    }
+  }
+
+  private reasonFor(tool: ToolName): string {
+    const { category, risky } = TOOLS[tool];
+    const what = tool === 'finalize_report' ? `${tool} writes to the filesystem` : `${tool} is a ${category} tool`;
+    return `${what} (${risky ? 'risky, ' : ''}${category}); policy "${this.policy.name}" requires approval.`;
+  }
+
+  /** Keeps the memo in step with what a decision needs, so a client can decide while no worker runs. */
+  private publish(): void {
+    const pending = this.pending;
+    if (!this.open?.publishMemo || !pending) return;
+    upsertMemo({
+      [GATE_MEMO_KEY]: {
+        tool: pending.tool,
+        gate: pending.gate,
+        digest: pending.digest,
+        minApprovals: pending.minApprovals,
+        eligibleApprovers: pending.eligibleApprovers,
+        expiresAt: pending.expiresAt,
+        requestedAt: pending.requestedAt,
+      },
+    });
   }
 
   private get pending(): PendingAction | null {
     return this.setup.run.state.pendingAction;
   }
 
-  private get rules() {
-    return toolPolicy(this.setup.policy, TOOL);
-  }
-
-  /** Opens the gate for a reviewed draft and waits for the decision (or expiry). */
-  async decide(
-    draft: Draft,
-    review: { passed: boolean; findings: string[] },
-    proposedPath: string,
-  ): Promise<{ decision: Decision; draft: Draft }> {
-    const { run } = this.setup;
-    this.draft = draft;
-    const timeoutMs = this.rules.timeout ? parseDuration(this.rules.timeout) : null;
-    // Date.now() here is the workflow clock (the task's time in history), so expiry replays identically.
-    this.expiresAtMs = timeoutMs === null ? null : Date.now() + timeoutMs;
-    run.state.currentStep = 'approval';
-    run.state.pendingAction = {
-      tool: TOOL,
-      reason: `${TOOL} writes to the filesystem (risky, filesystem_write); policy "${this.setup.policy.name}" requires approval.`,
-      proposedPath,
-      preview: previewOf(draft.markdown, this.setup.previewLines),
-      review,
-      digest: draft.digest,
-      requestedAt: run.now(),
-      approvals: [],
-      minApprovals: this.rules.minApprovals,
-      stillNeeded: this.rules.minApprovals,
-      eligibleApprovers: eligibleApprovers(this.setup.policy, TOOL, false),
-      allowSelfApproval: this.rules.allowSelfApproval,
-      expiresAt: this.expiresAtMs === null ? null : new Date(this.expiresAtMs).toISOString(),
-      escalated: false,
-    };
-    run.setStatus('waiting_approval');
-    run.event('approval_required', { tool: TOOL, data: { digest: draft.digest, minApprovals: this.rules.minApprovals } });
-
-    for (;;) {
-      if (this.expiresAtMs === null) {
-        await condition(() => this.decided());
-        break;
-      }
-      if (await condition(() => this.decided(), Math.max(1, this.expiresAtMs - Date.now()))) break;
-      const pending = this.pending!;
-      if (this.rules.onTimeout === 'escalate' && !pending.escalated) {
-        pending.escalated = true;
-        pending.eligibleApprovers = eligibleApprovers(this.setup.policy, TOOL, true);
-        this.expiresAtMs = Date.now() + timeoutMs!;
-        pending.expiresAt = new Date(this.expiresAtMs).toISOString();
-        run.event('approval_escalated', {
-          tool: TOOL,
-          data: { eligibleApprovers: pending.eligibleApprovers, expiresAt: pending.expiresAt },
-        });
-        continue;
-      }
-      run.event('approval_expired', { tool: TOOL, message: `no decision within ${this.rules.timeout}` });
-      this.rejection = { outcome: 'rejected', approver: 'policy', reason: `approval expired after ${this.rules.timeout}`, at: run.now() };
-      break;
-    }
-
-    const pending = this.pending!;
-    const decision: Decision = this.rejection ?? {
-      outcome: 'approved',
-      approver: pending.approvals[pending.approvals.length - 1].approver,
-      comment: pending.approvals[pending.approvals.length - 1].comment,
-      at: run.now(),
-      approvals: pending.approvals,
-    };
-    return { decision, draft: this.draft! };
-  }
-
-  private decided(): boolean {
+  private decided(gate: OpenGate): boolean {
     const pending = this.pending;
-    return this.rejection !== null || (!!pending && !this.reviewingEdit && pending.approvals.length >= pending.minApprovals);
+    return gate.rejection !== null || (!!pending && !gate.reviewingEdit && pending.approvals.length >= pending.minApprovals);
   }
 
   private notPending(): string | null {
     const { status } = this.setup.run.state;
-    if (status !== 'waiting_approval' || !this.pending || this.decided()) return `no decision is pending (status: ${status})`;
-    if (this.expiresAtMs !== null && Date.now() >= this.expiresAtMs) return `the approval expired at ${this.pending.expiresAt}`;
-    if (this.reviewingEdit) return 'an edited report is being reviewed; try again in a moment';
+    const gate = this.open;
+    if (status !== 'waiting_approval' || !gate || !this.pending || this.decided(gate)) return `no decision is pending (status: ${status})`;
+    if (gate.expiresAtMs !== null && Date.now() >= gate.expiresAtMs) return `the approval expired at ${this.pending.expiresAt}`;
+    if (gate.reviewingEdit) return 'an edited report is being reviewed; try again in a moment';
     return null;
   }
 
@@ -172,23 +258,30 @@ export class ApprovalGate {
     const blocked = this.notPending();
     if (blocked) return blocked;
     const pending = this.pending!;
-    if (payload.digest && payload.digest !== pending.digest)
-      return `digest ${payload.digest.slice(0, 12)}… does not match the pending draft`;
-    if (payload.edit !== undefined && !viaUpdate) return 'an edited report needs the approve update (harness approve --edit)';
+    if (payload.digest && payload.digest !== pending.digest) {
+      return `digest ${payload.digest.slice(0, 12)}… does not match the pending ${pending.tool === 'finalize_report' ? 'draft' : `${pending.tool} call`}`;
+    }
+    if (payload.edit !== undefined) {
+      if (!viaUpdate) return 'an edit needs the approve update (harness approve --edit)';
+      const editRefused = this.editRefusal(pending.tool, payload.edit);
+      if (editRefused) return editRefused;
+    }
     const approver = payload.approver ?? 'anonymous';
-    return approvalRefusal(this.setup.policy, TOOL, this.approvalContext(), approver);
+    return approvalRefusal(
+      this.policy,
+      pending.tool,
+      { startedBy: this.setup.startedBy, approvedBy: pending.approvals.map((a) => a.approver), escalated: pending.escalated },
+      approver,
+    );
   }
 
-  private approvalContext() {
-    return {
-      startedBy: this.setup.startedBy,
-      approvedBy: this.pending!.approvals.map((a) => a.approver),
-      escalated: this.pending!.escalated,
-    };
-  }
-
-  private refuse(signal: string, message: string): void {
-    this.setup.run.event('approval_refused', { message, data: { signal } });
+  /** A report edit is a markdown string; any other tool's edit is its arguments, checked against its input contract. */
+  private editRefusal(tool: ToolName, edit: NonNullable<ApprovePayload['edit']>): string | null {
+    if (tool === 'finalize_report')
+      return typeof edit === 'string' ? null : 'edit: at the finalize_report gate, the edited report as a string';
+    if (typeof edit === 'string') return `edit: at the ${tool} gate, the tool's arguments as a JSON object`;
+    const parsed = TOOLS[tool].input.safeParse(edit);
+    return parsed.success ? null : `edited arguments do not fit ${tool}'s contract: ${describeZodError(parsed.error)}`;
   }
 
   private recordApproval(payload: ApprovePayload, edited = false): UpdateOutcome {
@@ -203,60 +296,68 @@ export class ApprovalGate {
     pending.approvals.push(approval);
     pending.stillNeeded = Math.max(0, pending.minApprovals - pending.approvals.length);
     run.event('approval_recorded', {
-      tool: TOOL,
+      tool: pending.tool,
       data: { approver: approval.approver, stillNeeded: pending.stillNeeded, digest: pending.digest },
     });
-    const message = pending.stillNeeded ? `approval recorded; ${pending.stillNeeded} more needed` : 'approved; finalizing';
+    const message = pending.stillNeeded
+      ? `approval recorded; ${pending.stillNeeded} more needed`
+      : `approved; ${pending.tool === 'finalize_report' ? 'finalizing' : `running ${pending.tool}`}`;
     return { status: run.state.status, message, stillNeeded: pending.stillNeeded, digest: pending.digest };
   }
 
-  private recordRejection(payload: RejectPayload): UpdateOutcome {
-    this.rejection = { outcome: 'rejected', approver: payload.approver ?? 'anonymous', reason: payload.reason, at: this.setup.run.now() };
-    return { status: this.setup.run.state.status, message: 'rejected; nothing will be written' };
+  /** Replaces what the gate approves with the edit; approvals collected for the old digest start over with this one. */
+  private async approveEdited(payload: ApprovePayload): Promise<UpdateOutcome> {
+    const gate = this.open!;
+    const pending = this.pending!;
+    const approver = payload.approver ?? 'anonymous';
+    if (typeof payload.edit === 'string') await this.reviseReport(gate, payload.edit, approver);
+    else this.reviseArguments(gate, TOOLS[pending.tool].input.parse(payload.edit), approver);
+    pending.approvals = [];
+    gate.record.digest = pending.digest;
+    this.publish();
+    return this.recordApproval(payload, true);
   }
 
-  /** Reviews the edited report again; on success it replaces the draft and this approval starts a new count. */
-  private async approveEdited(payload: ApprovePayload): Promise<UpdateOutcome> {
+  private reviseArguments(gate: OpenGate, args: unknown, approver: string): void {
+    const pending = this.pending!;
+    const previousDigest = pending.digest;
+    gate.request = { ...gate.request, args: args as ToolInput<ToolName> };
+    pending.digest = this.digestOf(pending.tool, args);
+    pending.preview = previewOf(JSON.stringify(args, null, 2), this.setup.previewLines);
+    this.setup.run.event('arguments_edited', { tool: pending.tool, data: { approver, previousDigest, digest: pending.digest } });
+  }
+
+  /** The edited report is reviewed again; only a passing one replaces the draft. */
+  private async reviseReport(gate: OpenGate, markdown: string, approver: string): Promise<void> {
     const { run, topic } = this.setup;
-    const markdown = payload.edit!;
-    this.reviewingEdit = true;
+    gate.reviewingEdit = true;
     try {
       const review = await callTool(run, 'review_draft', { topic, markdown }, { ...this.setup.callOptions, onFailure: 'throw' });
       // The re-review's tokens go into the run's totals; the budget pause applies to the run's own steps.
       if (review.usage !== undefined) run.recordUsage('review_draft', review.usage);
       if (!review.passed || !review.sha256) {
         const findings = review.findings.join('; ');
-        this.refuse('approve', `edited report failed review: ${findings}`);
+        run.event('approval_refused', { message: `edited report failed review: ${findings}`, data: { signal: 'approve' } });
         throw ApplicationFailure.nonRetryable(`edited report failed review: ${findings}`, 'EditRejected');
       }
       const pending = this.pending!;
-      const previous = this.draft!;
+      const previous = gate.request.args as ToolInput<'finalize_report'>;
       const summary = diffSummary(previous.markdown, markdown);
-      this.draft = { markdown, digest: review.sha256 };
+      gate.request = { ...gate.request, args: { ...previous, markdown, sha256: review.sha256 } };
       pending.digest = review.sha256;
       pending.preview = previewOf(markdown, this.setup.previewLines);
       pending.review = { passed: review.passed, findings: review.findings };
-      pending.approvals = [];
       run.state.artifacts.draft = { sha256: review.sha256, lines: pending.preview.lineCount, chars: pending.preview.charCount };
       run.event('draft_edited', {
-        tool: TOOL,
-        data: { approver: payload.approver ?? 'anonymous', previousDigest: previous.digest, digest: review.sha256, ...summary },
+        tool: 'finalize_report',
+        data: { approver, previousDigest: previous.sha256, digest: review.sha256, ...summary },
       });
-      return this.recordApproval(payload, true);
     } catch (err) {
       if (err instanceof ToolFailedError)
         throw ApplicationFailure.nonRetryable(`edited report could not be reviewed: ${err.message}`, 'EditRejected');
       throw err;
     } finally {
-      this.reviewingEdit = false;
+      gate.reviewingEdit = false;
     }
   }
-}
-
-function parsePayload<T>(
-  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } },
-  raw: unknown,
-): T | string {
-  const parsed = schema.safeParse(raw ?? {});
-  return parsed.success ? parsed.data : `invalid payload: ${describeZodError(parsed.error)}`;
 }

@@ -1,69 +1,56 @@
 /**
- * Pause on error: a tool that failed for good parks the run as `paused_on_error` until an
- * operator resumes it (the step is retried from scratch) or aborts it (the run fails).
+ * Pause on error: a tool that failed for good (or a spent token budget) parks the run as
+ * `paused_on_error` until an operator resumes it (the step is retried from scratch) or aborts it
+ * (the run fails). The two decisions are declared here; research-run.ts registers them.
  */
-import { condition, setHandler } from '@temporalio/workflow';
-import { abortSignal, abortUpdate, DESCRIPTIONS, resumeSignal, resumeUpdate, UpdateOutcome } from '../shared/messages';
+import { condition } from '@temporalio/workflow';
+import { DESCRIPTIONS, UpdateOutcome } from '../shared/messages';
 import { OperatorPayload } from '../shared/run';
-import { describeZodError, ToolName } from '../shared/tools';
-import type { OperatorPause } from './call-tool';
+import type { ToolName } from '../shared/tools';
+import type { Decision } from './decisions';
 import type { RunRecorder } from './run-recorder';
 
-type Choice = 'resume' | 'abort';
+export type OperatorChoice = 'resume' | 'abort';
 
-export function installOperatorControl(run: RunRecorder): OperatorPause {
-  let choice: { kind: Choice; operator: string; reason?: string } | null = null;
+export class OperatorControl {
+  private choice: { kind: OperatorChoice; operator: string; reason?: string } | null = null;
 
-  const refusal = (): string | null =>
-    run.state.status === 'paused_on_error' && choice === null ? null : `run is not paused on an error (status: ${run.state.status})`;
-  const apply = (kind: Choice, payload: OperatorPayload): UpdateOutcome => {
-    choice = { kind, operator: payload.operator ?? 'anonymous', reason: payload.reason };
+  constructor(private readonly run: RunRecorder) {}
+
+  readonly resume = this.decision('resume', 'resuming: the step is retried from scratch');
+  readonly abort = this.decision('abort', 'aborting: the run fails');
+
+  private decision(kind: OperatorChoice, message: string): Decision<OperatorPayload> {
     return {
-      status: run.state.status,
-      message: kind === 'resume' ? 'resuming: the step is retried from scratch' : 'aborting: the run fails',
-    };
-  };
-  const parse = (raw: unknown): OperatorPayload | string => {
-    const parsed = OperatorPayload.safeParse(raw ?? {});
-    return parsed.success ? parsed.data : `invalid payload: ${describeZodError(parsed.error)}`;
-  };
-
-  for (const [kind, signal, update] of [
-    ['resume', resumeSignal, resumeUpdate],
-    ['abort', abortSignal, abortUpdate],
-  ] as const) {
-    setHandler(
-      signal,
-      (raw) => {
-        const payload = parse(raw);
-        const refused = typeof payload === 'string' ? payload : refusal();
-        if (refused) return run.event('operator_refused', { message: refused, data: { signal: kind } });
-        apply(kind, payload as OperatorPayload);
-      },
-      { description: DESCRIPTIONS[kind] },
-    );
-    setHandler(update, (payload) => apply(kind, payload), {
+      name: kind,
       description: DESCRIPTIONS[kind],
-      validator: (raw) => {
-        const payload = parse(raw);
-        const refused = typeof payload === 'string' ? payload : refusal();
-        if (refused) throw new Error(refused);
+      payload: OperatorPayload,
+      refusedEvent: 'operator_refused',
+      refusal: () =>
+        this.run.state.status === 'paused_on_error' && this.choice === null
+          ? null
+          : `run is not paused on an error (status: ${this.run.state.status})`,
+      apply: (payload): UpdateOutcome => {
+        this.choice = { kind, operator: payload.operator ?? 'anonymous', reason: payload.reason };
+        return { status: this.run.state.status, message };
       },
-    });
+    };
   }
 
-  return async (tool: ToolName, error: string, attempts: number) => {
+  /** Parks the run until an operator decides; returns the choice. */
+  async pause(tool: ToolName, error: string, attempts: number): Promise<OperatorChoice> {
+    const { run } = this;
     run.state.pausedOn = { tool, error, attempts, at: run.now() };
     run.state.currentStep = tool;
     run.setStatus('paused_on_error');
     run.event('run_paused', { tool, attempt: attempts, message: error });
-    await condition(() => choice !== null);
-    const decided = choice!;
-    choice = null;
+    await condition(() => this.choice !== null);
+    const decided = this.choice!;
+    this.choice = null;
     run.state.pausedOn = null;
     run.setStatus('running');
-    if (decided.kind === 'resume') run.event('run_resumed', { tool, message: decided.reason, data: { operator: decided.operator } });
-    else run.event('run_aborted', { tool, message: decided.reason, data: { operator: decided.operator } });
+    const type = decided.kind === 'resume' ? 'run_resumed' : 'run_aborted';
+    run.event(type, { tool, message: decided.reason, data: { operator: decided.operator } });
     return decided.kind;
-  };
+  }
 }

@@ -1,11 +1,13 @@
 /**
- * The research run: plan → search → extract → draft → review → approval gate → finalize,
- * under the policy snapshot in its input. A tool that fails for good pauses the run for an
- * operator; cancellation ends it as `cancelled` with nothing written.
+ * The research run: plan → search → extract → draft → review → finalize, each tool through the
+ * one tool path (policy, gate when required, call, accounting) under the policy snapshot in its
+ * input. A tool that fails for good pauses the run for an operator; a rejected gate ends it
+ * `rejected`; cancellation ends it `cancelled` with nothing written.
  */
 import {
+  allHandlersFinished,
   ApplicationFailure,
-  CancellationScope,
+  condition,
   isCancellation,
   patched,
   proxyActivities,
@@ -13,31 +15,54 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { REPORT_FILE_NAME } from '../shared/constants';
-import { pendingQuery, stateQuery, traceQuery } from '../shared/messages';
-import { BUILTIN_POLICY, CallFacts, evaluateToolCall, Policy, toolPolicy } from '../shared/policy';
-import { RunInput, RunOptions, RunResult } from '../shared/run';
-import { describeZodError, HarnessActivities, TokenUsage, ToolInput, ToolName, ToolOutput } from '../shared/tools';
-import { ApprovalGate } from './approval-gate';
-import { callTool, CallOptions, ToolFailedError } from './call-tool';
-import { installOperatorControl } from './operator-control';
+import {
+  abortSignal,
+  abortUpdate,
+  approveSignal,
+  approveUpdate,
+  pendingQuery,
+  rejectSignal,
+  rejectUpdate,
+  resumeSignal,
+  resumeUpdate,
+  stateQuery,
+  traceQuery,
+} from '../shared/messages';
+import { BUILTIN_POLICY, Policy, toolPolicy } from '../shared/policy';
+import { previewOf, RunInput, RunOptions, RunResult } from '../shared/run';
+import { describeZodError, HarnessActivities } from '../shared/tools';
+import { ApprovalGates, GateRejected } from './approval-gate';
+import { ToolFailedError } from './call-tool';
+import { registerDecision } from './decisions';
+import { OperatorControl } from './operator-control';
 import { RunRecorder } from './run-recorder';
-
-/** Ends the run as failed when the policy refuses a call: before any side effect. */
-class PolicyDeniedError extends Error {}
+import { PolicyDeniedError, ToolPath } from './tool-path';
 
 // Short: it returns the policy the worker loaded at start, and a lost attempt must be retried quickly.
 const { load_default_policy } = proxyActivities<HarnessActivities>({ startToCloseTimeout: '5s', retry: { maximumAttempts: 10 } });
 
 export async function researchRun(rawInput: RunInput): Promise<RunResult> {
   const { workflowId } = workflowInfo();
-  const rawTopic = typeof rawInput?.topic === 'string' ? rawInput.topic : '';
+  const topic = typeof rawInput?.topic === 'string' ? rawInput.topic : '';
   const startedBy = typeof rawInput?.startedBy === 'string' ? rawInput.startedBy : null;
-  const run = new RunRecorder(workflowId, rawTopic, startedBy);
+  const options = RunOptions.safeParse(rawInput?.options ?? {});
+  const previewLines = options.success ? options.data.previewLines : 12;
+  const calls = { heartbeatTimeoutMs: options.success ? options.data.heartbeatTimeoutMs : undefined, onFailure: pauseForOperator };
+  const run = new RunRecorder(workflowId, topic, startedBy);
+  const control = new OperatorControl(run);
+  const gates = new ApprovalGates({ run, startedBy: startedBy ?? 'unknown', topic, previewLines, callOptions: calls }, BUILTIN_POLICY);
+  function pauseForOperator(...args: Parameters<OperatorControl['pause']>) {
+    return control.pause(...args);
+  }
 
+  // The run's whole API, registered before the first await so an early decision is refused rather than lost.
   setHandler(stateQuery, () => run.state, { description: 'The whole run state, trace included.' });
   setHandler(traceQuery, () => run.state.trace, { description: 'Trace events in order.' });
-  setHandler(pendingQuery, () => run.state.pendingAction, { description: 'The action waiting for approval, or null.' });
-  const pauseForOperator = installOperatorControl(run);
+  setHandler(pendingQuery, () => run.state.pendingAction, { description: 'The tool call waiting for approval, or null.' });
+  registerDecision(run, gates.approve, approveSignal, approveUpdate);
+  registerDecision(run, gates.reject, rejectSignal, rejectUpdate);
+  registerDecision(run, control.resume, resumeSignal, resumeUpdate);
+  registerDecision(run, control.abort, abortSignal, abortUpdate);
 
   const parsed = RunInput.safeParse(rawInput);
   run.event('run_created', { data: { workflowType: 'researchRun', valid: parsed.success } });
@@ -48,59 +73,25 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
     throw ApplicationFailure.nonRetryable(message, 'InvalidRunInput');
   }
   const input = parsed.data;
-  const options = RunOptions.parse(input.options ?? {});
-  const calls: CallOptions = { heartbeatTimeoutMs: options.heartbeatTimeoutMs, onFailure: pauseForOperator };
-
-  // Handlers exist before the first await, so an early decision is refused rather than lost.
-  const gate = new ApprovalGate({
-    run,
-    policy: BUILTIN_POLICY,
-    startedBy: startedBy ?? 'unknown',
-    topic: input.topic,
-    previewLines: options.previewLines,
-    callOptions: calls,
-  });
 
   try {
-    const policy = await resolvePolicy(run, input);
-    gate.usePolicy(policy);
-    const budget = tokenBudget(options.tokenBudget, policy);
+    const { policy, digest } = await resolvePolicy(run, input);
+    gates.usePolicy(policy, digest);
+    const budget = tokenBudget(input.options?.tokenBudget, policy);
     run.state.usage.budget = budget;
-    let budgetWaived = false;
+    const tools = new ToolPath({ run, policy, policyDigest: digest, topic: input.topic, gates, control, calls, previewLines, budget });
 
-    /** Past the budget the run pauses: resume lets it go on (the operator accepts the cost), abort fails it. */
-    const account = async (tool: ToolName, usage: TokenUsage | null | undefined) => {
-      if (usage === undefined) return; // no model was called
-      run.recordUsage(tool, usage);
-      const used = run.state.usage.totalTokens;
-      if (budget === null || budgetWaived || used <= budget) return;
-      const reason = `token budget exceeded: ${used} of ${budget} tokens used`;
-      if ((await pauseForOperator(tool, reason, 1)) === 'abort') throw new ToolFailedError(`${reason} (aborted by an operator)`);
-      budgetWaived = true;
-    };
-
-    const guarded = async <N extends ToolName>(name: N, args: ToolInput<N>, facts: Partial<CallFacts> = {}): Promise<ToolOutput<N>> => {
-      const verdict = evaluateToolCall(policy, name, { topic: input.topic, ...facts });
-      if (!verdict.allowed) {
-        run.event('policy_denied', { tool: name, message: verdict.reason, data: { policy: policy.name } });
-        throw new PolicyDeniedError(`policy "${policy.name}" denied ${name}: ${verdict.reason}`);
-      }
-      const output = await callTool(run, name, args, calls);
-      if ('usage' in output) await account(name, output.usage);
-      return output;
-    };
-
-    const plan = await guarded('plan_run', { topic: input.topic, sourceTitles: input.sources.map((s) => s.title) });
+    const plan = await tools.call('plan_run', { topic: input.topic, sourceTitles: input.sources.map((s) => s.title) });
     run.state.plan = plan.steps;
     run.state.provider = plan.provider;
     run.event('plan_recorded', { data: { steps: plan.steps, provider: plan.provider } });
 
-    const { matches } = await guarded('search_sources', { topic: input.topic, sources: input.sources });
-    const { facts } = await guarded('extract_facts', { matches });
-    const drafted = await guarded('draft_report', { topic: input.topic, plan: plan.steps, facts });
+    const { matches } = await tools.call('search_sources', { topic: input.topic, sources: input.sources });
+    const { facts } = await tools.call('extract_facts', { matches });
+    const drafted = await tools.call('draft_report', { topic: input.topic, plan: plan.steps, facts });
     run.state.artifacts.draft = { sha256: drafted.sha256, lines: drafted.markdown.split('\n').length, chars: drafted.markdown.length };
 
-    const review = await guarded('review_draft', { topic: input.topic, markdown: drafted.markdown });
+    const review = await tools.call('review_draft', { topic: input.topic, markdown: drafted.markdown });
     run.state.findings = review.findings;
     run.event('draft_reviewed', { data: { passed: review.passed, findings: review.findings } });
     if (!review.passed) {
@@ -109,63 +100,50 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
       throw ApplicationFailure.nonRetryable(message, 'ReviewFailed');
     }
 
-    const outputPath = options.outputPath ?? defaultOutputPath(policy, workflowId);
-    const finalizeVerdict = evaluateToolCall(policy, 'finalize_report', { topic: input.topic, outputPath });
-    if (!finalizeVerdict.allowed) {
-      run.event('policy_denied', { tool: 'finalize_report', message: finalizeVerdict.reason, data: { policy: policy.name, outputPath } });
-      throw new PolicyDeniedError(`policy "${policy.name}" denied finalize_report: ${finalizeVerdict.reason}`);
-    }
-
-    let approved = { markdown: drafted.markdown, digest: drafted.sha256 };
-    if (finalizeVerdict.approvalRequired) {
-      const { decision, draft } = await gate.decide(approved, review, outputPath);
-      run.state.decision = decision;
-      run.state.pendingAction = null;
-      if (decision.outcome === 'rejected') {
-        run.event('approval_rejected', { message: decision.reason, data: { approver: decision.approver } });
-        run.state.currentStep = null;
-        run.setStatus('rejected');
-        return resultOf(run);
-      }
-      approved = draft;
-      run.event('approval_granted', {
-        data: { approver: decision.approver, comment: decision.comment, approvals: decision.approvals, digest: draft.digest },
-      });
-      run.setStatus('running');
-    }
-
-    // Once approved, the write is not cancellable: it either happens exactly as approved or not at all.
-    const report = await CancellationScope.nonCancellable(() =>
-      callTool(
-        run,
-        'finalize_report',
-        { runId: workflowId, markdown: approved.markdown, sha256: approved.digest, relativePath: outputPath },
-        calls,
-      ),
+    const outputPath = input.options?.outputPath ?? defaultOutputPath(policy, workflowId);
+    const report = await tools.call(
+      'finalize_report',
+      { runId: workflowId, markdown: drafted.markdown, sha256: drafted.sha256, relativePath: outputPath },
+      { outputPath },
+      {
+        digest: drafted.sha256,
+        preview: previewOf(drafted.markdown, previewLines),
+        proposedPath: outputPath,
+        review: { passed: review.passed, findings: review.findings },
+      },
     );
     run.state.artifacts.report = report;
     run.state.currentStep = null;
     run.setStatus('completed');
     run.event('run_completed', { data: { path: report.path, sha256: report.sha256 } });
-    return resultOf(run);
   } catch (err) {
     if (isCancellation(err)) {
       run.close('cancelled', 'cancelled through Temporal; nothing was written');
       throw err;
     }
-    if (err instanceof ToolFailedError || err instanceof PolicyDeniedError) {
+    if (err instanceof GateRejected) {
+      run.state.currentStep = null;
+      run.setStatus('rejected');
+    } else if (err instanceof ToolFailedError || err instanceof PolicyDeniedError) {
       run.fail(err.message);
+      await condition(allHandlersFinished);
       throw ApplicationFailure.nonRetryable(err.message, err instanceof PolicyDeniedError ? 'PolicyDenied' : 'ToolFailed');
-    }
-    throw err;
+    } else throw err;
   }
+  // An update still in flight (an edit under review, say) finishes before the run closes.
+  await condition(allHandlersFinished);
+  const { trace: _trace, ...result } = run.state;
+  return result;
 }
 
 /**
  * The run's policy: the snapshot in its input; else the worker's default (recorded through an
  * activity, so replay sees the same one); runs from before policies keep the built-in rules.
  */
-async function resolvePolicy(run: RunRecorder, input: ReturnType<typeof RunInput.parse>): Promise<Policy> {
+async function resolvePolicy(
+  run: RunRecorder,
+  input: ReturnType<typeof RunInput.parse>,
+): Promise<{ policy: Policy; digest: string | null }> {
   let policy = BUILTIN_POLICY;
   let digest: string | null = null;
   if (input.policy) {
@@ -181,7 +159,7 @@ async function resolvePolicy(run: RunRecorder, input: ReturnType<typeof RunInput
   }
   run.state.policy = { name: policy.name, digest };
   if (policy !== BUILTIN_POLICY) run.event('policy_applied', { data: { name: policy.name, digest } });
-  return policy;
+  return { policy, digest };
 }
 
 /** The lower of the run's own budget and the policy's; null when neither sets one. */
@@ -194,9 +172,4 @@ function tokenBudget(own: number | undefined, policy: Policy): number | null {
 function defaultOutputPath(policy: Policy, runId: string): string {
   const root = toolPolicy(policy, 'finalize_report').writeRoots?.[0] ?? '.';
   return [root, runId, REPORT_FILE_NAME].filter((part) => part && part !== '.').join('/');
-}
-
-function resultOf(run: RunRecorder): RunResult {
-  const { trace: _trace, ...result } = run.state;
-  return result;
 }

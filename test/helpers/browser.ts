@@ -1,8 +1,9 @@
 /** Headless Debian Chromium driven by playwright-core, with the flags this closed network needs. */
 import { existsSync } from 'node:fs';
+import { chromiumPath } from '../../src/toolchain/chromium';
 import { Browser, chromium } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = chromiumPath();
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);

@@ -50,7 +50,7 @@ test('happy path: waits at the gate, answers queries, writes exactly the approve
   expect(pending!.tool).toBe('finalize_report');
   expect(pending!.proposedPath).toBe(`${run.workflowId}/final_report.md`);
   expect(pending!.preview.firstLines[0]).toBe(`# Report: ${TOPIC}`);
-  expect(pending!.review.passed).toBe(true);
+  expect(pending!.review?.passed).toBe(true);
   expect(waiting.currentStep).toBe('approval');
   expect(waiting.plan.length).toBeGreaterThan(0);
   expect(waiting.provider).toBe('offline');

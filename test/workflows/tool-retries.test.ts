@@ -73,7 +73,9 @@ test('a transient failure is retried; a permanent one pauses the run until resum
     what: 'HarnessStatus to say paused_on_error',
   });
 
-  const searchEvents = (await run.query(traceQuery)).filter((e) => e.tool === 'search_sources').map((e) => `${e.type}#${e.attempt}`);
+  const searchEvents = (await run.query(traceQuery))
+    .filter((e) => e.tool === 'search_sources' && e.type.startsWith('tool_'))
+    .map((e) => `${e.type}#${e.attempt}`);
   expect(searchEvents).toEqual(['tool_start#1', 'tool_error#1', 'tool_start#2', 'tool_ok#2']);
   const transient = (await run.query(traceQuery)).find((e) => e.type === 'tool_error' && e.tool === 'search_sources')!;
   expect(transient.message).toBe('SourceUnavailable: index briefly unavailable');

@@ -2,16 +2,17 @@
 import type { PendingAction, RunResult, TraceEvent } from '../../shared/run';
 
 export function formatPending(pending: PendingAction): string {
+  const report = pending.tool === 'finalize_report';
   return [
-    `pending tool:   ${pending.tool}`,
+    `pending tool:   ${pending.tool}${pending.gate ? ` (gate ${pending.gate})` : ''}`,
     `reason:         ${pending.reason}`,
-    `proposed path:  <output root>/${pending.proposedPath}`,
+    ...(pending.proposedPath !== undefined ? [`proposed path:  <output root>/${pending.proposedPath}`] : []),
     `digest:         ${pending.digest}`,
     `approvals:      ${pending.approvals.length}/${pending.minApprovals}${pending.approvals.length ? ` (${pending.approvals.map((a) => a.approver).join(', ')})` : ''}; ${pending.stillNeeded} more needed`,
     `who may:        ${pending.eligibleApprovers ? pending.eligibleApprovers.join(', ') : 'anyone'}${pending.allowSelfApproval ? '' : ' (not the run starter)'}${pending.escalated ? ' (escalated)' : ''}`,
     `expires:        ${pending.expiresAt ?? 'never'}`,
-    `review:         ${pending.review.passed ? 'passed' : 'failed'} (${pending.review.findings.join('; ')})`,
-    `draft:          ${pending.preview.lineCount} lines, ${pending.preview.charCount} characters; first lines:`,
+    ...(pending.review ? [`review:         ${pending.review.passed ? 'passed' : 'failed'} (${pending.review.findings.join('; ')})`] : []),
+    `${report ? 'draft:    ' : 'arguments:'}      ${pending.preview.lineCount} lines, ${pending.preview.charCount} characters; first lines:`,
     ...pending.preview.firstLines.map((line) => `  | ${line}`),
   ].join('\n');
 }

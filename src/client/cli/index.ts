@@ -134,7 +134,11 @@ export function buildProgram(): Command {
     .description('check Temporal, workers, the model configuration, the endpoint and a chat round trip (exit 1 on any failure)')
     .option('--json')
     .action(doctorCommand);
-  program.command('setup').description('find or build the Temporal CLI and tctl').action(setupCommand);
+  program
+    .command('setup')
+    .description('find or build the Temporal CLI and tctl (cached per user); --browser: also Chromium for the Temporal Web tests')
+    .option('--browser', 'install Debian chromium when it is missing and this user can (root with apt-get)')
+    .action(setupCommand);
   return program;
 }
 

@@ -25,7 +25,8 @@ export async function operateCommand(
 export async function cancelCommand(id: string, options: { json?: boolean }): Promise<void> {
   await withClient(async (h) => {
     const { run, description } = await describeRun(h, id);
-    if (description.status.name !== 'RUNNING') throw new HarnessError(`run ${id} has already ended (${description.status.name.toLowerCase()})`);
+    if (description.status.name !== 'RUNNING')
+      throw new HarnessError(`run ${id} has already ended (${description.status.name.toLowerCase()})`);
     await run.cancel();
     const state = await waitFor(
       async () => {

@@ -1,13 +1,28 @@
-/** `harness setup`: finds or builds the Temporal CLI and tctl, so later commands start at once. */
-import { HarnessError } from '../../api/harness-error';
+/**
+ * `harness setup [--browser]`: finds or builds the Temporal CLI and tctl (and with --browser,
+ * Chromium for the Temporal Web tests), so later commands and `npm test` start at once.
+ */
+import { ensureChromium } from '../../../toolchain/chromium';
 import { ensureGoTool, TCTL, TEMPORAL_CLI } from '../../../toolchain/go-tools';
+import { HarnessError } from '../../api/harness-error';
 
-export async function setupCommand(): Promise<void> {
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+export async function setupCommand(options: { browser?: boolean } = {}): Promise<void> {
   for (const tool of [TEMPORAL_CLI, TCTL]) {
-    const binary = await ensureGoTool(tool);
+    const binary = await ensureGoTool(tool, log).catch((err: Error) => {
+      throw new HarnessError(err.message.split('\n')[0]);
+    });
     if (!binary) {
-      throw new HarnessError(`no ${tool.name} and no Go toolchain: install Go or set ${tool.envVar}`);
+      throw new HarnessError(
+        `no ${tool.name} and no Go toolchain: install Go (https://go.dev/dl) or set ${tool.envVar} to a ${tool.name} binary`,
+      );
     }
     process.stdout.write(`${tool.name}: ${binary}\n`);
   }
+  if (!options.browser) return;
+  const chromium = await ensureChromium(log).catch((err: Error) => {
+    throw new HarnessError(err.message);
+  });
+  process.stdout.write(`chromium: ${chromium}\n`);
 }

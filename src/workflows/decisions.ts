@@ -1,0 +1,62 @@
+/**
+ * One declaration, two doors: each operator decision (approve, reject, resume, abort) is a parse
+ * + check + apply, from which both its update (the check is the synchronous validator, so the
+ * caller hears a refusal) and its signal (a refusal is recorded in the trace) are built. A fix to
+ * one door cannot miss the other, and no input ever fails a workflow task.
+ */
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import { setHandler } from '@temporalio/workflow';
+import type { z } from 'zod';
+import type { UpdateOutcome } from '../shared/messages';
+import type { TraceEventType } from '../shared/run';
+import { describeZodError } from '../shared/tools';
+import type { RunRecorder } from './run-recorder';
+
+export type Door = 'update' | 'signal';
+
+export interface Decision<P> {
+  name: string;
+  description: string;
+  payload: z.ZodType<P>;
+  /** Why this decision cannot be taken now, or null. Synchronous: it is the update's validator. */
+  refusal(payload: P, door: Door): string | null;
+  apply(payload: P): UpdateOutcome | Promise<UpdateOutcome>;
+  /** Trace event for a refused signal. */
+  refusedEvent: Extract<TraceEventType, 'approval_refused' | 'operator_refused'>;
+}
+
+function check<P>(decision: Decision<P>, raw: unknown, door: Door): { payload: P } | { refused: string } {
+  const parsed = decision.payload.safeParse(raw ?? {});
+  if (!parsed.success) return { refused: `invalid payload: ${describeZodError(parsed.error)}` };
+  const refused = decision.refusal(parsed.data, door);
+  return refused === null ? { payload: parsed.data } : { refused };
+}
+
+export function registerDecision<P>(
+  run: RunRecorder,
+  decision: Decision<P>,
+  signal: SignalDefinition<[unknown?]>,
+  update: UpdateDefinition<UpdateOutcome, [P]>,
+): void {
+  setHandler(
+    signal,
+    async (raw) => {
+      const checked = check(decision, raw, 'signal');
+      if ('refused' in checked) return run.event(decision.refusedEvent, { message: checked.refused, data: { signal: decision.name } });
+      await decision.apply(checked.payload);
+    },
+    { description: decision.description },
+  );
+  setHandler(
+    update,
+    // The validator accepted this payload; it is parsed again so the handler sees the normalized form.
+    (raw: P) => decision.apply(decision.payload.parse(raw ?? {})),
+    {
+      description: decision.description,
+      validator: (raw) => {
+        const checked = check(decision, raw, 'update');
+        if ('refused' in checked) throw new Error(checked.refused);
+      },
+    },
+  );
+}

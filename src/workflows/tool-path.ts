@@ -1,0 +1,85 @@
+/**
+ * The one path every tool call of a run takes, from "the run wants tool X" to its result:
+ * the policy check (recorded either way: `policy_checked` or `policy_denied`), the approval gate
+ * when the tool's policy requires one, the call under the tool's retry policy, then usage
+ * accounting and the budget pause.
+ */
+import { CancellationScope } from '@temporalio/workflow';
+import { CallFacts, evaluateToolCall, Policy } from '../shared/policy';
+import { previewOf } from '../shared/run';
+import { TOOLS, TokenUsage, ToolInput, ToolName, ToolOutput } from '../shared/tools';
+import type { ApprovalGates, GateRequest } from './approval-gate';
+import { callTool, CallOptions, ToolFailedError } from './call-tool';
+import type { OperatorControl } from './operator-control';
+import type { RunRecorder } from './run-recorder';
+
+/** Ends the run as failed when the policy refuses a call: before any side effect. */
+export class PolicyDeniedError extends Error {}
+
+/** finalize_report's gate shows the report and its review, and its digest is the report's own sha256. */
+export type GateView = Partial<Pick<GateRequest, 'digest' | 'preview' | 'proposedPath' | 'review'>>;
+
+export interface ToolPathSetup {
+  run: RunRecorder;
+  policy: Policy;
+  policyDigest: string | null;
+  topic: string;
+  gates: ApprovalGates;
+  control: OperatorControl;
+  calls: CallOptions;
+  previewLines: number;
+  /** The lower of the run's and the policy's token budgets; null: none. */
+  budget: number | null;
+}
+
+export class ToolPath {
+  private budgetWaived = false;
+
+  constructor(private readonly setup: ToolPathSetup) {}
+
+  async call<N extends ToolName>(
+    name: N,
+    args: ToolInput<N>,
+    facts: Partial<CallFacts> = {},
+    gateView: GateView = {},
+  ): Promise<ToolOutput<N>> {
+    const { run, policy, gates } = this.setup;
+    const verdict = evaluateToolCall(policy, name, { topic: this.setup.topic, ...facts });
+    if (!verdict.allowed) {
+      run.event('policy_denied', { tool: name, message: verdict.reason, data: { policy: policy.name, ...facts } });
+      throw new PolicyDeniedError(`policy "${policy.name}" denied ${name}: ${verdict.reason}`);
+    }
+    run.event('policy_checked', {
+      tool: name,
+      data: { policy: policy.name, policyDigest: this.setup.policyDigest, verdict: 'allowed', approvalRequired: verdict.approvalRequired },
+    });
+    let approvedArgs = args;
+    if (verdict.approvalRequired) {
+      approvedArgs = await gates.request<N>({
+        tool: name,
+        args,
+        digest: gateView.digest ?? gates.digestOf(name, args),
+        preview: gateView.preview ?? previewOf(JSON.stringify(args, null, 2), this.setup.previewLines),
+        ...(gateView.proposedPath !== undefined ? { proposedPath: gateView.proposedPath } : {}),
+        ...(gateView.review ? { review: gateView.review } : {}),
+      });
+    }
+    // A risky tool is not cancellable once it starts: it happens exactly as approved or not at all.
+    const invoke = () => callTool(run, name, approvedArgs, this.setup.calls);
+    const output = TOOLS[name].risky ? await CancellationScope.nonCancellable(invoke) : await invoke();
+    if ('usage' in output) await this.account(name, output.usage as TokenUsage | null | undefined);
+    return output;
+  }
+
+  /** Past the budget the run pauses: resume lets it go on (the operator accepts the cost), abort fails it. */
+  private async account(tool: ToolName, usage: TokenUsage | null | undefined): Promise<void> {
+    if (usage === undefined) return; // no model was called
+    const { run, budget } = this.setup;
+    run.recordUsage(tool, usage);
+    const used = run.state.usage.totalTokens;
+    if (budget === null || this.budgetWaived || used <= budget) return;
+    const reason = `token budget exceeded: ${used} of ${budget} tokens used`;
+    if ((await this.setup.control.pause(tool, reason, 1)) === 'abort') throw new ToolFailedError(`${reason} (aborted by an operator)`);
+    this.budgetWaived = true;
+  }
+}
