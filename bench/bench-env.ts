@@ -5,6 +5,8 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { ChildProcess, spawn } from 'node:child_process';
+import { startRun } from '../src/client/api/runs';
+import { stopProcess } from '../src/stop-process';
 import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,10 +15,8 @@ import { readSourcesFile, SAMPLE_SOURCES } from '../src/client/api/sources-file'
 import { waitFor } from '../src/client/api/wait-for';
 import { RunningServer, startDevServer } from '../src/dev-server/dev-server';
 import { REPO_ROOT } from '../src/paths';
-import { WORKFLOW_TYPE } from '../src/shared/constants';
 import { approveUpdate, stateQuery } from '../src/shared/messages';
 import type { RunState } from '../src/shared/run';
-import { HARNESS_STATUS } from '../src/shared/search-attributes';
 import type { SourceDocument } from '../src/shared/tools';
 
 export interface WorkerTuningFlags {
@@ -100,7 +100,7 @@ export class BenchEnv {
     });
     let output = '';
     child.stderr!.on('data', (d) => (output += d));
-    await waitFor(async () => output.includes('harness worker:'), { timeoutMs: 60_000, what: 'the bench worker to start' });
+    await waitFor(async () => output.includes('harness worker: task queue'), { timeoutMs: 60_000, what: 'the bench worker to start' });
     this.worker = child;
   }
 
@@ -122,20 +122,10 @@ export class BenchEnv {
   }
 
   async startRun(id: string) {
-    return this.client.workflow.start(WORKFLOW_TYPE, {
-      args: [
-        {
-          topic: 'durable agent harness',
-          sources: this.sources,
-          policy: this.policy.policy,
-          policyDigest: this.policy.digest,
-          startedBy: 'bench',
-        },
-      ],
-      taskQueue: this.taskQueue,
-      workflowId: id,
-      typedSearchAttributes: [{ key: HARNESS_STATUS, value: 'running' }],
-    });
+    return startRun(
+      { client: this.client, taskQueue: this.taskQueue },
+      { id, topic: 'durable agent harness', sources: this.sources, policy: this.policy, startedBy: 'bench' },
+    );
   }
 
   async approve(id: string): Promise<void> {
@@ -194,7 +184,7 @@ export class BenchEnv {
   }
 
   async stop(): Promise<void> {
-    this.worker?.kill('SIGTERM');
+    if (this.worker) await stopProcess(this.worker);
     await this.connection.close();
     await this.server.stop();
     await fs.rm(this.dir, { recursive: true, force: true });

@@ -38,6 +38,8 @@ export const HarnessEnv = z
     HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(2).optional()),
     /** Client side: per-run override of every heartbeating tool's heartbeat timeout. */
     HARNESS_HEARTBEAT_TIMEOUT_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(500).optional()),
+    /** How long `harness approve|reject|resume|abort` waits for a worker to accept the update before sending the decision as a signal. */
+    HARNESS_DECISION_WAIT_MS: positiveMs(10_000),
     /** Policy file: the client's default snapshot for new runs, and the worker's for runs started without one. */
     HARNESS_POLICY_FILE: optionalText,
     /** Who the CLI says started a run or approves it, when no flag says (default: $USER). */

@@ -3,11 +3,12 @@
  * registered) that the project starts itself when nothing answers at TEMPORAL_ADDRESS.
  */
 import { Connection } from '@temporalio/client';
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { STATUS_SEARCH_ATTRIBUTE } from '../shared/constants';
 import { HARNESS_STATUS } from '../shared/search-attributes';
+import { stopProcess } from '../stop-process';
 import { ensureGoTool, TEMPORAL_CLI } from '../toolchain/go-tools';
 
 export interface DevServerOptions {
@@ -116,16 +117,6 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     pid: child.pid,
     stop: () => stopProcess(child),
   };
-}
-
-/** SIGTERM first so SQLite closes cleanly; SIGKILL if it will not go. */
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** Last resort for machines without Go: the SDK's test package downloads a dev server. */

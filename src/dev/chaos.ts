@@ -11,11 +11,12 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
+import { startRun } from '../client/api/runs';
 import { readSourcesFile, SAMPLE_SOURCES } from '../client/api/sources-file';
+import { stopProcess } from '../stop-process';
 import { startDevServer, RunningServer } from '../dev-server/dev-server';
 import { freeLoopbackAddress } from '../dev-server/free-port';
 import { REPO_ROOT } from '../paths';
-import { WORKFLOW_TYPE } from '../shared/constants';
 import { approveSignal } from '../shared/messages';
 import type { RunResult } from '../shared/run';
 import { HARNESS_STATUS } from '../shared/search-attributes';
@@ -103,12 +104,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const ids: string[] = [];
   for (let i = 0; i < options.runs; i++) {
     const workflowId = `${taskQueue}-run-${i}`;
-    await client.workflow.start(WORKFLOW_TYPE, {
-      args: [{ topic: 'durable agent harness', sources, options: { heartbeatTimeoutMs: 2_000 } }],
-      taskQueue,
-      workflowId,
-      typedSearchAttributes: [{ key: HARNESS_STATUS, value: 'running' }],
-    });
+    await startRun(
+      { client, taskQueue },
+      { id: workflowId, topic: 'durable agent harness', sources, options: { heartbeatTimeoutMs: 2_000 } },
+    );
     ids.push(workflowId);
   }
   log(`started ${ids.length} runs on ${options.workers} workers`);
@@ -206,7 +205,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
   report.elapsedS = Math.round((Date.now() - startedAt) / 100) / 10;
 
-  for (const worker of workers) worker.kill('SIGTERM');
+  // Chaos never outlives its report: each worker gets SIGTERM, then SIGKILL if it has not gone.
+  await Promise.all(workers.map((worker) => stopProcess(worker)));
   await connection.close();
   await server.stop();
   return report;

@@ -1,20 +1,20 @@
 /** Test access to the suite's real dev server: clients, in-process workers, runs, waits. */
 import { Client, Connection, WorkflowFailedError, WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createActivities } from '../../src/activities';
 import { offlineProvider } from '../../src/activities/model/offline-provider';
 import { waitFor } from '../../src/client/api/wait-for';
 import { readSourcesFile, SAMPLE_SOURCES } from '../../src/client/api/sources-file';
 import { WORKFLOW_TYPE } from '../../src/shared/constants';
 import { stateQuery } from '../../src/shared/messages';
-import type { RunInput, RunState, RunStatus } from '../../src/shared/run';
+import type { RunState, RunStatus } from '../../src/shared/run';
+import { startRun, StartRequest } from '../../src/client/api/runs';
 import type { HarnessActivities } from '../../src/shared/tools';
-import { createHarnessWorker } from '../../src/worker/create-worker';
-import type { researchRun } from '../../src/workflows';
+import { workerFromEnv } from '../../src/worker/worker-from-env';
+import { readEnv } from '../../src/config/env';
 
 export const testAddress = (): string => process.env.TEMPORAL_ADDRESS as string;
 export const uniqueName = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -41,23 +41,24 @@ export function quietRuntime(): void {
   }
 }
 
-/** An in-process worker on its own task queue, running until stop(). */
+/** An in-process worker on its own task queue, built as `harness worker` builds its own, running until stop(). */
 export async function startTestWorker(options: {
   taskQueue: string;
   outputRoot: string;
-  activities?: HarnessActivities;
+  /** Replaces some tools (failure injection); the others are the real ones with the offline model. */
+  activities?: Partial<HarnessActivities>;
   /** Defaults to the suite's server. */
   address?: string;
 }): Promise<TestWorker> {
   quietRuntime();
-  const connection = await NativeConnection.connect({ address: options.address ?? testAddress() });
-  const worker = await createHarnessWorker({
-    connection,
-    namespace: 'default',
-    taskQueue: options.taskQueue,
-    activities: options.activities ?? createActivities({ outputRoot: options.outputRoot, model: offlineProvider }),
-    shutdownSignals: [],
+  const env = readEnv({
+    ...process.env,
+    TEMPORAL_ADDRESS: options.address ?? testAddress(),
+    HARNESS_TASK_QUEUE: options.taskQueue,
+    HARNESS_OUTPUT_DIR: options.outputRoot,
+    HARNESS_MODEL_PROVIDER: 'offline',
   });
+  const { worker, connection } = await workerFromEnv(env, { activities: options.activities, model: offlineProvider, shutdownSignals: [] });
   const running = worker.run();
   return {
     async stop() {
@@ -70,8 +71,14 @@ export async function startTestWorker(options: {
 
 export const sampleSources = () => readSourcesFile(SAMPLE_SOURCES);
 
-export async function startTestRun(client: Client, taskQueue: string, input: RunInput, workflowId = uniqueName('run')) {
-  return client.workflow.start<typeof researchRun>(WORKFLOW_TYPE, { args: [input], taskQueue, workflowId });
+/** Starts a run through the client API, as every front end does (its input is checked before it starts). */
+export async function startTestRun(client: Client, taskQueue: string, request: Omit<StartRequest, 'id'>, workflowId = uniqueName('run')) {
+  return startRun({ client, taskQueue }, { ...request, id: workflowId });
+}
+
+/** Starts a run with any input, as a foreign client (`temporal workflow start`) can: the workflow's own guard is under test. */
+export async function startUncheckedRun(client: Client, taskQueue: string, input: unknown, workflowId = uniqueName('run')) {
+  return client.workflow.start(WORKFLOW_TYPE, { args: [input], taskQueue, workflowId });
 }
 
 /** Polls the state query until the run reaches one of the statuses. */

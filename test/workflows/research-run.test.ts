@@ -10,6 +10,7 @@ import {
   reportFolder,
   sampleSources,
   startTestRun,
+  startUncheckedRun,
   startTestWorker,
   tempDir,
   testClient,
@@ -117,7 +118,7 @@ test('an invalid payload and a wrong digest are refused and the run keeps waitin
 });
 
 test('invalid workflow input fails the run with a message naming the field', async () => {
-  const run = await startTestRun(client.client, taskQueue, { topic: 'x', sources: [] });
+  const run = await startUncheckedRun(client.client, taskQueue, { topic: 'x', sources: [] });
   expect(await failureOf(run)).toMatch(/invalid run input: topic: .*; sources: /);
   const state = await run.query(stateQuery);
   expect(state.status).toBe('failed');

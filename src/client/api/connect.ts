@@ -1,6 +1,7 @@
-/** Connects the CLI to Temporal with a short deadline and a message that says what to do. */
+/** A connected client for front ends (CLI, demo, tests, bench): the connection, its namespace and task queue. */
 import { Client, Connection } from '@temporalio/client';
 import type { HarnessEnv } from '../../config/env';
+import { connectClientConnection, UnreachableError } from '../../temporal-connection';
 import { HarnessError } from './harness-error';
 
 export interface HarnessClient {
@@ -11,12 +12,9 @@ export interface HarnessClient {
 }
 
 export async function connectClient(env: HarnessEnv): Promise<HarnessClient> {
-  let connection: Connection;
-  try {
-    connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
-  } catch {
-    throw new HarnessError(`cannot reach Temporal at ${env.TEMPORAL_ADDRESS}: start one with \`harness server\` or set TEMPORAL_ADDRESS`);
-  }
+  const connection = await connectClientConnection(env).catch((err) => {
+    throw err instanceof UnreachableError ? new HarnessError(err.message) : err;
+  });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   return { client, connection, env, close: () => connection.close() };
 }

@@ -1,21 +1,22 @@
-/** What every command does with a run: start it, read its state, send it a decision. */
-import { WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+/** What every front end does with a run: start it, find it, read its state. */
+import { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId, WorkflowNotFoundError } from '@temporalio/client';
+import type { HarnessEnv } from '../../config/env';
 import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
 import { RUN_ID_PATTERN, WORKFLOW_TYPE } from '../../shared/constants';
 import type { LoadedPolicy } from '../../config/policy-file';
-import { pendingQuery, stateQuery, UpdateOutcome } from '../../shared/messages';
-import type { PendingAction, RunInput, RunState } from '../../shared/run';
+import { pendingQuery, stateQuery } from '../../shared/messages';
+import { PendingAction, RunInput, RunOptions, RunState } from '../../shared/run';
 import { HARNESS_STATUS } from '../../shared/search-attributes';
-import type { SourceDocument } from '../../shared/tools';
+import { describeZodError, SourceDocument } from '../../shared/tools';
 import type { researchRun } from '../../workflows';
 import { HarnessError } from './harness-error';
 import type { HarnessClient } from './connect';
 
 /** Queries run on a worker; without one a query would hang, so it gets a deadline and a hint. */
 const QUERY_DEADLINE_MS = 10_000;
-/** An edited report is reviewed inside the update, so updates get more time than queries. */
-const UPDATE_DEADLINE_MS = 60_000;
+
+export type RunOptionsInput = z.input<typeof RunOptions>;
 
 export function newRunId(topic: string): string {
   const slug =
@@ -36,35 +37,49 @@ export interface StartRequest {
   topic: string;
   sources: SourceDocument[];
   id?: string;
-  policy: LoadedPolicy;
-  startedBy: string;
-  outputPath?: string;
-  tokenBudget?: number;
+  /** The snapshot the run lives under; absent: the worker's default policy. */
+  policy?: LoadedPolicy;
+  startedBy?: string;
+  options?: RunOptionsInput;
 }
 
-export async function startRun({ client, env }: HarnessClient, input: StartRequest) {
-  const workflowId = checkRunId(input.id ?? newRunId(input.topic));
-  const heartbeatTimeoutMs = env.HARNESS_HEARTBEAT_TIMEOUT_MS;
-  const tokenBudget = input.tokenBudget ?? env.HARNESS_TOKEN_BUDGET;
-  const options = {
-    ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}),
-    ...(input.outputPath ? { outputPath: input.outputPath } : {}),
-    ...(tokenBudget ? { tokenBudget } : {}),
-  };
+/** Where runs start: a client and the task queue its workers poll. */
+export interface RunTarget {
+  client: Client;
+  taskQueue: string;
+}
+
+export const targetOf = (h: HarnessClient): RunTarget => ({ client: h.client, taskQueue: h.env.HARNESS_TASK_QUEUE });
+
+/** Run options the environment sets for every run a client starts, under what the caller says. */
+export function runOptionsFromEnv(env: HarnessEnv, own: RunOptionsInput = {}): RunOptionsInput {
+  const heartbeatTimeoutMs = own.heartbeatTimeoutMs ?? env.HARNESS_HEARTBEAT_TIMEOUT_MS;
+  const tokenBudget = own.tokenBudget ?? env.HARNESS_TOKEN_BUDGET;
+  return { ...own, ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}), ...(tokenBudget ? { tokenBudget } : {}) };
+}
+
+/** Starts a research run after checking its whole input against the workflow's own schema: a bad input never starts. */
+export async function startRun(
+  { client, taskQueue }: RunTarget,
+  request: StartRequest,
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof researchRun>> {
+  const workflowId = checkRunId(request.id ?? newRunId(request.topic));
+  const options = Object.fromEntries(Object.entries(request.options ?? {}).filter(([, v]) => v !== undefined));
   // The policy travels in the input: a later change to the file never changes this run.
   const args: RunInput = {
-    topic: input.topic,
-    sources: input.sources,
-    policy: input.policy.policy,
-    policyDigest: input.policy.digest,
-    startedBy: input.startedBy,
+    topic: request.topic,
+    sources: request.sources,
+    ...(request.policy ? { policy: request.policy.policy, policyDigest: request.policy.digest } : {}),
+    ...(request.startedBy !== undefined ? { startedBy: request.startedBy } : {}),
     ...(Object.keys(options).length ? { options } : {}),
   };
+  const checked = RunInput.safeParse(args);
+  if (!checked.success) throw new HarnessError(`invalid run input: ${describeZodError(checked.error)}`);
   return client.workflow.start<typeof researchRun>(WORKFLOW_TYPE, {
     args: [args],
-    taskQueue: env.HARNESS_TASK_QUEUE,
+    taskQueue,
     workflowId,
-    memo: { topic: input.topic },
+    memo: { topic: request.topic },
     typedSearchAttributes: [{ key: HARNESS_STATUS, value: 'running' }],
   });
 }
@@ -99,37 +114,3 @@ async function query<T>(h: HarnessClient, run: WorkflowHandle, fn: () => Promise
 export const readState = (h: HarnessClient, run: WorkflowHandle) => query<RunState>(h, run, () => run.query(stateQuery));
 export const readPending = (h: HarnessClient, run: WorkflowHandle, deadlineMs?: number) =>
   query<PendingAction | null>(h, run, () => run.query(pendingQuery), deadlineMs);
-
-/** The pending action, or a clear refusal when the run is not waiting for a decision. */
-export async function requirePending(h: HarnessClient, run: WorkflowHandle): Promise<PendingAction> {
-  const state = await readState(h, run);
-  if (state.status !== 'waiting_approval' || !state.pendingAction) {
-    throw new HarnessError(`run ${run.workflowId} is not waiting for approval (status: ${state.status})`);
-  }
-  return state.pendingAction;
-}
-
-/**
- * Sends an update and returns what the run answered. A refusal from the run's synchronous
- * validator (unauthorized approver, stale digest, not waiting, …) becomes a one-line HarnessError.
- */
-export async function sendUpdate<P>(
-  h: HarnessClient,
-  run: WorkflowHandle,
-  update: UpdateDefinition<UpdateOutcome, [P]>,
-  payload: P,
-): Promise<UpdateOutcome> {
-  try {
-    return await h.connection.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () => run.executeUpdate(update, { args: [payload] }));
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError)
-      throw new HarnessError(`${update.name} refused by run ${run.workflowId}: ${err.cause?.message ?? err.message}`);
-    // The run was found before the call, so "not found" here means it has closed.
-    if (err instanceof WorkflowNotFoundError || /not found|completed|closed/i.test((err as Error).message ?? '')) {
-      throw new HarnessError(`${update.name} refused: run ${run.workflowId} has already ended`);
-    }
-    throw new HarnessError(
-      `run ${run.workflowId} did not answer the ${update.name} update within ${UPDATE_DEADLINE_MS / 1000}s: is a worker running on task queue ${h.env.HARNESS_TASK_QUEUE}?`,
-    );
-  }
-}

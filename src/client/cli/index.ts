@@ -6,7 +6,7 @@ import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { inboxCommand } from './commands/inbox';
 import { listCommand } from './commands/list';
-import { cancelCommand, operateCommand } from './commands/operate';
+import { cancelCommand } from './commands/cancel';
 import { policyCommand } from './commands/policy';
 import { pendingCommand } from './commands/pending';
 import { resultCommand } from './commands/result';
@@ -50,10 +50,13 @@ export function buildProgram(): Command {
   program.command('pending <id>').description('the action waiting for approval').option('--json').action(pendingCommand);
   program
     .command('approve <id>')
-    .description('approve the pending action (an update pinned to the pending digest; refusals are printed)')
+    .description('approve the pending tool call (pinned to its digest; refusals are printed; with no worker, sent as a signal)')
     .option('--approver <name>', 'who approves (default: $HARNESS_IDENTITY or $USER)')
     .option('--comment <text>')
-    .option('--edit <file>', 'approve this edited report instead; it is reviewed again and written exactly')
+    .option(
+      '--edit <file>',
+      "approve an edit: at the report gate a markdown file (reviewed again, written exactly); at another gate a JSON file of the tool's arguments",
+    )
     .option('--json')
     .action((id, opts) => decideCommand('approve', id, opts));
   program
@@ -70,7 +73,7 @@ export function buildProgram(): Command {
       .option('--operator <name>', 'who acts (default: $HARNESS_IDENTITY or $USER)')
       .option('--reason <text>')
       .option('--json')
-      .action((id, opts) => operateCommand(kind, id, opts));
+      .action((id, opts) => decideCommand(kind, id, opts));
   }
   program
     .command('cancel <id>')

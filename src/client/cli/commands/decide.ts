@@ -1,54 +1,75 @@
 /**
- * `harness approve` / `harness reject`: a decision through the run's update, so the run's own
- * checks (approvers, quorum, self-approval, digest, expiry) answer the caller directly.
+ * `harness approve|reject|resume|abort ID`: an operator decision. Through the run's update, so
+ * the run's own checks (approvers, quorum, self-approval, digest, expiry) answer at once; when no
+ * worker answers, as a signal pinned to the gate's digest, recorded now and checked later.
  */
 import { promises as fs } from 'node:fs';
-import { approveUpdate, rejectUpdate } from '../../../shared/messages';
-import { TOOLS } from '../../../shared/tools';
+import type { ApprovePayload } from '../../../shared/run';
+import { TOOLS, ToolName } from '../../../shared/tools';
+import { decide, DecisionKind, pendingGate } from '../../api/decide';
 import { HarnessError } from '../../api/harness-error';
+import { withClient } from '../../api/with-client';
 import { printJson } from '../format';
 import { identity } from '../identity';
-import { existingRun, readPending, sendUpdate } from '../../api/runs';
-import { withClient } from '../../api/with-client';
 
 export interface DecisionOptions {
   approver?: string;
+  operator?: string;
   comment?: string;
   reason?: string;
   edit?: string;
   json?: boolean;
 }
 
-async function readEdit(file: string): Promise<string> {
-  let markdown: string;
+/** At the report's gate an edit is markdown; at any other gate, the tool's arguments as JSON. */
+async function readEdit(file: string, tool: ToolName): Promise<ApprovePayload['edit']> {
+  let text: string;
   try {
-    markdown = await fs.readFile(file, 'utf8');
+    text = await fs.readFile(file, 'utf8');
   } catch {
-    throw new HarnessError(`edited report not found: ${file}`);
+    throw new HarnessError(`edit file not found: ${file}`);
   }
-  const checked = TOOLS.finalize_report.input.shape.markdown.safeParse(markdown);
-  if (!checked.success)
-    throw new HarnessError(`edited report ${file} does not fit finalize_report's contract: ${checked.error.issues[0].message}`);
-  return markdown;
+  if (tool === 'finalize_report') {
+    const checked = TOOLS.finalize_report.input.shape.markdown.safeParse(text);
+    if (!checked.success)
+      throw new HarnessError(`edited report ${file} does not fit finalize_report's contract: ${checked.error.issues[0].message}`);
+    return text;
+  }
+  let args: unknown;
+  try {
+    args = JSON.parse(text);
+  } catch (err) {
+    throw new HarnessError(
+      `edited arguments ${file} are not valid JSON (the pending ${tool} call takes its arguments as a JSON object): ${(err as Error).message}`,
+    );
+  }
+  if (!args || typeof args !== 'object' || Array.isArray(args))
+    throw new HarnessError(`edited arguments ${file} must be a JSON object of ${tool}'s arguments`);
+  return args as Record<string, unknown>;
 }
 
-export async function decideCommand(kind: 'approve' | 'reject', id: string, options: DecisionOptions): Promise<void> {
-  const edit = options.edit ? await readEdit(options.edit) : undefined;
+export async function decideCommand(kind: DecisionKind, id: string, options: DecisionOptions): Promise<void> {
   await withClient(async (h) => {
-    const run = await existingRun(h, id);
-    const approver = identity(h.env, options.approver);
-    // The digest pins the decision to the draft the operator saw; the run refuses a stale one.
-    const pending = await readPending(h, run);
-    const outcome =
-      kind === 'approve'
-        ? await sendUpdate(h, run, approveUpdate, {
-            approver,
-            comment: options.comment,
-            digest: pending?.digest,
-            ...(edit ? { edit } : {}),
-          })
-        : await sendUpdate(h, run, rejectUpdate, { approver, reason: options.reason });
-    if (options.json) printJson({ workflowId: id, decision: kind, approver, ...outcome });
-    else process.stdout.write(`${id}: ${outcome.message}${outcome.digest ? ` (digest ${outcome.digest.slice(0, 12)}…)` : ''}\n`);
+    const who = identity(h.env, kind === 'resume' || kind === 'abort' ? options.operator : options.approver);
+    let result;
+    if (kind === 'approve') {
+      const edit = options.edit ? await readEdit(options.edit, (await pendingGate(h, id)).tool) : undefined;
+      result = await decide(h, id, 'approve', { approver: who, comment: options.comment, ...(edit !== undefined ? { edit } : {}) });
+    } else if (kind === 'reject') result = await decide(h, id, 'reject', { approver: who, reason: options.reason });
+    else result = await decide(h, id, kind, { operator: who, reason: options.reason });
+    if (options.json)
+      printJson({
+        workflowId: id,
+        decision: kind,
+        [kind === 'resume' || kind === 'abort' ? 'operator' : 'approver']: who,
+        delivery: result.delivery,
+        ...(result.outcome ?? {}),
+        message: result.message,
+        ...(result.digest ? { digest: result.digest } : {}),
+      });
+    else
+      process.stdout.write(
+        `${id}: ${result.message}${result.delivery === 'update' && result.outcome?.digest ? ` (digest ${result.outcome.digest.slice(0, 12)}…)` : ''}\n`,
+      );
   });
 }

@@ -2,11 +2,12 @@
  * `harness doctor`: is this setup able to run a research run? Temporal reachable and polled,
  * the model configuration, the endpoint's model listing, and one chat round trip.
  */
-import { Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import OpenAI from 'openai';
 import { HarnessEnv, readEnv } from '../../../config/env';
 import { classifyModelError } from '../../../activities/model/openai-provider';
+import { connectClientConnection } from '../../../temporal-connection';
 import { printJson } from '../format';
 
 type Status = 'ok' | 'warn' | 'fail' | 'skip';
@@ -19,10 +20,10 @@ export interface Check {
 async function temporalChecks(env: HarnessEnv): Promise<Check[]> {
   let connection: Connection;
   try {
-    connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
-  } catch {
+    connection = await connectClientConnection(env);
+  } catch (err) {
     return [
-      { name: 'temporal', status: 'fail', detail: `cannot reach Temporal at ${env.TEMPORAL_ADDRESS}: start one with \`harness server\`` },
+      { name: 'temporal', status: 'fail', detail: (err as Error).message },
       { name: 'workers', status: 'skip', detail: 'Temporal is unreachable' },
     ];
   }

@@ -5,7 +5,7 @@ import { loadPolicyFile, policyFileFor } from '../../../config/policy-file';
 import { followRun } from '../../api/follow-run';
 import { identity } from '../identity';
 import { printJson } from '../format';
-import { startRun } from '../../api/runs';
+import { runOptionsFromEnv, startRun, targetOf } from '../../api/runs';
 import { withClient } from '../../api/with-client';
 
 export interface StartOptions {
@@ -26,14 +26,13 @@ export async function startCommand(options: StartOptions): Promise<void> {
   const policy = await loadPolicyFile(policyFileFor(env, options.policy));
   await withClient(async (h) => {
     const startedBy = identity(h.env, options.as);
-    const run = await startRun(h, {
+    const run = await startRun(targetOf(h), {
       topic: options.topic,
       sources,
       id: options.id,
       policy,
       startedBy,
-      outputPath: options.output,
-      tokenBudget: options.tokenBudget,
+      options: runOptionsFromEnv(h.env, { outputPath: options.output, tokenBudget: options.tokenBudget }),
     });
     if (options.json) {
       printJson({

@@ -1,25 +1,9 @@
-/** `harness resume`, `harness abort`, `harness cancel`: an operator's hand on a paused or unwanted run. */
-import { abortUpdate, resumeUpdate } from '../../../shared/messages';
-import { printJson } from '../format';
-import { identity } from '../identity';
-import { describeRun, existingRun, readState, sendUpdate } from '../../api/runs';
-import { withClient } from '../../api/with-client';
-import { waitFor } from '../../api/wait-for';
+/** `harness cancel`: Temporal cancellation of an unwanted run; nothing is written. */
 import { HarnessError } from '../../api/harness-error';
-
-export async function operateCommand(
-  kind: 'resume' | 'abort',
-  id: string,
-  options: { operator?: string; reason?: string; json?: boolean },
-): Promise<void> {
-  await withClient(async (h) => {
-    const run = await existingRun(h, id);
-    const payload = { operator: identity(h.env, options.operator), reason: options.reason };
-    const outcome = await sendUpdate(h, run, kind === 'resume' ? resumeUpdate : abortUpdate, payload);
-    if (options.json) printJson({ workflowId: id, action: kind, ...outcome });
-    else process.stdout.write(`${id}: ${outcome.message}\n`);
-  });
-}
+import { describeRun, readState } from '../../api/runs';
+import { waitFor } from '../../api/wait-for';
+import { withClient } from '../../api/with-client';
+import { printJson } from '../format';
 
 /** Temporal cancellation: the run records `cancelled` and writes nothing (an approved write in progress completes). */
 export async function cancelCommand(id: string, options: { json?: boolean }): Promise<void> {

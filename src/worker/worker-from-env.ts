@@ -1,0 +1,77 @@
+/**
+ * Builds a harness worker from the environment: the one recipe behind `harness worker`, the
+ * demo's in-process worker and the tests' workers. Connects (patiently, abortably), registers
+ * HarnessStatus, picks the model provider, loads the default policy, wires the tools.
+ */
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { selectProvider } from '../activities/model/select-provider';
+import type { ModelProvider } from '../activities/model/provider';
+import type { HarnessEnv } from '../config/env';
+import { LoadedPolicy, loadPolicyFile, policyFileFor } from '../config/policy-file';
+import type { HarnessActivities } from '../shared/tools';
+import { connectWorkerConnection } from '../temporal-connection';
+import { createHarnessWorker, tuningFromEnv } from './create-worker';
+import { registerSearchAttribute } from './register-search-attribute';
+
+export interface EnvWorker {
+  worker: Worker;
+  connection: NativeConnection;
+  model: ModelProvider;
+  defaultPolicy: LoadedPolicy;
+}
+
+export interface EnvWorkerOptions {
+  /** Replaces some tools (tests inject failures); the rest come from the environment. */
+  activities?: Partial<HarnessActivities>;
+  /** A model other than the environment's (tests). */
+  model?: ModelProvider;
+  /** The SDK's own SIGINT/SIGTERM handling by default; hosts that handle signals themselves pass []. */
+  shutdownSignals?: NodeJS.Signals[];
+  /** Aborts the wait for the server. */
+  signal?: AbortSignal;
+  /** Told once when the server does not answer yet. */
+  onWaiting?: () => void;
+}
+
+/** Crash tests kill the worker at the worst moment: the report is written, the activity not completed. */
+function faultHooks(env: HarnessEnv) {
+  if (env.HARNESS_FAULT !== 'crash_after_report_write') return {};
+  process.stderr.write('harness worker: fault injection armed: crash_after_report_write\n');
+  return { afterWrite: () => process.kill(process.pid, 'SIGKILL') };
+}
+
+export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions = {}): Promise<EnvWorker> {
+  const connection = await connectWorkerConnection(env, {
+    waitMs: env.HARNESS_CONNECT_TIMEOUT_MS,
+    signal: options.signal,
+    onWaiting: options.onWaiting,
+  });
+  try {
+    await registerSearchAttribute(env);
+    const model = options.model ?? selectProvider(env);
+    // Loaded (and validated) at start, so a bad default policy stops the worker with a clear message.
+    const defaultPolicy = await loadPolicyFile(policyFileFor(env));
+    const activities = {
+      ...createActivities({
+        outputRoot: env.HARNESS_OUTPUT_DIR,
+        model,
+        finalizeHooks: faultHooks(env),
+        defaultPolicy: async () => defaultPolicy,
+      }),
+      ...options.activities,
+    };
+    const worker = await createHarnessWorker({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.HARNESS_TASK_QUEUE,
+      activities,
+      tuning: tuningFromEnv(env),
+      ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),
+    });
+    return { worker, connection, model, defaultPolicy };
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+}
