@@ -182,3 +182,11 @@ test('watch and start --wait follow a run and exit with a code that says how it 
   expect(failed.code).toBe(1);
   expect(failed.stdout).toMatch(/failed: review failed/);
 });
+
+test.each(['', '   ', 'ab'])('start --topic %j is refused with one line naming the field, and no run starts', async (topic) => {
+  const id = uniqueName('refused');
+  const started = await harness('start', '--topic', topic, '--id', id);
+  expectOneLineError(started, /^harness: invalid run input: topic: Too small: expected string to have >=3 characters\n$/);
+  expect(started.stdout).toBe('');
+  expectOneLineError(await harness('status', id), new RegExp(`no run with id ${id}`));
+});
