@@ -12,13 +12,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { createActivities } from '../activities';
 import { offlineProvider } from '../activities/model/offline-provider';
+import { startRun } from '../client/api/runs';
 import { readSourcesFile, SAMPLE_SOURCES } from '../client/api/sources-file';
 import { waitFor } from '../client/api/wait-for';
 import { ensureServer } from '../dev-server/dev-server';
 import { REPO_ROOT } from '../paths';
-import { WORKFLOW_TYPE } from '../shared/constants';
 import { DEFAULT_POLICY_FILE, loadPolicyFile, policyDigest } from '../config/policy-file';
-import { approveSignal, approveUpdate, rejectUpdate, resumeUpdate, stateQuery } from '../shared/messages';
+import { approveSignal, approveUpdate, rejectSignal, rejectUpdate, resumeUpdate, stateQuery } from '../shared/messages';
 import { Policy, PolicyInput } from '../shared/policy';
 import { HarnessActivities, NON_RETRYABLE } from '../shared/tools';
 import { createHarnessWorker } from '../worker/create-worker';
@@ -71,6 +71,8 @@ const QUORUM_WITH_ESCALATION: PolicyInput = {
   },
 };
 
+const GATED_DRAFT: PolicyInput = { version: 1, name: 'recorded-gated-draft', tools: { draft_report: { approval: 'required', minApprovals: 2 } } };
+
 const SCENARIOS: Record<string, ScenarioSpec> = {
   'happy-path': { scenario: approveAtGate },
   'reject-path': {
@@ -115,6 +117,27 @@ const SCENARIOS: Record<string, ScenarioSpec> = {
       const markdown = `# Report: durable agent harness engineering\n\n## Key Findings\n\n- Edited. _(source: recorder)_\n\n## Harness Notes\n\n- Edited on approval.\n`;
       await run.executeUpdate(approveUpdate, { args: [{ approver: 'carol', edit: markdown }] });
       await run.executeUpdate(approveUpdate, { args: [{ approver: 'bob' }] });
+      await run.result();
+    },
+  },
+  // A gate before draft_report (quorum of 2): one approval, an edit of the arguments, one more; then the report's gate.
+  'draft-gate': {
+    policy: GATED_DRAFT,
+    scenario: async (_client, run) => {
+      const first = await atGate(run);
+      await run.executeUpdate(approveUpdate, { args: [{ approver: 'alice', digest: first.pendingAction!.digest }] });
+      const edited = { topic: TOPIC, plan: ['Say what the approver changed.'], facts: [{ source: 'recorder', text: 'An approver narrowed the findings.' }] };
+      await run.executeUpdate(approveUpdate, { args: [{ approver: 'bob', edit: edited }] });
+      await run.executeUpdate(approveUpdate, { args: [{ approver: 'carol' }] });
+      await waitFor(async () => (await run.query(stateQuery)).pendingAction?.tool === 'finalize_report', { timeoutMs: 30_000, what: 'the report gate' });
+      await approveAtGate(_client, run);
+    },
+  },
+  'draft-gate-rejected': {
+    policy: GATED_DRAFT,
+    scenario: async (_client, run) => {
+      await atGate(run);
+      await run.signal(rejectSignal, { approver: 'recorder', reason: 'recording a reject at a non-final gate' });
       await run.result();
     },
   },
@@ -185,23 +208,21 @@ async function main(): Promise<void> {
       for (const [name, { topic, heartbeatTimeoutMs, policy = 'default', scenario }] of Object.entries(SCENARIOS)) {
         const snapshot =
           policy === 'none'
-            ? {}
+            ? undefined
             : policy === 'default'
-              ? { policy: defaults.policy, policyDigest: defaults.digest }
-              : { policy: Policy.parse(policy), policyDigest: policyDigest(Policy.parse(policy)) };
-        const run = await client.workflow.start(WORKFLOW_TYPE, {
-          args: [
-            {
-              topic: topic ?? TOPIC,
-              sources,
-              startedBy: 'recorder',
-              ...snapshot,
-              ...(heartbeatTimeoutMs ? { options: { heartbeatTimeoutMs } } : {}),
-            },
-          ],
-          taskQueue: TASK_QUEUE,
-          workflowId: `history-${name}-${Date.now()}`,
-        });
+              ? defaults
+              : { policy: Policy.parse(policy), digest: policyDigest(Policy.parse(policy)), source: 'inline' };
+        const run = await startRun(
+          { client, taskQueue: TASK_QUEUE },
+          {
+            id: `history-${name}-${Date.now()}`,
+            topic: topic ?? TOPIC,
+            sources,
+            startedBy: 'recorder',
+            policy: snapshot,
+            ...(heartbeatTimeoutMs ? { options: { heartbeatTimeoutMs } } : {}),
+          },
+        );
         await scenario(client, run);
         const file = path.join(HISTORIES_DIR, `${name}.json`);
         await fs.writeFile(file, historyToJSON(await run.fetchHistory()) + '\n');

@@ -21,14 +21,26 @@ async function loadHistory(name: string) {
 
 test('every recorded history replays against the current workflow code', async () => {
   const files = (await fs.readdir(HISTORIES)).filter((f) => f.endsWith('.json')).sort();
-  // Every shape the workflow has had stays here: v1-* predate policies and updates.
+  // Every shape the workflow has had stays here: v1-* predate policies and updates, v2-* predate
+  // generic gates and the gate memo; the unprefixed ones are the current shape.
+  const current = [
+    'happy-path',
+    'reject-path',
+    'refused-approval',
+    'retried-tool',
+    'crash-recovered',
+    'failed-review',
+    'paused-resumed',
+    'quorum-escalation-edit',
+    'worker-default-policy',
+    'cancelled',
+  ];
   expect(files).toEqual(
     expect.arrayContaining([
-      ...['happy-path', 'reject-path', 'refused-approval', 'retried-tool', 'crash-recovered'].flatMap((n) => [`${n}.json`, `v1-${n}.json`]),
-      'paused-resumed.json',
-      'quorum-escalation-edit.json',
-      'worker-default-policy.json',
-      'cancelled.json',
+      ...['happy-path', 'reject-path', 'refused-approval', 'retried-tool', 'crash-recovered', 'failed-review'].map((n) => `v1-${n}.json`),
+      ...current.flatMap((n) => [`v2-${n}.json`, `${n}.json`]),
+      'draft-gate.json',
+      'draft-gate-rejected.json',
     ]),
   );
   const histories = await Promise.all(files.map(async (file) => ({ workflowId: file, history: await loadHistory(file) })));
