@@ -71,7 +71,11 @@ const QUORUM_WITH_ESCALATION: PolicyInput = {
   },
 };
 
-const GATED_DRAFT: PolicyInput = { version: 1, name: 'recorded-gated-draft', tools: { draft_report: { approval: 'required', minApprovals: 2 } } };
+const GATED_DRAFT: PolicyInput = {
+  version: 1,
+  name: 'recorded-gated-draft',
+  tools: { draft_report: { approval: 'required', minApprovals: 2 } },
+};
 
 const SCENARIOS: Record<string, ScenarioSpec> = {
   'happy-path': { scenario: approveAtGate },
@@ -126,10 +130,17 @@ const SCENARIOS: Record<string, ScenarioSpec> = {
     scenario: async (_client, run) => {
       const first = await atGate(run);
       await run.executeUpdate(approveUpdate, { args: [{ approver: 'alice', digest: first.pendingAction!.digest }] });
-      const edited = { topic: TOPIC, plan: ['Say what the approver changed.'], facts: [{ source: 'recorder', text: 'An approver narrowed the findings.' }] };
+      const edited = {
+        topic: TOPIC,
+        plan: ['Say what the approver changed.'],
+        facts: [{ source: 'recorder', text: 'An approver narrowed the findings.' }],
+      };
       await run.executeUpdate(approveUpdate, { args: [{ approver: 'bob', edit: edited }] });
       await run.executeUpdate(approveUpdate, { args: [{ approver: 'carol' }] });
-      await waitFor(async () => (await run.query(stateQuery)).pendingAction?.tool === 'finalize_report', { timeoutMs: 30_000, what: 'the report gate' });
+      await waitFor(async () => (await run.query(stateQuery)).pendingAction?.tool === 'finalize_report', {
+        timeoutMs: 30_000,
+        what: 'the report gate',
+      });
       await approveAtGate(_client, run);
     },
   },

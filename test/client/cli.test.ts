@@ -164,7 +164,7 @@ test('watch and start --wait follow a run and exit with a code that says how it 
   expect(started.code).toBe(2);
   const id = started.stdout.split('\n')[0];
   expect(started.stdout).toMatch(/tool_ok draft_report attempt=1/);
-  expect(started.stdout).toMatch(new RegExp(`waiting for approval: harness pending ${id}`));
+  expect(started.stdout).toMatch(new RegExp(`waiting for approval of finalize_report: harness pending ${id}`));
 
   const atGate = await harness('watch', id);
   expect(atGate.code).toBe(2);

@@ -48,6 +48,13 @@ test('approve and reject reach a run whose every worker is dead, and are checked
   const digest = gate.pendingAction!.digest;
   await first.kill('SIGKILL');
 
+  // The inbox still shows the gate, from the memo Temporal serves without a worker.
+  const inbox = JSON.parse((await runHarness(['inbox', '--json', '--page-size', '1000'], env)).stdout);
+  expect(inbox.runs.find((r: { workflowId: string }) => r.workflowId === run.workflowId)).toMatchObject({
+    tool: 'finalize_report',
+    digestPrefix: digest.slice(0, 12),
+  });
+
   // Nothing can answer an update or a query now; the decisions still land, pinned to the digest.
   const stranger = await runHarness(['approve', run.workflowId, '--approver', 'mallory'], env);
   expect(stranger.code).toBe(0);

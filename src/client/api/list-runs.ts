@@ -7,12 +7,15 @@ import { STATUS_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from '../../shared/constants';
 import { RUN_STATUSES, RunStatus } from '../../shared/run';
 import { HarnessError } from './harness-error';
 import type { HarnessClient } from './connect';
+import type { GateMemo } from './decide';
 
 export interface RunRow {
   workflowId: string;
   status: string;
   topic: string;
   startTime: string;
+  /** The open approval gate as the run published it in its memo (no worker needed); null when none. */
+  gate: GateMemo | null;
 }
 
 export interface RunPage {
@@ -53,6 +56,7 @@ export async function listRunPage(h: HarnessClient, options: { status?: string; 
       status: String(Array.isArray(status) ? status[0] : (status ?? 'unknown')),
       topic: String(memo.topic ?? ''),
       startTime: e.startTime ? new Date(Number(e.startTime.seconds) * 1000).toISOString() : '',
+      gate: (memo.gate ?? null) as GateMemo | null,
     };
   });
   const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : null;

@@ -32,12 +32,14 @@ export async function inboxCommand(options: InboxOptions): Promise<void> {
     const items: InboxItem[] = await Promise.all(
       page.rows.map(async (row) => {
         const pending = await readPending(h, h.client.workflow.getHandle(row.workflowId), INBOX_QUERY_DEADLINE_MS).catch(() => null);
+        // Without a worker, the memo still says which gate is open and its digest.
+        const gate = pending ?? row.gate;
         return {
           workflowId: row.workflowId,
           topic: row.topic,
-          waitingSince: pending?.requestedAt ?? null,
-          tool: pending?.tool ?? null,
-          digestPrefix: pending?.digest.slice(0, 12) ?? null,
+          waitingSince: gate?.requestedAt ?? null,
+          tool: gate?.tool ?? null,
+          digestPrefix: gate?.digest.slice(0, 12) ?? null,
           draft: pending?.preview.firstLines.slice(0, lines) ?? [],
         };
       }),
@@ -48,11 +50,14 @@ export async function inboxCommand(options: InboxOptions): Promise<void> {
       const detail = item.tool
         ? `${item.tool}  digest ${item.digestPrefix}…  waiting since ${item.waitingSince}`
         : '(no worker answered: start one with `harness worker` to see the pending action)';
+      const noDraft =
+        item.tool && !item.draft.length ? ['  (no worker answered: the draft shows once one runs; a decision is recorded either way)'] : [];
       process.stdout.write(
         [
           `${item.workflowId}  ${detail}`,
           `  topic: ${item.topic}`,
           ...item.draft.map((line) => `  | ${line}`),
+          ...noDraft,
           `  approve: harness approve ${item.workflowId}    reject: harness reject ${item.workflowId} --reason "…"`,
           '',
         ].join('\n'),

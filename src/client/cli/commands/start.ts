@@ -2,7 +2,7 @@
 import { readSourcesFile, SAMPLE_SOURCES } from '../../api/sources-file';
 import { readEnv } from '../../../config/env';
 import { loadPolicyFile, policyFileFor } from '../../../config/policy-file';
-import { followRun } from '../../api/follow-run';
+import { watchRun } from '../watch-view';
 import { identity } from '../identity';
 import { printJson } from '../format';
 import { runOptionsFromEnv, startRun, targetOf } from '../../api/runs';
@@ -44,6 +44,6 @@ export async function startCommand(options: StartOptions): Promise<void> {
         startedBy,
       });
     } else process.stdout.write(`${run.workflowId}\n`);
-    if (options.wait) process.exitCode = await followRun(h, run, { json: options.json });
+    if (options.wait) process.exitCode = await watchRun(h, run, { json: options.json });
   });
 }

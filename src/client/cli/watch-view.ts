@@ -1,0 +1,68 @@
+/**
+ * Renders a followed run: trace events as they happen and, on a terminal, a spinner with the
+ * current step; ends with one line saying how the run stopped and what to do next.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import type { RunState } from '../../shared/run';
+import { TOOL_NAMES } from '../../shared/tools';
+import type { HarnessClient } from '../api/connect';
+import { followRun } from '../api/follow-run';
+import { EXIT_CODES } from './exit-codes';
+import { formatTraceEvent } from './format';
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+function progressLine(state: RunState, frame: number): string {
+  const done = state.steps.filter((s) => s.status === 'ok').length;
+  const current = state.steps[state.steps.length - 1];
+  const attempt = current?.status === 'running' && current.attempts > 1 ? ` attempt ${current.attempts}` : '';
+  const width = TOOL_NAMES.length;
+  const bar = '█'.repeat(done) + '░'.repeat(Math.max(0, width - done));
+  return `${FRAMES[frame % FRAMES.length]} [${bar}] ${done}/${width} ${state.currentStep ?? 'starting'}${attempt}`;
+}
+
+function closingLine(state: RunState): string {
+  switch (state.status) {
+    case 'waiting_approval':
+      return `waiting for approval of ${state.pendingAction?.tool ?? 'a tool call'}: harness pending ${state.runId}, then harness approve|reject ${state.runId}`;
+    case 'completed':
+      return `completed: ${state.artifacts.report?.path}`;
+    case 'paused_on_error':
+      return `paused on error in ${state.pausedOn?.tool}: ${state.pausedOn?.error}; harness resume|abort ${state.runId}`;
+    case 'cancelled':
+      return 'cancelled: nothing was written';
+    case 'rejected':
+      return `rejected by ${state.decision?.approver}${state.decision?.reason ? `: ${state.decision.reason}` : ''}`;
+    default:
+      return `failed: ${state.error}`;
+  }
+}
+
+/** Returns the exit code that tells how the run stopped (see exit-codes.ts). */
+export async function watchRun(h: HarnessClient, run: WorkflowHandle, options: { json?: boolean } = {}): Promise<number> {
+  const live = process.stdout.isTTY && !options.json;
+  const write = (text: string) => process.stdout.write(text);
+  const clear = () => live && write('\r\x1b[2K');
+  let printed = 0;
+  let frame = 0;
+  for await (const update of followRun(h, run)) {
+    if (update.kind === 'unanswered') {
+      clear();
+      write(`${update.message}; still following…\n`);
+      continue;
+    }
+    const { state } = update;
+    for (const event of state.trace.slice(printed)) {
+      clear();
+      write(options.json ? `${JSON.stringify(event)}\n` : `${formatTraceEvent(event)}\n`);
+    }
+    printed = state.trace.length;
+    if (state.status !== 'running') {
+      clear();
+      write(options.json ? `${JSON.stringify({ status: state.status, runId: state.runId })}\n` : `${closingLine(state)}\n`);
+      return EXIT_CODES[state.status];
+    }
+    if (live) write(`\r${progressLine(state, frame++)}`);
+  }
+  return EXIT_CODES.failed;
+}
