@@ -2,13 +2,14 @@
  * The embedded default: a Temporal dev server (SQLite, WAL journal, Web UI, HarnessStatus
  * registered) that the project starts itself when nothing answers at TEMPORAL_ADDRESS.
  */
-import { Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { STATUS_SEARCH_ATTRIBUTE } from '../shared/constants';
 import { HARNESS_STATUS } from '../shared/search-attributes';
 import { stopProcess } from '../stop-process';
+import { connectClientConnection } from '../temporal-connection';
 import { ensureGoTool, TEMPORAL_CLI } from '../toolchain/go-tools';
 
 export interface DevServerOptions {
@@ -54,7 +55,7 @@ export function splitAddress(address: string): { host: string; port: number } {
 export async function isServerReachable(address: string, timeoutMs = 2_000): Promise<boolean> {
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+    connection = await connectClientConnection({ TEMPORAL_ADDRESS: address }, timeoutMs);
     await connection.workflowService.getSystemInfo({});
     return true;
   } catch {

@@ -4,39 +4,27 @@
  * workers sharing runs.
  * Every run completes with exactly one report whose digest is the approved draft's.
  */
-import { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowHandle } from '@temporalio/client';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from '../../src/client/api/wait-for';
 import { approveSignal, stateQuery } from '../../src/shared/messages';
 import type { RunState } from '../../src/shared/run';
-import { spawnWorkerProcess, WorkerProcess } from '../helpers/processes';
-import { sampleSources, startTestRun, tempDir, testAddress, testClient, uniqueName, waitForStatus } from '../helpers/temporal';
+import { useClient, useWorkerProcesses } from '../helpers/test-bed';
+import { sampleSources, startTestRun, tempDir, testAddress, uniqueName, waitForStatus } from '../helpers/temporal';
 import { expectSingleApprovedReport } from '../helpers/reports';
 
-let client: Client;
-let closeClient: () => Promise<void>;
-const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-  ({ client, close: closeClient } = await testClient());
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.kill('SIGKILL')));
-  await closeClient?.();
-});
+const temporal = useClient();
+const spawnWorkerProcess = useWorkerProcesses();
 
 async function setup(prefix: string) {
   const outputRoot = await tempDir(prefix);
   const env = { TEMPORAL_ADDRESS: testAddress(), HARNESS_TASK_QUEUE: uniqueName(prefix), HARNESS_OUTPUT_DIR: outputRoot };
   const spawnWorker = async (extra: NodeJS.ProcessEnv = {}) => {
-    const worker = await spawnWorkerProcess({ ...env, ...extra });
-    workers.push(worker);
-    return worker;
+    return spawnWorkerProcess({ ...env, ...extra });
   };
   const start = async () =>
-    startTestRun(client, env.HARNESS_TASK_QUEUE, {
+    startTestRun(temporal.client, env.HARNESS_TASK_QUEUE, {
       topic: 'durable agent harness',
       sources: await sampleSources(),
       options: { heartbeatTimeoutMs: 2_000 },

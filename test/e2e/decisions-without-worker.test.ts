@@ -4,27 +4,17 @@
  * published in the memo. The decision is in history at once and is checked when a worker returns:
  * an unauthorized one is refused then, an authorized one completes the run.
  */
-import { Client } from '@temporalio/client';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { stateQuery } from '../../src/shared/messages';
 import type { researchRun } from '../../src/workflows';
-import { runHarness, spawnWorkerProcess, WorkerProcess } from '../helpers/processes';
+import { runHarness } from '../helpers/processes';
 import { expectSingleApprovedReport } from '../helpers/reports';
-import { tempDir, testAddress, testClient, uniqueName, waitForStatus } from '../helpers/temporal';
+import { tempDir, testAddress, uniqueName, waitForStatus } from '../helpers/temporal';
+import { useClient, useWorkerProcesses } from '../helpers/test-bed';
 
-let client: Client;
-let closeClient: () => Promise<void>;
-const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-  ({ client, close: closeClient } = await testClient());
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.kill('SIGKILL')));
-  await closeClient?.();
-});
+const temporal = useClient();
+const spawnWorker = useWorkerProcesses();
 
 test('approve and reject reach a run whose every worker is dead, and are checked when one returns', async () => {
   const outputRoot = await tempDir('no-worker');
@@ -36,14 +26,9 @@ test('approve and reject reach a run whose every worker is dead, and are checked
     HARNESS_OUTPUT_DIR: outputRoot,
     HARNESS_DECISION_WAIT_MS: '2000',
   };
-  const spawn = async () => {
-    const worker = await spawnWorkerProcess(env);
-    workers.push(worker);
-    return worker;
-  };
-  const first = await spawn();
+  const first = await spawnWorker(env);
   const started = await runHarness(['start', '--topic', 'durable agent harness', '--policy', policyFile, '--json'], env);
-  const run = client.workflow.getHandle<typeof researchRun>(JSON.parse(started.stdout).workflowId);
+  const run = temporal.client.workflow.getHandle<typeof researchRun>(JSON.parse(started.stdout).workflowId);
   const gate = await waitForStatus(run, ['waiting_approval']);
   const digest = gate.pendingAction!.digest;
   await first.kill('SIGKILL');
@@ -64,7 +49,7 @@ test('approve and reject reach a run whose every worker is dead, and are checked
   const signals = (await run.fetchHistory()).events?.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'approve');
   expect(signals).toHaveLength(2);
 
-  await spawn();
+  await spawnWorker(env);
   const result = await run.result();
   expect(result).toMatchObject({ status: 'completed', decision: { outcome: 'approved', approver: 'alice' } });
   await expectSingleApprovedReport(outputRoot, run.workflowId, digest);

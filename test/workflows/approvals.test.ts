@@ -2,7 +2,7 @@
  * Approvals with authority and policy enforcement on the real dev server, driven through the
  * built `harness` CLI where the operator-facing message matters.
  */
-import { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowHandle } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -10,35 +10,16 @@ import { waitFor } from '../../src/client/api/wait-for';
 import { approveUpdate, stateQuery, traceQuery } from '../../src/shared/messages';
 import type { PolicyInput } from '../../src/shared/policy';
 import type { researchRun } from '../../src/workflows';
-import { runHarness } from '../helpers/processes';
 import { expectSingleApprovedReport } from '../helpers/reports';
-import { startTestWorker, tempDir, testAddress, testClient, TestWorker, uniqueName, waitForStatus } from '../helpers/temporal';
+import { waitForStatus } from '../helpers/temporal';
+import { useCliTestBed } from '../helpers/test-bed';
 
-let worker: TestWorker;
-let client: Client;
-let closeClient: () => Promise<void>;
-let outputRoot: string;
-let policyDir: string;
-let env: NodeJS.ProcessEnv;
+const bed = useCliTestBed('approvals');
 
-beforeAll(async () => {
-  outputRoot = await tempDir('approvals-out');
-  policyDir = await tempDir('approvals-policies');
-  const taskQueue = uniqueName('approvals');
-  worker = await startTestWorker({ taskQueue, outputRoot });
-  ({ client, close: closeClient } = await testClient());
-  env = { TEMPORAL_ADDRESS: testAddress(), HARNESS_TASK_QUEUE: taskQueue, HARNESS_IDENTITY: 'tester' };
-});
-
-afterAll(async () => {
-  await closeClient?.();
-  await worker?.stop();
-});
-
-const harness = (...args: string[]) => runHarness(args, env);
+const harness = (...args: string[]) => bed.harness(...args);
 
 async function writePolicy(name: string, finalize: Record<string, unknown>, extra: Partial<PolicyInput> = {}): Promise<string> {
-  const file = path.join(policyDir, `${name}.json`);
+  const file = path.join(bed.dir, `${name}.json`);
   const policy = {
     version: 1,
     name,
@@ -53,7 +34,7 @@ async function writePolicy(name: string, finalize: Record<string, unknown>, extr
 async function start(policyFile: string, ...flags: string[]): Promise<WorkflowHandle<typeof researchRun>> {
   const started = await harness('start', '--topic', 'durable agent harness', '--policy', policyFile, '--json', ...flags);
   expect(started.stderr).toBe('');
-  return client.workflow.getHandle<typeof researchRun>(JSON.parse(started.stdout).workflowId);
+  return bed.client.workflow.getHandle<typeof researchRun>(JSON.parse(started.stdout).workflowId);
 }
 
 const reviewers = { approvers: ['role:reviewers'], minApprovals: 2, allowSelfApproval: false };
@@ -150,7 +131,7 @@ test('edit-on-approve writes exactly the edited report, after a second review', 
   const waiting = await waitForStatus(run, ['waiting_approval']);
   const original = waiting.pendingAction!.preview.firstLines.join('\n');
   const edited = `${original.split('\n')[0]}\n\n## Key Findings\n\n- An approver rewrote this finding. _(source: operator)_\n\n## Harness Notes\n\n- Edited on approval.\n`;
-  const editFile = path.join(policyDir, 'edited.md');
+  const editFile = path.join(bed.dir, 'edited.md');
   await fs.writeFile(editFile, edited);
 
   const approved = await harness('approve', run.workflowId, '--approver', 'ops', '--edit', editFile);
@@ -158,7 +139,7 @@ test('edit-on-approve writes exactly the edited report, after a second review', 
   const result = await run.result();
   const digest = createHash('sha256').update(edited).digest('hex');
   expect(result.artifacts.report?.sha256).toBe(digest);
-  await expectSingleApprovedReport(outputRoot, run.workflowId, digest);
+  await expectSingleApprovedReport(bed.outputRoot, run.workflowId, digest);
   expect(await fs.readFile(result.artifacts.report!.path, 'utf8')).toBe(edited);
 
   const trace = await run.query(traceQuery);
@@ -171,7 +152,7 @@ test('edit-on-approve writes exactly the edited report, after a second review', 
   });
   expect(trace.filter((e) => e.type === 'tool_ok' && e.tool === 'review_draft')).toHaveLength(2);
 
-  const bad = path.join(policyDir, 'bad-edit.md');
+  const bad = path.join(bed.dir, 'bad-edit.md');
   await fs.writeFile(bad, 'no sections at all\n');
   const other = await start(await writePolicy('edit2', {}));
   await waitForStatus(other, ['waiting_approval']);
@@ -189,7 +170,7 @@ test('cancel ends a waiting run as cancelled with nothing written', async () => 
   const result = await harness('result', run.workflowId);
   expect(result.code).toBe(5);
   expect((await run.query(traceQuery)).map((e) => e.type).slice(-1)).toEqual(['run_cancelled']);
-  await expect(fs.readdir(path.join(outputRoot, run.workflowId))).rejects.toThrow();
+  await expect(fs.readdir(path.join(bed.outputRoot, run.workflowId))).rejects.toThrow();
 });
 
 test('a path outside the write roots is denied by policy before any side effect', async () => {
@@ -202,14 +183,14 @@ test('a path outside the write roots is denied by policy before any side effect'
   expect(state.status).toBe('failed');
   expect(state.trace.find((e) => e.type === 'policy_denied')).toMatchObject({ tool: 'finalize_report' });
   expect(state.trace.map((e) => e.type)).not.toContain('approval_required');
-  await expect(fs.readdir(path.join(outputRoot, 'elsewhere'))).rejects.toThrow();
+  await expect(fs.readdir(path.join(bed.outputRoot, 'elsewhere'))).rejects.toThrow();
 
   // By default the report goes under the first write root, which the policy allows.
   const inside = await start(policy);
   const gate = await waitForStatus(inside, ['waiting_approval']);
   expect(gate.pendingAction?.proposedPath).toBe(`reports/${inside.workflowId}/final_report.md`);
   await harness('approve', inside.workflowId);
-  expect((await inside.result()).artifacts.report?.path).toBe(path.join(outputRoot, 'reports', inside.workflowId, 'final_report.md'));
+  expect((await inside.result()).artifacts.report?.path).toBe(path.join(bed.outputRoot, 'reports', inside.workflowId, 'final_report.md'));
 });
 
 test('a run keeps the policy it started with after the file changes', async () => {

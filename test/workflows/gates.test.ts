@@ -3,7 +3,7 @@
  * draft_report (with a quorum of 2) stops the run before the draft, and every tool call's policy
  * decision is recorded. Real dev server, driven through the built `harness` CLI.
  */
-import { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowHandle } from '@temporalio/client';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { toolCallDigest } from '../../src/shared/digest';
@@ -11,17 +11,8 @@ import { approveSignal, approveUpdate, stateQuery, traceQuery } from '../../src/
 import type { RunState } from '../../src/shared/run';
 import type { researchRun } from '../../src/workflows';
 import { waitFor } from '../../src/client/api/wait-for';
-import { runHarness } from '../helpers/processes';
 import { expectSingleApprovedReport } from '../helpers/reports';
-import { startTestWorker, tempDir, testAddress, testClient, TestWorker, uniqueName } from '../helpers/temporal';
-
-let worker: TestWorker;
-let client: Client;
-let closeClient: () => Promise<void>;
-let outputRoot: string;
-let dir: string;
-let policyFile: string;
-let env: NodeJS.ProcessEnv;
+import { useCliTestBed } from '../helpers/test-bed';
 
 const POLICY = {
   version: 1,
@@ -29,29 +20,21 @@ const POLICY = {
   tools: { draft_report: { approval: 'required', minApprovals: 2 } },
 };
 
+const bed = useCliTestBed('gates');
+let policyFile: string;
+
 beforeAll(async () => {
-  outputRoot = await tempDir('gates-out');
-  dir = await tempDir('gates');
-  policyFile = path.join(dir, 'gated-draft.json');
+  policyFile = path.join(bed.dir, 'gated-draft.json');
   await fs.writeFile(policyFile, JSON.stringify(POLICY));
-  const taskQueue = uniqueName('gates');
-  worker = await startTestWorker({ taskQueue, outputRoot });
-  ({ client, close: closeClient } = await testClient());
-  env = { TEMPORAL_ADDRESS: testAddress(), HARNESS_TASK_QUEUE: taskQueue, HARNESS_IDENTITY: 'tester' };
 });
 
-afterAll(async () => {
-  await closeClient?.();
-  await worker?.stop();
-});
-
-const harness = (...args: string[]) => runHarness(args, env);
+const harness = (...args: string[]) => bed.harness(...args);
 
 async function start(): Promise<{ run: WorkflowHandle<typeof researchRun>; policyDigest: string }> {
   const started = await harness('start', '--topic', 'durable agent harness', '--policy', policyFile, '--json');
   expect(started.stderr).toBe('');
   const { workflowId, policyDigest } = JSON.parse(started.stdout);
-  return { run: client.workflow.getHandle<typeof researchRun>(workflowId), policyDigest };
+  return { run: bed.client.workflow.getHandle<typeof researchRun>(workflowId), policyDigest };
 }
 
 /** The activity types scheduled so far, from the run's history. */
@@ -102,7 +85,7 @@ test('the run stops before draft_report until two distinct approvals, then again
 
   const result = await run.result();
   expect(result.status).toBe('completed');
-  await expectSingleApprovedReport(outputRoot, run.workflowId, second.pendingAction!.digest);
+  await expectSingleApprovedReport(bed.outputRoot, run.workflowId, second.pendingAction!.digest);
   expect(result.gates?.map((g) => [g.gate, g.tool, g.outcome, g.approvals.map((a) => a.approver)])).toEqual([
     [1, 'draft_report', 'approved', ['alice', 'bob']],
     [2, 'finalize_report', 'approved', ['carol']],
@@ -131,7 +114,7 @@ test('a reject at the first gate ends the run rejected: no draft, no report', as
   expect(result).toMatchObject({ status: 'rejected', decision: { outcome: 'rejected', approver: 'tester', reason: 'not this topic' } });
   expect(result.gates).toEqual([expect.objectContaining({ tool: 'draft_report', outcome: 'rejected', decidedBy: 'tester' })]);
   expect(await scheduledTools(run)).toEqual(['plan_run', 'search_sources', 'extract_facts']);
-  await expect(fs.readdir(path.join(outputRoot, run.workflowId))).rejects.toThrow();
+  await expect(fs.readdir(path.join(bed.outputRoot, run.workflowId))).rejects.toThrow();
 });
 
 test('an approval pinned to the digest of other arguments is refused; the run keeps waiting', async () => {
@@ -157,7 +140,7 @@ test('edited arguments are checked against the tool contract, get a new digest, 
   const waiting = await atGate(run, 'draft_report');
   expect((await harness('approve', run.workflowId, '--approver', 'alice')).stdout).toMatch(/1 more needed/);
 
-  const bad = path.join(dir, 'bad-args.json');
+  const bad = path.join(bed.dir, 'bad-args.json');
   await fs.writeFile(bad, JSON.stringify({ topic: 'x', plan: [], facts: [] }));
   const refused = await harness('approve', run.workflowId, '--approver', 'bob', '--edit', bad);
   expect(refused.code).toBe(1);
@@ -168,7 +151,7 @@ test('edited arguments are checked against the tool contract, get a new digest, 
     plan: ['Say what was edited.'],
     facts: [{ source: 'operator', text: 'An approver narrowed the findings.' }],
   };
-  const file = path.join(dir, 'args.json');
+  const file = path.join(bed.dir, 'args.json');
   await fs.writeFile(file, JSON.stringify(edited));
   const approved = await harness('approve', run.workflowId, '--approver', 'bob', '--edit', file);
   expect(approved.stdout).toMatch(/approval recorded; 1 more needed/);

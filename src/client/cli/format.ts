@@ -59,6 +59,13 @@ export function formatState(state: RunResult): string {
         .split('\n')
         .map((l) => `  ${l}`),
     );
+  if (state.gates?.length) {
+    lines.push('gates:');
+    for (const g of state.gates) {
+      const who = g.outcome === 'approved' ? ` by ${g.approvals.map((a) => a.approver).join(', ')}` : g.decidedBy ? ` by ${g.decidedBy}` : '';
+      lines.push(`  ${g.gate}. ${g.tool.padEnd(16)} ${g.outcome}${who} (digest ${g.digest.slice(0, 12)}…)${g.reason ? ` - ${g.reason}` : ''}`);
+    }
+  }
   if (state.decision) {
     const note = state.decision.comment ?? state.decision.reason;
     lines.push(`decision:  ${state.decision.outcome} by ${state.decision.approver}${note ? ` (${note})` : ''}`);
