@@ -7,7 +7,6 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { STATUS_SEARCH_ATTRIBUTE } from '../shared/constants';
-import { HARNESS_STATUS } from '../shared/search-attributes';
 import { stopProcess } from '../stop-process';
 import { connectClientConnection } from '../temporal-connection';
 import { ensureGoTool, TEMPORAL_CLI } from '../toolchain/go-tools';
@@ -88,7 +87,8 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   if (options.dbFile) await fs.mkdir(path.dirname(options.dbFile), { recursive: true });
   const binary = await ensureGoTool(TEMPORAL_CLI, log);
-  if (!binary) return startWithTestingPackage(options);
+  // No download fallback: nothing fetches a binary at run time; the user installs Go or names a binary.
+  if (!binary) throw new Error(`no ${TEMPORAL_CLI.name} binary and no Go toolchain to build it: install Go (https://go.dev/dl) or set ${TEMPORAL_CLI.envVar}`);
 
   const output = options.logFile ? await fs.open(options.logFile, 'a') : undefined;
   const child = spawn(binary, devServerArgs(options), {
@@ -117,29 +117,6 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     startedHere: true,
     pid: child.pid,
     stop: () => stopProcess(child),
-  };
-}
-
-/** Last resort for machines without Go: the SDK's test package downloads a dev server. */
-async function startWithTestingPackage(options: DevServerOptions): Promise<RunningServer> {
-  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
-  const { host, port } = splitAddress(options.address);
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      ip: host,
-      port,
-      ui: Boolean(options.uiPort),
-      uiPort: options.uiPort,
-      dbFilename: options.dbFile,
-      searchAttributes: [HARNESS_STATUS],
-      extraArgs: options.dbFile ? pragmaArgs(options) : [],
-    },
-  });
-  return {
-    address: options.address,
-    uiUrl: options.uiPort ? `http://${host}:${options.uiPort}` : null,
-    startedHere: true,
-    stop: () => env.teardown(),
   };
 }
 

@@ -11,7 +11,7 @@ import { approvalRefusal, eligibleApprovers, parseDuration, Policy, toolPolicy }
 import { Approval, ApprovePayload, Decision, DraftPreview, GateRecord, PendingAction, previewOf, RejectPayload } from '../shared/run';
 import { describeZodError, TOOLS, ToolInput, ToolName } from '../shared/tools';
 import { callTool, CallOptions, ToolFailedError } from './call-tool';
-import type { Decision as OperatorDecision } from './decisions';
+import type { DecisionDeclaration } from './decisions';
 import type { RunRecorder } from './run-recorder';
 
 /** What a gate asks approval for. The tool path builds it; finalize_report's carries the report. */
@@ -77,7 +77,7 @@ export class ApprovalGates {
     return toolCallDigest(tool, args, this.policyDigest);
   }
 
-  readonly approve: OperatorDecision<ApprovePayload> = {
+  readonly approve: DecisionDeclaration<ApprovePayload> = {
     name: 'approve',
     description: DESCRIPTIONS.approve,
     payload: ApprovePayload,
@@ -86,7 +86,7 @@ export class ApprovalGates {
     apply: (payload) => (payload.edit !== undefined ? this.approveEdited(payload) : this.recordApproval(payload)),
   };
 
-  readonly reject: OperatorDecision<RejectPayload> = {
+  readonly reject: DecisionDeclaration<RejectPayload> = {
     name: 'reject',
     description: DESCRIPTIONS.reject,
     payload: RejectPayload,

@@ -5,7 +5,7 @@
  * one door cannot miss the other, and no input ever fails a workflow task.
  */
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import { setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { UpdateOutcome } from '../shared/messages';
 import type { TraceEventType } from '../shared/run';
@@ -14,7 +14,7 @@ import type { RunRecorder } from './run-recorder';
 
 export type Door = 'update' | 'signal';
 
-export interface Decision<P> {
+export interface DecisionDeclaration<P> {
   name: string;
   description: string;
   payload: z.ZodType<P>;
@@ -25,7 +25,7 @@ export interface Decision<P> {
   refusedEvent: Extract<TraceEventType, 'approval_refused' | 'operator_refused'>;
 }
 
-function check<P>(decision: Decision<P>, raw: unknown, door: Door): { payload: P } | { refused: string } {
+function check<P>(decision: DecisionDeclaration<P>, raw: unknown, door: Door): { payload: P } | { refused: string } {
   const parsed = decision.payload.safeParse(raw ?? {});
   if (!parsed.success) return { refused: `invalid payload: ${describeZodError(parsed.error)}` };
   const refused = decision.refusal(parsed.data, door);
@@ -34,7 +34,7 @@ function check<P>(decision: Decision<P>, raw: unknown, door: Door): { payload: P
 
 export function registerDecision<P>(
   run: RunRecorder,
-  decision: Decision<P>,
+  decision: DecisionDeclaration<P>,
   signal: SignalDefinition<[unknown?]>,
   update: UpdateDefinition<UpdateOutcome, [P]>,
 ): void {
@@ -50,7 +50,12 @@ export function registerDecision<P>(
   setHandler(
     update,
     // The validator accepted this payload; it is parsed again so the handler sees the normalized form.
-    (raw: P) => decision.apply(decision.payload.parse(raw ?? {})),
+    // (Validators do not run on replay: a payload a later schema refuses fails the update, never the task.)
+    (raw: P) => {
+      const parsed = decision.payload.safeParse(raw ?? {});
+      if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid payload: ${describeZodError(parsed.error)}`, 'InvalidPayload');
+      return decision.apply(parsed.data);
+    },
     {
       description: decision.description,
       validator: (raw) => {

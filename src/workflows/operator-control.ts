@@ -7,7 +7,7 @@ import { condition } from '@temporalio/workflow';
 import { DESCRIPTIONS, UpdateOutcome } from '../shared/messages';
 import { OperatorPayload } from '../shared/run';
 import type { ToolName } from '../shared/tools';
-import type { Decision } from './decisions';
+import type { DecisionDeclaration } from './decisions';
 import type { RunRecorder } from './run-recorder';
 
 export type OperatorChoice = 'resume' | 'abort';
@@ -20,7 +20,7 @@ export class OperatorControl {
   readonly resume = this.decision('resume', 'resuming: the step is retried from scratch');
   readonly abort = this.decision('abort', 'aborting: the run fails');
 
-  private decision(kind: OperatorChoice, message: string): Decision<OperatorPayload> {
+  private decision(kind: OperatorChoice, message: string): DecisionDeclaration<OperatorPayload> {
     return {
       name: kind,
       description: DESCRIPTIONS[kind],
