@@ -88,7 +88,10 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   if (options.dbFile) await fs.mkdir(path.dirname(options.dbFile), { recursive: true });
   const binary = await ensureGoTool(TEMPORAL_CLI, log);
   // No download fallback: nothing fetches a binary at run time; the user installs Go or names a binary.
-  if (!binary) throw new Error(`no ${TEMPORAL_CLI.name} binary and no Go toolchain to build it: install Go (https://go.dev/dl) or set ${TEMPORAL_CLI.envVar}`);
+  if (!binary)
+    throw new Error(
+      `no ${TEMPORAL_CLI.name} binary and no Go toolchain to build it: install Go (https://go.dev/dl) or set ${TEMPORAL_CLI.envVar}`,
+    );
 
   const output = options.logFile ? await fs.open(options.logFile, 'a') : undefined;
   const child = spawn(binary, devServerArgs(options), {

@@ -23,15 +23,26 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.CHROMIUM_PATH || DEFAULT_CHROMIUM;
 }
 
-export async function ensureChromium(log: Log, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const binary = chromiumPath(env);
+/** Where Chromium should be and what this machine offers to install it; tests pass their own. */
+export interface ChromiumHost {
+  binary: string;
+  root: boolean;
+  aptGet: string | undefined;
+}
+
+const thisHost = (env: NodeJS.ProcessEnv): ChromiumHost => ({
+  binary: chromiumPath(env),
+  root: process.getuid?.() === 0,
+  aptGet: ['/usr/bin/apt-get', '/bin/apt-get'].find(isExecutable),
+});
+
+export async function ensureChromium(log: Log, env: NodeJS.ProcessEnv = process.env, host: ChromiumHost = thisHost(env)): Promise<string> {
+  const { binary, root, aptGet } = host;
   if (isExecutable(binary)) return binary;
   if (env.CHROMIUM_PATH) throw new Error(`CHROMIUM_PATH=${env.CHROMIUM_PATH} is not an executable file`);
-  const aptGet = ['/usr/bin/apt-get', '/bin/apt-get'].find(isExecutable);
-  const root = process.getuid?.() === 0;
   if (!aptGet || !root) {
     throw new Error(
-      `Chromium is missing at ${DEFAULT_CHROMIUM} and ${root ? 'there is no apt-get' : 'only root can install it'}: ` +
+      `Chromium is missing at ${binary} and ${root ? 'there is no apt-get' : 'only root can install it'}: ` +
         'run `sudo apt-get update && sudo apt-get install -y chromium` (or set CHROMIUM_PATH to a Chromium binary), then run the tests again',
     );
   }

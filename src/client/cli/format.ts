@@ -62,8 +62,11 @@ export function formatState(state: RunResult): string {
   if (state.gates?.length) {
     lines.push('gates:');
     for (const g of state.gates) {
-      const who = g.outcome === 'approved' ? ` by ${g.approvals.map((a) => a.approver).join(', ')}` : g.decidedBy ? ` by ${g.decidedBy}` : '';
-      lines.push(`  ${g.gate}. ${g.tool.padEnd(16)} ${g.outcome}${who} (digest ${g.digest.slice(0, 12)}…)${g.reason ? ` - ${g.reason}` : ''}`);
+      const who =
+        g.outcome === 'approved' ? ` by ${g.approvals.map((a) => a.approver).join(', ')}` : g.decidedBy ? ` by ${g.decidedBy}` : '';
+      lines.push(
+        `  ${g.gate}. ${g.tool.padEnd(16)} ${g.outcome}${who} (digest ${g.digest.slice(0, 12)}…)${g.reason ? ` - ${g.reason}` : ''}`,
+      );
     }
   }
   if (state.decision) {

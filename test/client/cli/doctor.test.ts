@@ -1,7 +1,7 @@
 /** `harness doctor` against the real dev server and a fake OpenAI-compatible endpoint: every status. */
-import { FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai';
-import { runHarness } from '../helpers/processes';
-import { startTestWorker, tempDir, testAddress, TestWorker, uniqueName } from '../helpers/temporal';
+import { FakeOpenAI, startFakeOpenAI } from '../../helpers/fake-openai';
+import { runHarness } from '../../helpers/processes';
+import { startTestWorker, tempDir, testAddress, TestWorker, uniqueName } from '../../helpers/temporal';
 
 const KEY = 'sk-doctor-key';
 let fake: FakeOpenAI;

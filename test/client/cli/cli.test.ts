@@ -1,9 +1,9 @@
 /** The built `harness` bin as a subprocess: commands, JSON output and one-line errors. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { waitFor } from '../../src/client/api/wait-for';
-import { runHarness } from '../helpers/processes';
-import { startTestWorker, tempDir, testAddress, TestWorker, uniqueName } from '../helpers/temporal';
+import { waitFor } from '../../../src/client/api/wait-for';
+import { runHarness } from '../../helpers/processes';
+import { startTestWorker, tempDir, testAddress, TestWorker, uniqueName } from '../../helpers/temporal';
 
 let worker: TestWorker;
 let env: NodeJS.ProcessEnv;

@@ -1,8 +1,8 @@
 /** The sources file is validated before any run starts, with one clear message per problem. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readSourcesFile, SAMPLE_SOURCES } from '../../src/client/api/sources-file';
-import { tempDir } from '../helpers/temporal';
+import { readSourcesFile, SAMPLE_SOURCES } from '../../../src/client/api/sources-file';
+import { tempDir } from '../../helpers/temporal';
 
 async function fileWith(content: string): Promise<string> {
   const file = path.join(await tempDir('sources'), 'sources.json');
