@@ -327,7 +327,11 @@ export class ApprovalGates {
     this.setup.run.event('arguments_edited', { tool: pending.tool, data: { approver, previousDigest, digest: pending.digest } });
   }
 
-  /** The edited report is reviewed again; only a passing one replaces the draft. */
+  /**
+   * The edited report is reviewed again; only a passing one replaces the draft. This review is the
+   * gate checking an edit, not a step of the run: it bypasses the tool path (a gate on review_draft
+   * must not open inside this gate), and its tokens count without the budget pause.
+   */
   private async reviseReport(gate: OpenGate, markdown: string, approver: string): Promise<void> {
     const { run, topic } = this.setup;
     gate.reviewingEdit = true;
