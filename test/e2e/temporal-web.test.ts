@@ -119,7 +119,7 @@ test("the UI's own signal dialog lists approve and reject and approves a waiting
   await page.getByRole('option', { name: /^\s*reject\b/ }).waitFor();
   const options = await page.getByRole('option').allInnerTexts();
   expect(options.join('\n')).toMatch(/approve\s+Approve the pending tool call/);
-  expect(options.join('\n')).toMatch(/reject\s+Reject the pending finalize_report/);
+  expect(options.join('\n')).toMatch(/reject\s+Reject the pending tool call/);
   await page.getByRole('option', { name: /^\s*approve\b/ }).click();
 
   await dialog.locator('[contenteditable=true]').last().click();
