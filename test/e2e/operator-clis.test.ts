@@ -7,7 +7,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { waitFor } from '../../src/client/api/wait-for';
 import { findGoTool, GoTool, TCTL, TEMPORAL_CLI } from '../../src/toolchain/go-tools';
-import { traceQuery } from '../../src/shared/messages';
+import { policyDigest } from '../../src/config/policy-file';
+import { stateQuery, traceQuery } from '../../src/shared/messages';
+import { Policy } from '../../src/shared/policy';
 import type { RunState } from '../../src/shared/run';
 import {
   sampleSources,
@@ -115,6 +117,28 @@ describe.each(CLIS)('$name', (cli) => {
     const { stdout } = await run(cli.queryState(handle.workflowId));
     expect(cli.parseState(stdout)).toMatchObject({ status: 'waiting_approval', decision: null });
     await handle.cancel();
+  });
+
+  test("every gate, not only the report's: a signal passes a gate before draft_report, then the report's", async () => {
+    const policy = { version: 1 as const, name: 'gated-draft', tools: { draft_report: { approval: 'required' as const } } };
+    const handle = await startTestRun(client, taskQueue, {
+      topic: 'durable agent harness',
+      sources: await sampleSources(),
+      policy: { policy: Policy.parse(policy), digest: policyDigest(Policy.parse(policy)), source: 'inline' },
+    });
+    await waitForStatus(handle, ['waiting_approval']);
+    expect(cli.parseState((await run(cli.queryState(handle.workflowId))).stdout).pendingAction).toMatchObject({
+      tool: 'draft_report',
+      gate: 1,
+    });
+    await run(cli.signal(handle.workflowId, 'approve', '{"approver":"ops"}'));
+    await waitFor(async () => (await handle.query(stateQuery)).pendingAction?.tool === 'finalize_report', {
+      timeoutMs: 30_000,
+      what: 'the report gate',
+    });
+    await run(cli.signal(handle.workflowId, 'approve', '{"approver":"ops"}'));
+    const result = await handle.result();
+    expect(result.gates?.map((g) => `${g.tool}:${g.outcome}`)).toEqual(['draft_report:approved', 'finalize_report:approved']);
   });
 
   test('reject ends the run as rejected', async () => {
