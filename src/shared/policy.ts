@@ -3,11 +3,16 @@
  * long, and argument rules. Pure (no I/O): the workflow evaluates it on the snapshot in its
  * input, and tests exercise it directly.
  */
+import { RE2JS } from 're2js';
 import { z } from 'zod';
+import { canonicalName, PersonName } from './identity';
 import { ActionCategory, TOOLS, TOOL_NAMES, ToolName } from './tools';
 
-const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const DURATION = /^(\d{1,12})(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** Gate timeouts the workflow can keep: at least a second, at most ten years (a durable timer, a date). */
+export const MIN_TIMEOUT_MS = 1_000;
+export const MAX_TIMEOUT_MS = 3_650 * 86_400_000;
 
 export function parseDuration(text: string): number {
   const match = DURATION.exec(text);
@@ -15,22 +20,52 @@ export function parseDuration(text: string): number {
   return Number(match[1]) * UNIT_MS[match[2]];
 }
 
-const Duration = z.string().regex(DURATION, 'a duration such as 90s, 30m, 24h or 7d');
+const Duration = z
+  .string()
+  .regex(DURATION, 'a duration such as 90s, 30m, 24h or 7d')
+  .refine((text) => !DURATION.test(text) || parseDuration(text) >= MIN_TIMEOUT_MS, 'at least 1s')
+  .refine((text) => !DURATION.test(text) || parseDuration(text) <= MAX_TIMEOUT_MS, 'at most 3650d');
 
-const validRegex = (source: string, flags = '') => {
+/**
+ * Policy patterns are matched against caller input, so they run on RE2 (re2js, pure JS): linear
+ * time whatever the pattern, in the workflow sandbox too. Backreferences and lookaround, which
+ * RE2 does not have, are refused when the policy is read.
+ */
+const RE2_FLAGS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL, u: 0 };
+
+export function compilePattern(source: string, flags = ''): RE2JS {
+  return RE2JS.compile(
+    source,
+    [...flags].reduce((all, flag) => all | RE2_FLAGS[flag], 0),
+  );
+}
+
+const patternError = (source: string, flags?: string): string | null => {
   try {
-    new RegExp(source, flags);
-    return true;
-  } catch {
-    return false;
+    compilePattern(source, flags);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
   }
 };
+
+/** Write roots are folders under the worker's output root: relative, no `..`, no empty or odd segments. */
+const WriteRoot = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((root) => !root.startsWith('/') && !/^[A-Za-z]:/.test(root) && !root.includes('\\'), 'a path relative to the output root')
+  .refine(
+    (root) => root === '.' || root.split('/').every((part) => part && part !== '.' && part !== '..'),
+    'no "..", "." or empty segments',
+  )
+  .refine((root) => !/\p{Cc}/u.test(root), 'no control characters');
 
 const ArgumentRule = z.discriminatedUnion('deny', [
   z
     .object({
       deny: z.literal('topic_matches'),
-      pattern: z.string().min(1),
+      pattern: z.string().min(1).max(1_000),
       flags: z
         .string()
         .regex(/^[imsu]*$/, 'regex flags from i, m, s, u')
@@ -38,13 +73,29 @@ const ArgumentRule = z.discriminatedUnion('deny', [
       reason: z.string().optional(),
     })
     .strict()
-    .refine((r) => validRegex(r.pattern, r.flags), { message: 'not a valid regular expression', path: ['pattern'] }),
+    .superRefine((rule, ctx) => {
+      const error = patternError(rule.pattern, rule.flags);
+      if (error) ctx.addIssue({ code: 'custom', path: ['pattern'], message: `not a pattern RE2 accepts (${error})` });
+    }),
   z.object({ deny: z.literal('path_outside_roots'), reason: z.string().optional() }).strict(),
 ]);
 export type ArgumentRule = z.infer<typeof ArgumentRule>;
 
-/** An approver is a name (`alice`) or a role from the policy's role map (`role:reviewers`). */
-const ApproverRef = z.string().regex(/^(role:)?[A-Za-z0-9._@-]+$/, 'a name or role:<role>');
+const ROLE_NAME = /^[\p{L}\p{N}._-]{1,64}$/u;
+
+/** An approver is a name (`alice`) or a role from the policy's role map (`role:reviewers`), both in canonical form. */
+const ApproverRef = z.string().transform((ref, ctx) => {
+  if (/^role:/i.test(ref)) {
+    const role = canonicalName(ref.slice(5));
+    if (ROLE_NAME.test(role)) return `role:${role}`;
+    ctx.addIssue({ code: 'custom', message: 'a role name: letters, digits, ".", "_" or "-"' });
+    return z.NEVER;
+  }
+  const name = PersonName.safeParse(ref);
+  if (name.success) return name.data;
+  ctx.addIssue({ code: 'custom', message: `a name or role:<role>: ${name.error.issues[0].message}` });
+  return z.NEVER;
+});
 
 const ToolPolicy = z
   .object({
@@ -52,15 +103,15 @@ const ToolPolicy = z
     category: z.enum(['read_only', 'transform', 'model_generation', 'filesystem_write']).optional(),
     approval: z.enum(['never', 'required']).optional(),
     /** For filesystem_write tools: folders under the worker's output root the tool may write in. */
-    writeRoots: z.array(z.string().min(1)).min(1).optional(),
+    writeRoots: z.array(WriteRoot).min(1).max(20).optional(),
     rules: z.array(ArgumentRule).default([]),
     /** Empty or absent: anyone may approve. */
-    approvers: z.array(ApproverRef).default([]),
+    approvers: z.array(ApproverRef).max(100).default([]),
     minApprovals: z.number().int().min(1).max(10).default(1),
     allowSelfApproval: z.boolean().default(true),
     timeout: Duration.optional(),
     onTimeout: z.enum(['reject', 'escalate']).default('reject'),
-    escalateTo: z.array(ApproverRef).default([]),
+    escalateTo: z.array(ApproverRef).max(100).default([]),
   })
   .strict();
 export type ToolPolicy = z.infer<typeof ToolPolicy>;
@@ -70,7 +121,24 @@ export const Policy = z
     version: z.literal(1),
     name: z.string().min(1).max(100),
     description: z.string().optional(),
-    roles: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'a role name'), z.array(z.string().min(1))).default({}),
+    /** Role names and members are canonical (identity.ts): `Reviewers` and `reviewers` are one role. */
+    roles: z
+      .record(z.string(), z.array(PersonName).max(100))
+      .default({})
+      .transform((roles, ctx) => {
+        const canonical: Record<string, string[]> = {};
+        for (const [raw, members] of Object.entries(roles)) {
+          const role = canonicalName(raw);
+          if (!ROLE_NAME.test(role))
+            ctx.addIssue({ code: 'custom', path: [raw], message: 'a role name: letters, digits, ".", "_" or "-"' });
+          else if (role in canonical)
+            ctx.addIssue({ code: 'custom', path: [raw], message: `the same role as "${role}" once names are normalized` });
+          else canonical[role] = members;
+        }
+        return canonical;
+      }),
+    /** Who may resume or abort a run paused on error (names or roles); empty: anyone who names themselves. */
+    operators: z.array(ApproverRef).max(100).default([]),
     tools: z.record(z.string(), ToolPolicy).default({}),
     /** Per-run limits; a run's own tokenBudget option can only lower them. */
     budget: z.object({ maxTotalTokens: z.number().int().positive() }).strict().optional(),
@@ -95,8 +163,25 @@ export const Policy = z
           ctx.addIssue({ code: 'custom', path: ['tools', name, field], message: `unknown role "${ref.slice(5)}"` });
         }
       }
+      // A quorum nobody can reach would wedge the gate until it expires.
+      const eligible = resolveRefs(policy.roles, tool.approvers);
+      if (eligible !== null && tool.minApprovals > eligible.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tools', name, 'minApprovals'],
+          message: `${tool.minApprovals} approvals needed but the approvers list only ${eligible.length} (${eligible.join(', ') || 'nobody'})`,
+        });
+      }
+      if (tool.writeRoots && TOOLS[name as ToolName].category !== 'filesystem_write') {
+        ctx.addIssue({ code: 'custom', path: ['tools', name, 'writeRoots'], message: 'only for filesystem_write tools' });
+      }
       if (tool.rules.some((r) => r.deny === 'path_outside_roots') && !tool.writeRoots) {
         ctx.addIssue({ code: 'custom', path: ['tools', name, 'writeRoots'], message: 'required by the path_outside_roots rule' });
+      }
+    }
+    for (const ref of policy.operators) {
+      if (ref.startsWith('role:') && !(ref.slice(5) in policy.roles)) {
+        ctx.addIssue({ code: 'custom', path: ['operators'], message: `unknown role "${ref.slice(5)}"` });
       }
     }
   });
@@ -147,7 +232,7 @@ export function evaluateToolCall(policy: Policy, tool: ToolName, facts: CallFact
   const rules = toolPolicy(policy, tool);
   if (!rules.enabled) return { allowed: false, reason: `${tool} is disabled by policy "${policy.name}"` };
   for (const rule of rules.rules) {
-    if (rule.deny === 'topic_matches' && new RegExp(rule.pattern, rule.flags).test(facts.topic)) {
+    if (rule.deny === 'topic_matches' && compilePattern(rule.pattern, rule.flags).matcher(facts.topic).find()) {
       return { allowed: false, reason: rule.reason ?? `topic matches the denied pattern /${rule.pattern}/${rule.flags ?? ''}` };
     }
     if (rule.deny === 'path_outside_roots' && facts.outputPath !== undefined) {
@@ -164,8 +249,12 @@ export function evaluateToolCall(policy: Policy, tool: ToolName, facts: CallFact
 
 /** The names a list of approver references stands for; null means anyone. */
 export function resolveApprovers(policy: Policy, refs: string[]): string[] | null {
+  return resolveRefs(policy.roles, refs);
+}
+
+function resolveRefs(roles: Record<string, string[]>, refs: string[]): string[] | null {
   if (!refs.length) return null;
-  const names = refs.flatMap((ref) => (ref.startsWith('role:') ? (policy.roles[ref.slice(5)] ?? []) : [ref]));
+  const names = refs.flatMap((ref) => (ref.startsWith('role:') ? (roles[ref.slice(5)] ?? []) : [ref]));
   return [...new Set(names)].sort();
 }
 
@@ -195,4 +284,19 @@ export function eligibleApprovers(policy: Policy, tool: ToolName, escalated: boo
   const base = resolveApprovers(policy, rules.approvers);
   if (!escalated || base === null) return base;
   return [...new Set([...base, ...(resolveApprovers(policy, rules.escalateTo) ?? [])])].sort();
+}
+
+/** Why `approver` may not reject now, or null: the gate's eligible approvers may reject, the run's starter included (they may withdraw it). */
+export function rejectionRefusal(policy: Policy, tool: ToolName, escalated: boolean, approver: string): string | null {
+  const eligible = eligibleApprovers(policy, tool, escalated);
+  if (eligible && !eligible.includes(approver)) return `${approver} may not reject ${tool} (allowed: ${eligible.join(', ')})`;
+  return null;
+}
+
+/** Why `operator` may not resume or abort a paused run, or null. */
+export function operatorRefusal(policy: Policy, operator: string): string | null {
+  const allowed = resolveApprovers(policy, policy.operators);
+  if (allowed && !allowed.includes(operator))
+    return `${operator} is not an operator under policy "${policy.name}" (allowed: ${allowed.join(', ')})`;
+  return null;
 }

@@ -1,5 +1,6 @@
 /** The research run's input, state, trace and approval payloads: the run's public contract. */
 import { z } from 'zod';
+import { PersonName } from './identity';
 import { Policy } from './policy';
 import { MAX_SOURCES, SourceDocument, TOOLS, ToolName } from './tools';
 
@@ -29,12 +30,15 @@ export const RunInput = z.object({
   policy: Policy.optional(),
   policyDigest: Sha256.optional(),
   /** Who started the run, as the client asserted it: self-approval rules compare against it. */
-  startedBy: z.string().trim().min(1).max(100).optional(),
+  startedBy: PersonName.optional(),
 });
 export type RunInput = z.input<typeof RunInput>;
 
-/** Who acts (asserted by the client) and a free-text note: the parts every decision payload shares. */
-const Actor = z.string().trim().min(1).max(100).optional();
+/**
+ * Who acts (asserted by the client, in canonical form: see identity.ts) and a free-text note: the
+ * parts every decision payload shares. A decision names who takes it; an anonymous one is refused.
+ */
+const Actor = PersonName;
 const Note = z.string().max(2_000).optional();
 
 export const ApprovePayload = z

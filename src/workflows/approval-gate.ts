@@ -7,7 +7,7 @@ import { ApplicationFailure, condition, patched, upsertMemo } from '@temporalio/
 import { diffSummary } from '../shared/diff-summary';
 import { toolCallDigest } from '../shared/digest';
 import { DESCRIPTIONS, UpdateOutcome } from '../shared/messages';
-import { approvalRefusal, eligibleApprovers, parseDuration, Policy, toolPolicy } from '../shared/policy';
+import { approvalRefusal, eligibleApprovers, parseDuration, Policy, rejectionRefusal, toolPolicy } from '../shared/policy';
 import { Approval, ApprovePayload, Decision, DraftPreview, GateRecord, PendingAction, previewOf, RejectPayload } from '../shared/run';
 import { describeZodError, TOOLS, ToolInput, ToolName } from '../shared/tools';
 import { callTool, CallOptions, ToolFailedError } from './call-tool';
@@ -91,11 +91,11 @@ export class ApprovalGates {
     description: DESCRIPTIONS.reject,
     payload: RejectPayload,
     refusedEvent: 'approval_refused',
-    refusal: () => this.notPending(),
+    refusal: (payload) => this.notPending() ?? rejectionRefusal(this.policy, this.pending!.tool, this.pending!.escalated, payload.approver),
     apply: (payload) => {
       this.open!.rejection = {
         outcome: 'rejected',
-        approver: payload.approver ?? 'anonymous',
+        approver: payload.approver,
         reason: payload.reason,
         at: this.setup.run.now(),
       };
@@ -266,7 +266,7 @@ export class ApprovalGates {
       const editRefused = this.editRefusal(pending.tool, payload.edit);
       if (editRefused) return editRefused;
     }
-    const approver = payload.approver ?? 'anonymous';
+    const { approver } = payload;
     return approvalRefusal(
       this.policy,
       pending.tool,
@@ -288,7 +288,7 @@ export class ApprovalGates {
     const { run } = this.setup;
     const pending = this.pending!;
     const approval: Approval = {
-      approver: payload.approver ?? 'anonymous',
+      approver: payload.approver,
       comment: payload.comment,
       at: run.now(),
       ...(edited ? { edited } : {}),
@@ -309,7 +309,7 @@ export class ApprovalGates {
   private async approveEdited(payload: ApprovePayload): Promise<UpdateOutcome> {
     const gate = this.open!;
     const pending = this.pending!;
-    const approver = payload.approver ?? 'anonymous';
+    const { approver } = payload;
     if (typeof payload.edit === 'string') await this.reviseReport(gate, payload.edit, approver);
     else this.reviseArguments(gate, TOOLS[pending.tool].input.parse(payload.edit), approver);
     pending.approvals = [];

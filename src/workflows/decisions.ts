@@ -60,7 +60,8 @@ export function registerDecision<P>(
       description: decision.description,
       validator: (raw) => {
         const checked = check(decision, raw, 'update');
-        if ('refused' in checked) throw new Error(checked.refused);
+        // Typed and non-retryable, so a caller sees a refusal, not a transient error.
+        if ('refused' in checked) throw ApplicationFailure.nonRetryable(checked.refused, 'DecisionRefused');
       },
     },
   );

@@ -5,6 +5,7 @@
  */
 import { condition } from '@temporalio/workflow';
 import { DESCRIPTIONS, UpdateOutcome } from '../shared/messages';
+import { BUILTIN_POLICY, operatorRefusal, Policy } from '../shared/policy';
 import { OperatorPayload } from '../shared/run';
 import type { ToolName } from '../shared/tools';
 import type { DecisionDeclaration } from './decisions';
@@ -14,8 +15,14 @@ export type OperatorChoice = 'resume' | 'abort';
 
 export class OperatorControl {
   private choice: { kind: OperatorChoice; operator: string; reason?: string } | null = null;
+  private policy: Policy = BUILTIN_POLICY;
 
   constructor(private readonly run: RunRecorder) {}
+
+  /** The run's policy, once resolved: it says who may resume or abort. */
+  usePolicy(policy: Policy): void {
+    this.policy = policy;
+  }
 
   readonly resume = this.decision('resume', 'resuming: the step is retried from scratch');
   readonly abort = this.decision('abort', 'aborting: the run fails');
@@ -26,12 +33,12 @@ export class OperatorControl {
       description: DESCRIPTIONS[kind],
       payload: OperatorPayload,
       refusedEvent: 'operator_refused',
-      refusal: () =>
+      refusal: (payload) =>
         this.run.state.status === 'paused_on_error' && this.choice === null
-          ? null
+          ? operatorRefusal(this.policy, payload.operator)
           : `run is not paused on an error (status: ${this.run.state.status})`,
       apply: (payload): UpdateOutcome => {
-        this.choice = { kind, operator: payload.operator ?? 'anonymous', reason: payload.reason };
+        this.choice = { kind, operator: payload.operator, reason: payload.reason };
         return { status: this.run.state.status, message };
       },
     };

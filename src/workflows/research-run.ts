@@ -77,6 +77,7 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
   try {
     const { policy, digest } = await resolvePolicy(run, input);
     gates.usePolicy(policy, digest);
+    control.usePolicy(policy);
     const budget = tokenBudget(input.options?.tokenBudget, policy);
     run.state.usage.budget = budget;
     const tools = new ToolPath({ run, policy, policyDigest: digest, topic: input.topic, gates, control, calls, previewLines, budget });

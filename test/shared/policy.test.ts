@@ -104,11 +104,63 @@ test.each([
   [{ tools: { finalize_report: { timeout: 'soon' } } }, /tools\.finalize_report\.timeout: a duration/],
   [
     { tools: { plan_run: { rules: [{ deny: 'topic_matches', pattern: '(' }] } } },
-    /tools\.plan_run\.rules\.0\.pattern: not a valid regular expression/,
+    /tools\.plan_run\.rules\.0\.pattern: not a pattern RE2 accepts \(error parsing regexp: missing closing \)/,
+  ],
+  // What RE2 does not have (backreferences, lookaround) is refused when the policy is read.
+  [{ tools: { plan_run: { rules: [{ deny: 'topic_matches', pattern: '(a)\\1' }] } } }, /rules\.0\.pattern: not a pattern RE2 accepts/],
+  [{ tools: { plan_run: { rules: [{ deny: 'topic_matches', pattern: '(?=a)b' }] } } }, /rules\.0\.pattern: not a pattern RE2 accepts/],
+  // Values the workflow cannot keep: timers beyond ten years or below a second.
+  [{ tools: { finalize_report: { timeout: '9999999999d' } } }, /tools\.finalize_report\.timeout: at most 3650d/],
+  [{ tools: { finalize_report: { timeout: '99999999999999d' } } }, /tools\.finalize_report\.timeout: a duration/],
+  [{ tools: { finalize_report: { timeout: '99999d' } } }, /tools\.finalize_report\.timeout: at most 3650d/],
+  [{ tools: { finalize_report: { timeout: '0s' } } }, /tools\.finalize_report\.timeout: at least 1s/],
+  // A quorum nobody can reach.
+  [
+    { roles: { reviewers: ['alice'] }, tools: { finalize_report: { approvers: ['role:reviewers'], minApprovals: 2 } } },
+    /tools\.finalize_report\.minApprovals: 2 approvals needed but the approvers list only 1 \(alice\)/,
+  ],
+  [
+    { roles: { empty: [] }, tools: { finalize_report: { approvers: ['role:empty'] } } },
+    /minApprovals: 1 approvals needed but the approvers list only 0 \(nobody\)/,
+  ],
+  // Write roots stay under the output root.
+  [
+    { tools: { finalize_report: { writeRoots: ['../elsewhere'] } } },
+    /tools\.finalize_report\.writeRoots\.0: no "\.\.", "\." or empty segments/,
+  ],
+  [{ tools: { finalize_report: { writeRoots: ['/etc'] } } }, /tools\.finalize_report\.writeRoots\.0: a path relative to the output root/],
+  [{ tools: { finalize_report: { writeRoots: ['reports//x'] } } }, /writeRoots\.0: no "\.\.", "\." or empty segments/],
+  [{ tools: { plan_run: { writeRoots: ['reports'] } } }, /tools\.plan_run\.writeRoots: only for filesystem_write tools/],
+  // Names: the same role twice once normalized, a control character in a name.
+  [{ roles: { Leads: ['carol'], leads: ['dave'] } }, /roles\.leads: the same role as "leads"/],
+  [
+    { tools: { finalize_report: { approvers: ['ali\u0007ce'] } } },
+    /approvers\.0: a name or role:<role>: must not contain control characters/,
   ],
   [{ tools: { finalize_report: { minApprovals: 0 } } }, /tools\.finalize_report\.minApprovals: /],
 ])('invalid policy %j is refused with the field named', (input, message) => {
   const parsed = Policy.safeParse({ version: 1, name: 'bad', ...input });
   expect(parsed.success).toBe(false);
   expect(describeZodError(parsed.error!)).toMatch(message);
+});
+
+test('names are compared in canonical form everywhere in a policy', () => {
+  const p = policy({
+    roles: { Reviewers: ['Alice', 'BOB\u00a0'], leads: ['ｃａｒｏｌ'] },
+    operators: ['role:REVIEWERS'],
+    tools: { finalize_report: { approvers: ['role:Reviewers', ' Dave '], minApprovals: 2, allowSelfApproval: false } },
+  });
+  expect(p.roles).toEqual({ reviewers: ['alice', 'bob'], leads: ['carol'] });
+  expect(eligibleApprovers(p, 'finalize_report', false)).toEqual(['alice', 'bob', 'dave']);
+  expect(p.operators).toEqual(['role:reviewers']);
+  const context = { startedBy: 'alice', approvedBy: ['bob'], escalated: false };
+  expect(approvalRefusal(p, 'finalize_report', context, 'alice')).toMatch(/forbids self-approval/);
+  expect(approvalRefusal(p, 'finalize_report', context, 'bob')).toMatch(/bob has already approved/);
+});
+
+// A backtracking engine would not return from this within the test's timeout (nor the universe's age).
+test('a catastrophic pattern is matched in linear time', () => {
+  const p = policy({ tools: { plan_run: { rules: [{ deny: 'topic_matches', pattern: '^(a+)+$' }] } } });
+  expect(evaluateToolCall(p, 'plan_run', { topic: `${'a'.repeat(5_000)}!` })).toEqual({ allowed: true, approvalRequired: false });
+  expect(evaluateToolCall(p, 'plan_run', { topic: 'a'.repeat(5_000) })).toMatchObject({ allowed: false });
 });

@@ -208,3 +208,31 @@ test('a run keeps the policy it started with after the file changes', async () =
   await harness('approve', run.workflowId);
   expect((await run.result()).status).toBe('completed');
 });
+
+test('one person is one approver however the name is spelled: case, spaces, Unicode forms', async () => {
+  const run = await start(await writePolicy('same-person', reviewers), '--as', 'erin');
+  await waitForStatus(run, ['waiting_approval']);
+  expect((await harness('approve', run.workflowId, '--approver', 'alice ')).stdout).toMatch(/approval recorded; 1 more needed/);
+  for (const spelling of ['alice', 'ALICE', 'Alice\u00a0', '\u200balice', 'ａｌｉｃｅ', 'alice\u3000']) {
+    const again = await harness('approve', run.workflowId, '--approver', spelling);
+    expect(again.stderr).toMatch(/alice has already approved; 2 distinct approvers are needed/);
+  }
+  // The same through the update as any client sends it.
+  await expect(run.executeUpdate(approveUpdate, { args: [{ approver: ' ALICE\t' }] })).rejects.toMatchObject({
+    cause: { message: 'alice has already approved; 2 distinct approvers are needed', type: 'DecisionRefused', nonRetryable: true },
+  });
+  const self = await harness('approve', run.workflowId, '--approver', 'ERIN');
+  expect(self.stderr).toMatch(/erin is not an allowed approver|erin started this run/);
+  expect((await harness('approve', run.workflowId, '--approver', 'Bob')).stdout).toMatch(/approved; finalizing/);
+  expect((await run.result()).decision?.approvals?.map((a) => a.approver)).toEqual(['alice', 'bob']);
+});
+
+test('who may reject is who may approve', async () => {
+  const run = await start(await writePolicy('rejecters', reviewers));
+  await waitForStatus(run, ['waiting_approval']);
+  const stranger = await harness('reject', run.workflowId, '--approver', 'mallory');
+  expect(stranger.code).toBe(1);
+  expect(stranger.stderr).toMatch(/reject refused by run \S+: mallory may not reject finalize_report \(allowed: alice, bob, dave\)/);
+  expect((await harness('reject', run.workflowId, '--approver', 'Dave')).stdout).toMatch(/rejected; nothing will be written/);
+  expect((await run.result()).decision).toMatchObject({ outcome: 'rejected', approver: 'dave' });
+});

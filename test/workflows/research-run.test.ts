@@ -147,7 +147,12 @@ test('a decision sent before the gate is refused and does not advance the run', 
     expect(refused[0].message).toBe('no decision is pending (status: running)');
     expect(state.decision).toBeNull();
     await run.signal(rejectSignal, {});
-    expect((await run.result()).decision).toMatchObject({ outcome: 'rejected', approver: 'anonymous' });
+    await run.signal(rejectSignal, { approver: 'Ops ' });
+    // A decision that names nobody is refused; a name is recorded in its canonical form.
+    expect((await run.result()).decision).toMatchObject({ outcome: 'rejected', approver: 'ops' });
+    expect((await run.query(traceQuery)).filter((e) => e.type === 'approval_refused').map((e) => e.message)).toContain(
+      'invalid payload: approver: required: say who decides',
+    );
   } finally {
     await lateWorker.stop();
   }

@@ -110,5 +110,5 @@ test('abort ends a paused run as failed; resume is refused when nothing is pause
   expect(await failureOf(run)).toMatch(/extract_facts failed after 1 attempt\(s\): InvalidToolInput: .*\(aborted by an operator\)/);
   const types = (await run.query(traceQuery)).map((e) => e.type);
   expect(types.slice(-2)).toEqual(['run_aborted', 'run_failed']);
-  await expect(run.executeUpdate(resumeUpdate, { args: [{}] })).rejects.toThrow();
+  await expect(run.executeUpdate(resumeUpdate, { args: [{ operator: 'ops' }] })).rejects.toThrow();
 });
