@@ -1,7 +1,9 @@
 /**
  * finalize_report: the one side effect of a run. Atomic (temp file, fsync, rename) and
  * idempotent (an existing identical report is returned as is), so a retry or a re-execution
- * after a crash never leaves a second or a partial file.
+ * after a crash never leaves a second or a partial file. Confined where the write happens: no
+ * folder on the way from the output root may be a symbolic link (at any depth), the folder written
+ * in must really be under the root, and an existing different report is never replaced.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { randomUUID } from 'node:crypto';
@@ -24,6 +26,39 @@ export function reportPath(outputRoot: string, relativePath: string): string {
   return target;
 }
 
+const refuse = (message: string) => ApplicationFailure.nonRetryable(message, NON_RETRYABLE.pathRefused);
+
+/**
+ * Creates the folders between the root and the file one at a time, refusing any that is a
+ * symbolic link or not a folder: a link planted anywhere under the root cannot redirect the write.
+ */
+async function safeFolder(root: string, file: string): Promise<string> {
+  await fs.mkdir(root, { recursive: true });
+  const realRoot = await fs.realpath(root);
+  let dir = realRoot;
+  for (const part of path.relative(root, path.dirname(file)).split(path.sep).filter(Boolean)) {
+    dir = path.join(dir, part);
+    const stat = await fs.lstat(dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    });
+    if (!stat) await fs.mkdir(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'EEXIST' ? undefined : Promise.reject(err)));
+    else if (stat.isSymbolicLink()) throw refuse(`refusing to write through a symbolic link under the output root: ${dir}`);
+    else if (!stat.isDirectory()) throw refuse(`refusing to write: ${dir} is not a folder`);
+  }
+  return realRoot;
+}
+
+/** Checked again just before the rename: the folder written in is really under the root. */
+async function assertInside(realRoot: string, file: string): Promise<void> {
+  const realDir = await fs.realpath(path.dirname(file));
+  if (realDir !== realRoot && !realDir.startsWith(`${realRoot}${path.sep}`)) {
+    throw refuse(`refusing to write outside the output root ${realRoot}: ${realDir}`);
+  }
+  const stat = await fs.lstat(file).catch(() => null);
+  if (stat && !stat.isFile()) throw refuse(`refusing to replace ${file}: it is not a regular file`);
+}
+
 async function existingDigest(file: string): Promise<string | null> {
   try {
     return sha256(await fs.readFile(file, 'utf8'));
@@ -41,7 +76,7 @@ async function removeStaleTempFiles(file: string): Promise<void> {
   }
 }
 
-async function writeAtomically(file: string, content: string): Promise<void> {
+async function writeAtomically(realRoot: string, file: string, content: string): Promise<void> {
   const temp = `${file}.${randomUUID()}${TEMP_SUFFIX}`;
   const handle = await fs.open(temp, 'wx');
   try {
@@ -49,6 +84,12 @@ async function writeAtomically(file: string, content: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+  try {
+    await assertInside(realRoot, file);
+  } catch (err) {
+    await fs.rm(temp, { force: true });
+    throw err;
   }
   await fs.rename(temp, file);
   const dir = await fs.open(path.dirname(file), 'r');
@@ -75,9 +116,18 @@ export function finalizeReport(outputRoot: string, hooks: FinalizeHooks = {}) {
       throw ApplicationFailure.nonRetryable('report content does not match the approved digest', NON_RETRYABLE.digestMismatch);
     }
     const file = reportPath(outputRoot, relativePath ?? path.join(runId, REPORT_FILE_NAME));
-    await fs.mkdir(path.dirname(file), { recursive: true });
+    const realRoot = await safeFolder(path.resolve(outputRoot), file);
+    await assertInside(realRoot, file);
     await removeStaleTempFiles(file);
-    if ((await existingDigest(file)) !== approvedDigest) await writeAtomically(file, markdown);
+    const existing = await existingDigest(file);
+    // Another run's approved report (a reused id, a shared path) is never replaced by these bytes.
+    if (existing !== null && existing !== approvedDigest) {
+      throw ApplicationFailure.nonRetryable(
+        `a different report already exists at ${file} (sha256 ${existing.slice(0, 12)}…): an approved report is never replaced; choose another --output or remove it`,
+        NON_RETRYABLE.reportExists,
+      );
+    }
+    if (existing === null) await writeAtomically(realRoot, file, markdown);
     hooks.afterWrite?.();
     return { path: file, bytes: Buffer.byteLength(markdown, 'utf8'), sha256: approvedDigest };
   };

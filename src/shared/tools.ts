@@ -13,6 +13,7 @@ export const NON_RETRYABLE = {
   pathRefused: 'OutputPathRefused',
   modelRejected: 'ModelRequestRejected',
   digestMismatch: 'DigestMismatch',
+  reportExists: 'ReportExists',
 } as const;
 
 export interface ToolRetryPolicy {
@@ -142,7 +143,7 @@ export const TOOLS = {
     output: z.object({ path: z.string(), bytes: z.number().int().positive(), sha256: Sha256 }),
     startToCloseTimeoutMs: 30_000,
     heartbeatTimeoutMs: 5_000,
-    retry: retry(5, 1_000, [NON_RETRYABLE.pathRefused, NON_RETRYABLE.digestMismatch]),
+    retry: retry(5, 1_000, [NON_RETRYABLE.pathRefused, NON_RETRYABLE.digestMismatch, NON_RETRYABLE.reportExists]),
   }),
 } as const;
 

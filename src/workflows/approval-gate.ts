@@ -336,7 +336,7 @@ export class ApprovalGates {
     const { run, topic } = this.setup;
     gate.reviewingEdit = true;
     try {
-      const review = await callTool(run, 'review_draft', { topic, markdown }, { ...this.setup.callOptions, onFailure: 'throw' });
+      const review = await callTool(run, 'review_draft', { topic, markdown }, this.setup.callOptions);
       // The re-review's tokens go into the run's totals; the budget pause applies to the run's own steps.
       if (review.usage !== undefined) run.recordUsage('review_draft', review.usage);
       if (!review.passed || !review.sha256) {

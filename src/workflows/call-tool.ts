@@ -11,15 +11,7 @@ import type { RunRecorder } from './run-recorder';
 export interface CallOptions {
   /** Replaces the heartbeat timeout of tools that declare one. */
   heartbeatTimeoutMs?: number;
-  /**
-   * What a tool that failed for good does: wait for an operator (resume retries the step from
-   * scratch, abort fails the run), or throw at once (for calls made inside an update handler).
-   */
-  onFailure?: OperatorPause | 'throw';
 }
-
-/** Parks the run until an operator decides; returns 'resume' or 'abort'. */
-export type OperatorPause = (tool: ToolName, error: string, attempts: number) => Promise<'resume' | 'abort'>;
 
 /** One proxy per tool, because each tool has its own timeouts. */
 function activityFor<N extends ToolName>(name: N, options: CallOptions): (input: ToolInput<N>) => Promise<ToolOutput<N>> {
@@ -54,9 +46,21 @@ function summarize(err: unknown): FailureSummary {
   return { message: cause instanceof Error ? cause.message : String(cause), nonRetryable: false };
 }
 
-/** Thrown to the run when a tool has failed for good; the run turns it into status `failed`. */
-export class ToolFailedError extends Error {}
+/**
+ * Thrown when a tool has failed for good (its attempts spent, or a non-retryable error). The tool
+ * path pauses the run for an operator on it; anything else turns it into status `failed`.
+ */
+export class ToolFailedError extends Error {
+  constructor(
+    message: string,
+    /** What the operator is shown when the run pauses on this failure. */
+    readonly failure?: { tool: ToolName; error: string; attempts: number },
+  ) {
+    super(message);
+  }
+}
 
+/** The tool's result, or ToolFailedError once its retry policy gives up. */
 export async function callTool<N extends ToolName>(
   run: RunRecorder,
   name: N,
@@ -81,10 +85,7 @@ export async function callTool<N extends ToolName>(
       run.event('tool_error', { tool: name, attempt, message: error, data: { retrying, ...(retrying ? { retryInMs: delayMs } : {}) } });
       if (!retrying) {
         run.endStep(step, 'error', error);
-        const summary = `${name} failed after ${attempt} attempt(s): ${error}`;
-        if (!options.onFailure || options.onFailure === 'throw') throw new ToolFailedError(summary);
-        if ((await options.onFailure(name, error, attempt)) === 'abort') throw new ToolFailedError(`${summary} (aborted by an operator)`);
-        return callTool(run, name, input, options);
+        throw new ToolFailedError(`${name} failed after ${attempt} attempt(s): ${error}`, { tool: name, error, attempts: attempt });
       }
       await sleep(delayMs);
     }

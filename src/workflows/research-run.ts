@@ -47,13 +47,10 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
   const startedBy = typeof rawInput?.startedBy === 'string' ? rawInput.startedBy : null;
   const options = RunOptions.safeParse(rawInput?.options ?? {});
   const previewLines = options.success ? options.data.previewLines : 12;
-  const calls = { heartbeatTimeoutMs: options.success ? options.data.heartbeatTimeoutMs : undefined, onFailure: pauseForOperator };
+  const calls = { heartbeatTimeoutMs: options.success ? options.data.heartbeatTimeoutMs : undefined };
   const run = new RunRecorder(workflowId, topic, startedBy);
   const control = new OperatorControl(run);
   const gates = new ApprovalGates({ run, startedBy: startedBy ?? 'unknown', topic, previewLines, callOptions: calls }, BUILTIN_POLICY);
-  function pauseForOperator(...args: Parameters<OperatorControl['pause']>) {
-    return control.pause(...args);
-  }
 
   // The run's whole API, registered before the first await so an early decision is refused rather than lost.
   setHandler(stateQuery, () => run.state, { description: 'The whole run state, trace included.' });

@@ -64,11 +64,29 @@ export class ToolPath {
         ...(gateView.review ? { review: gateView.review } : {}),
       });
     }
-    // A risky tool is not cancellable once it starts: it happens exactly as approved or not at all.
-    const invoke = () => callTool(run, name, approvedArgs, this.setup.calls);
-    const output = TOOLS[name].risky ? await CancellationScope.nonCancellable(invoke) : await invoke();
+    const output = await this.invoke(name, approvedArgs);
     if ('usage' in output) await this.account(name, output.usage as TokenUsage | null | undefined);
     return output;
+  }
+
+  /**
+   * The call under the tool's retry policy; when it fails for good the run pauses for an operator
+   * (resume: the step again from scratch; abort: the run fails). A risky tool's attempts are not
+   * cancellable — its write happens exactly as approved or not at all — but the pause between
+   * them is, so a run paused inside finalize_report can still be cancelled.
+   */
+  private async invoke<N extends ToolName>(name: N, args: ToolInput<N>): Promise<ToolOutput<N>> {
+    const { run, control, calls } = this.setup;
+    const attempt = () => callTool(run, name, args, calls);
+    for (;;) {
+      try {
+        return TOOLS[name].risky ? await CancellationScope.nonCancellable(attempt) : await attempt();
+      } catch (err) {
+        if (!(err instanceof ToolFailedError) || !err.failure) throw err;
+        const { error, attempts } = err.failure;
+        if ((await control.pause(name, error, attempts)) === 'abort') throw new ToolFailedError(`${err.message} (aborted by an operator)`);
+      }
+    }
   }
 
   /** Past the budget the run pauses: resume lets it go on (the operator accepts the cost), abort fails it. */

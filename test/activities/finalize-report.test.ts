@@ -65,3 +65,43 @@ test('a contract violation is non-retryable and names the offending field', asyn
     message: expect.stringMatching(/search_sources: invalid input: sources: /),
   });
 });
+
+test.each([
+  ['the run folder', 'link-run/final_report.md', 'link-run'],
+  ['a folder deeper down', 'reports/link/r1/final_report.md', 'reports/link'],
+  ['the first folder', 'link/r1/final_report.md', 'link'],
+])('a symbolic link at %s never lets the report out of the output root', async (_where, relativePath, linkAt) => {
+  const { root, tools } = await setup();
+  const elsewhere = await tempDir('elsewhere');
+  await fs.mkdir(path.dirname(path.join(root, linkAt)), { recursive: true });
+  await fs.symlink(elsewhere, path.join(root, linkAt));
+  await expect(tools.finalize_report({ runId: 'r1', relativePath, markdown, sha256: digest })).rejects.toMatchObject({
+    type: 'OutputPathRefused',
+    nonRetryable: true,
+    message: expect.stringMatching(/symbolic link under the output root/),
+  });
+  expect(await fs.readdir(elsewhere, { recursive: true })).toEqual([]);
+});
+
+test('a symbolic link in place of the report is refused, not followed', async () => {
+  const { root, tools } = await setup();
+  const target = path.join(await tempDir('elsewhere'), 'victim.md');
+  await fs.writeFile(target, 'precious');
+  await fs.mkdir(path.join(root, 'r2'));
+  await fs.symlink(target, path.join(root, 'r2', 'final_report.md'));
+  await expect(tools.finalize_report({ runId: 'r2', markdown, sha256: digest })).rejects.toMatchObject({ type: 'OutputPathRefused' });
+  expect(await fs.readFile(target, 'utf8')).toBe('precious');
+});
+
+test('an approved report is never replaced by other bytes (a reused run id, a shared path)', async () => {
+  const { root, tools } = await setup();
+  await tools.finalize_report({ runId: 'reuse', markdown, sha256: digest });
+  const other = `${markdown}\n- another run's finding\n`;
+  const otherDigest = createHash('sha256').update(other).digest('hex');
+  await expect(tools.finalize_report({ runId: 'reuse', markdown: other, sha256: otherDigest })).rejects.toMatchObject({
+    type: 'ReportExists',
+    nonRetryable: true,
+    message: expect.stringMatching(/a different report already exists at .*reuse\/final_report\.md \(sha256 [0-9a-f]{12}…\)/),
+  });
+  expect(await fs.readFile(path.join(root, 'reuse', 'final_report.md'), 'utf8')).toBe(markdown);
+});

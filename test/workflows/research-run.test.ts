@@ -157,3 +157,30 @@ test('a decision sent before the gate is refused and does not advance the run', 
     await lateWorker.stop();
   }
 });
+
+test('a reused run id never replaces the first report; the run pauses inside finalize_report and can still be cancelled there', async () => {
+  const id = uniqueName('reuse');
+  const first = await startTestRun(client.client, taskQueue, { topic: TOPIC, sources }, id);
+  const gate = await waitForStatus(first, ['waiting_approval']);
+  await first.signal(approveSignal, { approver: 'alice', digest: gate.pendingAction!.digest });
+  expect((await first.result()).status).toBe('completed');
+  const reportFile = path.join(outputRoot, id, 'final_report.md');
+  const approved = await fs.readFile(reportFile, 'utf8');
+
+  // The client refuses the id outright.
+  await expect(startTestRun(client.client, taskQueue, { topic: TOPIC, sources }, id)).rejects.toThrow(/already started|already exists/i);
+  // A foreign client may allow duplicates: the write is refused where it happens.
+  const second = await startUncheckedRun(client.client, taskQueue, { topic: 'durable agent harness retries', sources }, id);
+  const secondGate = await waitForStatus(second, ['waiting_approval']);
+  await second.signal(approveSignal, { approver: 'alice', digest: secondGate.pendingAction!.digest });
+  const paused = await waitForStatus(second, ['paused_on_error']);
+  expect(paused.pausedOn).toMatchObject({
+    tool: 'finalize_report',
+    error: expect.stringMatching(/^ReportExists: a different report already exists/),
+  });
+  expect(await fs.readFile(reportFile, 'utf8')).toBe(approved);
+
+  await second.cancel();
+  expect((await waitForStatus(second, ['cancelled'])).status).toBe('cancelled');
+  expect(await fs.readFile(reportFile, 'utf8')).toBe(approved);
+});

@@ -80,6 +80,8 @@ export async function startRun(
     taskQueue,
     workflowId,
     memo: { topic: request.topic },
+    // An id names one run forever: its report folder and its history. Reusing it is refused.
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
     typedSearchAttributes: [{ key: HARNESS_STATUS, value: 'running' }],
   });
 }
