@@ -1,5 +1,6 @@
 /** Human-readable renderings of run state; `--json` prints the raw objects instead. */
 import type { PendingAction, RunResult, TraceEvent } from '../../shared/run';
+import { safeJson } from './terminal';
 
 export function formatPending(pending: PendingAction): string {
   const report = pending.tool === 'finalize_report';
@@ -82,5 +83,5 @@ export function formatState(state: RunResult): string {
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${safeJson(value)}\n`);
 }

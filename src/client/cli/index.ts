@@ -17,6 +17,7 @@ import { statusCommand } from './commands/status';
 import { traceCommand } from './commands/trace';
 import { watchCommand } from './commands/watch';
 import { workerCommand } from './commands/worker';
+import { warn } from './terminal';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -149,7 +150,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
-    process.stderr.write(`harness: ${oneLine(err)}\n`);
+    warn(`harness: ${oneLine(err)}\n`);
     process.exitCode = (err as { exitCode?: number }).exitCode ?? 1;
   }
 }

@@ -9,6 +9,7 @@ import type { HarnessClient } from '../api/connect';
 import { followRun } from '../api/follow-run';
 import { EXIT_CODES } from './exit-codes';
 import { formatTraceEvent } from './format';
+import { safeText } from './terminal';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -41,8 +42,9 @@ function closingLine(state: RunState): string {
 /** Returns the exit code that tells how the run stopped (see exit-codes.ts). */
 export async function watchRun(h: HarnessClient, run: WorkflowHandle, options: { json?: boolean } = {}): Promise<number> {
   const live = process.stdout.isTTY && !options.json;
-  const write = (text: string) => process.stdout.write(text);
-  const clear = () => live && write('\r\x1b[2K');
+  // Our own cursor controls go out raw; everything from the run goes through safeText.
+  const write = (text: string) => process.stdout.write(safeText(text));
+  const clear = () => live && process.stdout.write('\r\x1b[2K');
   let printed = 0;
   let frame = 0;
   for await (const update of followRun(h, run)) {
@@ -62,7 +64,7 @@ export async function watchRun(h: HarnessClient, run: WorkflowHandle, options: {
       write(options.json ? `${JSON.stringify({ status: state.status, runId: state.runId })}\n` : `${closingLine(state)}\n`);
       return EXIT_CODES[state.status];
     }
-    if (live) write(`\r${progressLine(state, frame++)}`);
+    if (live) process.stdout.write(`\r${safeText(progressLine(state, frame++))}`);
   }
   return EXIT_CODES.failed;
 }

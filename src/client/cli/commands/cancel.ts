@@ -4,6 +4,7 @@ import { describeRun, readState } from '../../api/runs';
 import { waitFor } from '../../api/wait-for';
 import { withClient } from '../../api/with-client';
 import { printJson } from '../format';
+import { say } from '../terminal';
 
 /** Temporal cancellation: the run records `cancelled` and writes nothing (an approved write in progress completes). */
 export async function cancelCommand(id: string, options: { json?: boolean }): Promise<void> {
@@ -20,6 +21,6 @@ export async function cancelCommand(id: string, options: { json?: boolean }): Pr
       { timeoutMs: 30_000, what: `run ${id} to record the cancellation` },
     );
     if (options.json) printJson({ workflowId: id, status: state.status });
-    else process.stdout.write(`${id}: ${state.status}${state.status === 'completed' ? ' (the approved write had already started)' : ''}\n`);
+    else say(`${id}: ${state.status}${state.status === 'completed' ? ' (the approved write had already started)' : ''}\n`);
   });
 }

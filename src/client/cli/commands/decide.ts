@@ -11,6 +11,7 @@ import { HarnessError } from '../../api/harness-error';
 import { withClient } from '../../api/with-client';
 import { printJson } from '../format';
 import { identity } from '../identity';
+import { say } from '../terminal';
 
 export interface DecisionOptions {
   approver?: string;
@@ -68,7 +69,7 @@ export async function decideCommand(kind: DecisionKind, id: string, options: Dec
         ...(result.digest ? { digest: result.digest } : {}),
       });
     else
-      process.stdout.write(
+      say(
         `${id}: ${result.message}${result.delivery === 'update' && result.outcome?.digest ? ` (digest ${result.outcome.digest.slice(0, 12)}…)` : ''}\n`,
       );
   });

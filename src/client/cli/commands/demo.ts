@@ -19,10 +19,11 @@ import { decide } from '../../api/decide';
 import { readState, runOptionsFromEnv, startRun, targetOf } from '../../api/runs';
 import { readSourcesFile, SAMPLE_SOURCES } from '../../api/sources-file';
 import { waitFor } from '../../api/wait-for';
+import { say } from '../terminal';
 
 export const DEMO_TOPIC = 'durable agent harness engineering';
 
-const say = (line: string) => process.stdout.write(`${line}\n`);
+const sayLine = (line: string) => say(`${line}\n`);
 
 async function askApproval(tool: string): Promise<boolean> {
   const prompt = createInterface({ input: process.stdin, output: process.stdout });
@@ -39,14 +40,14 @@ async function askApproval(tool: string): Promise<boolean> {
 export async function demoCommand(options: { yes?: boolean; topic?: string }): Promise<void> {
   const env = readEnv();
   const sources = await readSourcesFile(SAMPLE_SOURCES);
-  say(`Temporal at ${env.TEMPORAL_ADDRESS}: reusing a running server or starting the embedded dev server…`);
+  sayLine(`Temporal at ${env.TEMPORAL_ADDRESS}: reusing a running server or starting the embedded dev server…`);
   const server = await ensureServer({
     address: env.TEMPORAL_ADDRESS,
     uiPort: DEFAULT_UI_PORT,
     dbFile: DEFAULT_DB_FILE,
     logFile: path.join(TEMPORAL_DIR, 'server.log'),
   });
-  say(server.startedHere ? `started dev server (history in ${DEFAULT_DB_FILE})` : 'reusing the running server');
+  sayLine(server.startedHere ? `started dev server (history in ${DEFAULT_DB_FILE})` : 'reusing the running server');
   Runtime.install({ logger: new DefaultLogger('WARN') });
   let client: HarnessClient | undefined;
   let built: EnvWorker | undefined;
@@ -62,7 +63,7 @@ export async function demoCommand(options: { yes?: boolean; topic?: string }): P
         startedBy: 'demo',
         options: runOptionsFromEnv(env),
       });
-      say(`started run ${run.workflowId} on task queue ${env.HARNESS_TASK_QUEUE}`);
+      sayLine(`started run ${run.workflowId} on task queue ${env.HARNESS_TASK_QUEUE}`);
       // Every gate the policy opens is decided at the terminal, in turn.
       for (;;) {
         const state = await waitFor(
@@ -74,9 +75,9 @@ export async function demoCommand(options: { yes?: boolean; topic?: string }): P
         );
         if (state.status !== 'waiting_approval' || !state.pendingAction) break;
         const { tool, digest } = state.pendingAction;
-        say('\nThe run is waiting for approval:\n' + formatPending(state.pendingAction) + '\n');
+        sayLine('\nThe run is waiting for approval:\n' + formatPending(state.pendingAction) + '\n');
         const approved = options.yes ? true : await askApproval(tool);
-        say(approved ? (options.yes ? 'approving (--yes)…' : 'approving…') : 'rejecting…');
+        sayLine(approved ? (options.yes ? 'approving (--yes)…' : 'approving…') : 'rejecting…');
         if (approved) {
           const { outcome } = await decide(h, run.workflowId, 'approve', { approver: 'operator', digest });
           if (outcome?.stillNeeded)
@@ -93,10 +94,10 @@ export async function demoCommand(options: { yes?: boolean; topic?: string }): P
         throw new HarnessError(`run ${run.workflowId} did not complete: ${(err as { cause?: Error }).cause?.message ?? err.message}`);
       });
       const { host } = splitAddress(env.TEMPORAL_ADDRESS);
-      say(`run ${run.workflowId}: ${result.status}`);
-      if (result.artifacts.report) say(`report: ${result.artifacts.report.path}`);
-      say(`Temporal Web: http://${host}:${DEFAULT_UI_PORT}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows/${run.workflowId}`);
-      if (server.startedHere) say('(the demo stops its server now; `npm run server` serves this history in Temporal Web)');
+      sayLine(`run ${run.workflowId}: ${result.status}`);
+      if (result.artifacts.report) sayLine(`report: ${result.artifacts.report.path}`);
+      sayLine(`Temporal Web: http://${host}:${DEFAULT_UI_PORT}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows/${run.workflowId}`);
+      if (server.startedHere) sayLine('(the demo stops its server now; `npm run server` serves this history in Temporal Web)');
     });
   } finally {
     await client?.close();

@@ -9,6 +9,7 @@ import { HarnessEnv, readEnv } from '../../../config/env';
 import { classifyModelError } from '../../../activities/model/openai-provider';
 import { connectClientConnection } from '../../../temporal-connection';
 import { printJson } from '../format';
+import { say } from '../terminal';
 
 type Status = 'ok' | 'warn' | 'fail' | 'skip';
 export interface Check {
@@ -126,6 +127,6 @@ export async function doctorCommand(options: { json?: boolean }): Promise<void> 
   const checks = [...(await temporalChecks(temporalEnv)), ...(await modelChecks())];
   const healthy = checks.every((c) => c.status !== 'fail');
   if (options.json) printJson({ healthy, checks });
-  else for (const c of checks) process.stdout.write(`[${c.status.padEnd(4)}] ${c.name.padEnd(16)} ${c.detail}\n`);
+  else for (const c of checks) say(`[${c.status.padEnd(4)}] ${c.name.padEnd(16)} ${c.detail}\n`);
   if (!healthy) process.exitCode = 1;
 }

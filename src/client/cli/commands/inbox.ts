@@ -4,6 +4,7 @@ import { printJson } from '../format';
 import { listRunPage } from '../../api/list-runs';
 import { readPending } from '../../api/runs';
 import { withClient } from '../../api/with-client';
+import { say, warn } from '../terminal';
 
 /** Shorter than other commands': one run without a worker must not stall the whole inbox. */
 const INBOX_QUERY_DEADLINE_MS = 3_000;
@@ -45,14 +46,14 @@ export async function inboxCommand(options: InboxOptions): Promise<void> {
       }),
     );
     if (options.json) return printJson({ runs: items, nextPageToken: page.nextPageToken });
-    if (!items.length) process.stdout.write('inbox empty: no run is waiting for approval\n');
+    if (!items.length) say('inbox empty: no run is waiting for approval\n');
     for (const item of items) {
       const detail = item.tool
         ? `${item.tool}  digest ${item.digestPrefix}…  waiting since ${item.waitingSince}`
         : '(no worker answered: start one with `harness worker` to see the pending action)';
       const noDraft =
         item.tool && !item.draft.length ? ['  (no worker answered: the draft shows once one runs; a decision is recorded either way)'] : [];
-      process.stdout.write(
+      say(
         [
           `${item.workflowId}  ${detail}`,
           `  topic: ${item.topic}`,
@@ -63,6 +64,6 @@ export async function inboxCommand(options: InboxOptions): Promise<void> {
         ].join('\n'),
       );
     }
-    if (page.nextPageToken) process.stderr.write(`more: harness inbox --page ${page.nextPageToken}\n`);
+    if (page.nextPageToken) warn(`more: harness inbox --page ${page.nextPageToken}\n`);
   });
 }

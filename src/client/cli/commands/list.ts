@@ -2,6 +2,7 @@
 import { printJson } from '../format';
 import { listRunPage } from '../../api/list-runs';
 import { withClient } from '../../api/with-client';
+import { say, warn } from '../terminal';
 
 export interface ListOptions {
   status?: string;
@@ -14,8 +15,8 @@ export async function listCommand(options: ListOptions): Promise<void> {
   await withClient(async (h) => {
     const page = await listRunPage(h, { status: options.status, pageSize: options.pageSize ?? 100, pageToken: options.page });
     if (options.json) return printJson(page);
-    for (const row of page.rows) process.stdout.write(`${row.workflowId}\t${row.status}\t${row.startTime}\t${row.topic}\n`);
+    for (const row of page.rows) say(`${row.workflowId}\t${row.status}\t${row.startTime}\t${row.topic}\n`);
     if (page.nextPageToken)
-      process.stderr.write(`more: harness list${options.status ? ` --status ${options.status}` : ''} --page ${page.nextPageToken}\n`);
+      warn(`more: harness list${options.status ? ` --status ${options.status}` : ''} --page ${page.nextPageToken}\n`);
   });
 }

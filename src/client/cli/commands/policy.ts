@@ -4,6 +4,7 @@ import { loadPolicyFile, policyFileFor } from '../../../config/policy-file';
 import { eligibleApprovers, toolPolicy } from '../../../shared/policy';
 import { TOOL_NAMES } from '../../../shared/tools';
 import { printJson } from '../format';
+import { say } from '../terminal';
 
 export async function policyCommand(options: { file?: string; json?: boolean }): Promise<void> {
   const loaded = await loadPolicyFile(policyFileFor(readEnv(), options.file));
@@ -31,5 +32,5 @@ export async function policyCommand(options: { file?: string; json?: boolean }):
       parts.push(rule.deny === 'topic_matches' ? `deny topic /${rule.pattern}/${rule.flags ?? ''}` : 'deny paths outside roots');
     lines.push(`tool   ${tool.padEnd(16)} ${parts.join('; ')}`);
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  say(`${lines.join('\n')}\n`);
 }

@@ -5,6 +5,7 @@ import { EXIT_CODES } from '../exit-codes';
 import { formatState, printJson } from '../format';
 import { existingRun } from '../../api/runs';
 import { withClient } from '../../api/with-client';
+import { say } from '../terminal';
 
 export async function resultCommand(id: string, options: { json?: boolean }): Promise<void> {
   await withClient(async (h) => {
@@ -12,7 +13,7 @@ export async function resultCommand(id: string, options: { json?: boolean }): Pr
     try {
       const result = await run.result();
       if (options.json) printJson(result);
-      else process.stdout.write(`${formatState(result)}\n`);
+      else say(`${formatState(result)}\n`);
       process.exitCode = EXIT_CODES[result.status as keyof typeof EXIT_CODES];
     } catch (err) {
       if (err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure) {

@@ -5,6 +5,7 @@ import { isServerReachable, startDevServer } from '../../../dev-server/dev-serve
 import { DEFAULT_DB_FILE, TEMPORAL_DIR } from '../../../paths';
 import { HarnessError } from '../../api/harness-error';
 import path from 'node:path';
+import { say } from '../terminal';
 
 export async function serverCommand(options: { db?: string; uiPort?: number }): Promise<void> {
   const { TEMPORAL_ADDRESS: address } = readEnv();
@@ -12,7 +13,7 @@ export async function serverCommand(options: { db?: string; uiPort?: number }): 
   const dbFile = path.resolve(options.db ?? DEFAULT_DB_FILE);
   const logFile = path.join(TEMPORAL_DIR, 'server.log');
   const server = await startDevServer({ address, uiPort: options.uiPort ?? DEFAULT_UI_PORT, dbFile, logFile });
-  process.stdout.write(
+  say(
     `Temporal dev server: gRPC ${address}, Web UI ${server.uiUrl}, history ${dbFile}, log ${logFile}\nCtrl-C to stop.\n`,
   );
   await new Promise<void>((resolve) => {

@@ -5,8 +5,9 @@
 import { ensureChromium } from '../../../toolchain/chromium';
 import { ensureGoTool, TCTL, TEMPORAL_CLI } from '../../../toolchain/go-tools';
 import { HarnessError } from '../../api/harness-error';
+import { say, warn } from '../terminal';
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
+const log = (line: string) => warn(`${line}\n`);
 
 export async function setupCommand(options: { browser?: boolean } = {}): Promise<void> {
   for (const tool of [TEMPORAL_CLI, TCTL]) {
@@ -18,11 +19,11 @@ export async function setupCommand(options: { browser?: boolean } = {}): Promise
         `no ${tool.name} and no Go toolchain: install Go (https://go.dev/dl) or set ${tool.envVar} to a ${tool.name} binary`,
       );
     }
-    process.stdout.write(`${tool.name}: ${binary}\n`);
+    say(`${tool.name}: ${binary}\n`);
   }
   if (!options.browser) return;
   const chromium = await ensureChromium(log).catch((err: Error) => {
     throw new HarnessError(err.message);
   });
-  process.stdout.write(`chromium: ${chromium}\n`);
+  say(`chromium: ${chromium}\n`);
 }

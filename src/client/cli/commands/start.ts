@@ -7,6 +7,7 @@ import { identity } from '../identity';
 import { printJson } from '../format';
 import { runOptionsFromEnv, startRun, targetOf } from '../../api/runs';
 import { withClient } from '../../api/with-client';
+import { say } from '../terminal';
 
 export interface StartOptions {
   topic: string;
@@ -43,7 +44,7 @@ export async function startCommand(options: StartOptions): Promise<void> {
         policyDigest: policy.digest,
         startedBy,
       });
-    } else process.stdout.write(`${run.workflowId}\n`);
+    } else say(`${run.workflowId}\n`);
     if (options.wait) process.exitCode = await watchRun(h, run, { json: options.json });
   });
 }

@@ -4,6 +4,7 @@ import { HarnessError } from '../../api/harness-error';
 import { formatTraceEvent, printJson } from '../format';
 import { existingRun, readState } from '../../api/runs';
 import { withClient } from '../../api/with-client';
+import { say } from '../terminal';
 
 export async function traceCommand(id: string, options: { event?: string; tail?: number; json?: boolean }): Promise<void> {
   if (options.event && !TRACE_EVENT_TYPES.includes(options.event as TraceEventType)) {
@@ -14,6 +15,6 @@ export async function traceCommand(id: string, options: { event?: string; tail?:
     if (options.event) events = events.filter((e) => e.type === options.event);
     if (options.tail !== undefined) events = events.slice(-options.tail);
     if (options.json) printJson(events);
-    else process.stdout.write(events.map((e) => `${formatTraceEvent(e)}\n`).join(''));
+    else say(events.map((e) => `${formatTraceEvent(e)}\n`).join(''));
   });
 }
