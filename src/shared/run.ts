@@ -65,9 +65,26 @@ export type OperatorPayload = z.infer<typeof OperatorPayload>;
 export const RejectPayload = z.object({ approver: Actor, reason: Note }).strict();
 export type RejectPayload = z.infer<typeof RejectPayload>;
 
-export const RUN_STATUSES = ['running', 'waiting_approval', 'paused_on_error', 'completed', 'rejected', 'failed', 'cancelled'] as const;
+/**
+ * What a run reports. `terminated` and `timed_out` are never set by the workflow: the server closed
+ * the execution under it (an operator's terminate, a history limit, a run timeout), and clients
+ * reconcile what the run last said with what the server knows.
+ */
+export const RUN_STATUSES = [
+  'running',
+  'waiting_approval',
+  'paused_on_error',
+  'completed',
+  'rejected',
+  'failed',
+  'cancelled',
+  'terminated',
+  'timed_out',
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'rejected', 'failed', 'cancelled'];
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'rejected', 'failed', 'cancelled', 'terminated', 'timed_out'];
+/** Statuses of a run whose execution is still open. */
+export const OPEN_STATUSES: readonly RunStatus[] = ['running', 'waiting_approval', 'paused_on_error'];
 
 export const TRACE_EVENT_TYPES = [
   'run_created',

@@ -161,7 +161,7 @@ function refusal(kind: DecisionKind, run: WorkflowHandle, err: WorkflowUpdateFai
 }
 
 /** Whether any worker polled the run's workflow task queue recently (a SIGKILLed one may still be listed for a while). */
-async function hasWorkflowPollers(h: HarnessClient, taskQueue: string): Promise<boolean> {
+export async function hasWorkflowPollers(h: HarnessClient, taskQueue: string): Promise<boolean> {
   const response = await h.connection.withDeadline(Date.now() + 5_000, () =>
     h.connection.workflowService.describeTaskQueue({
       namespace: h.env.TEMPORAL_NAMESPACE,

@@ -3,11 +3,22 @@
  * through thousands of runs (the SDK's `list()` iterator hides tokens).
  */
 import { defaultPayloadConverter, mapFromPayloads } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { STATUS_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from '../../shared/constants';
-import { RUN_STATUSES, RunStatus } from '../../shared/run';
+import { OPEN_STATUSES, RUN_STATUSES, RunStatus } from '../../shared/run';
 import { HarnessError } from './harness-error';
 import type { HarnessClient } from './connect';
 import type { GateMemo } from './decide';
+
+/** Visibility's execution status by number, e.g. 7 → TIMED_OUT. */
+const EXECUTION_STATUS: Record<number, string> = Object.fromEntries(
+  Object.entries(temporal.api.enums.v1.WorkflowExecutionStatus).map(([name, value]) => [
+    value,
+    name.replace('WORKFLOW_EXECUTION_STATUS_', ''),
+  ]),
+);
+/** How a run the server closed under it shows (its HarnessStatus still says what it was doing). */
+const CLOSED_AS: Record<string, RunStatus> = { TERMINATED: 'terminated', TIMED_OUT: 'timed_out', FAILED: 'failed', CANCELED: 'cancelled' };
 
 export interface RunRow {
   workflowId: string;
@@ -31,7 +42,12 @@ export function statusQuery(status?: string): string {
     throw new HarnessError(`unknown status "${status}": use one of ${RUN_STATUSES.join(', ')}`);
   }
   const query = `WorkflowType = '${WORKFLOW_TYPE}'`;
-  return status ? `${query} AND ${STATUS_SEARCH_ATTRIBUTE} = '${status}'` : query;
+  if (!status) return query;
+  // The server closes some executions under the run (terminate, timeout): their HarnessStatus is stale.
+  if (status === 'terminated') return `${query} AND ExecutionStatus = 'Terminated'`;
+  if (status === 'timed_out') return `${query} AND ExecutionStatus = 'TimedOut'`;
+  const open = OPEN_STATUSES.includes(status as RunStatus) ? ` AND ExecutionStatus = 'Running'` : '';
+  return `${query} AND ${STATUS_SEARCH_ATTRIBUTE} = '${status}'${open}`;
 }
 
 function decodeToken(token: string | undefined): Uint8Array | undefined {
@@ -50,10 +66,13 @@ export async function listRunPage(h: HarnessClient, options: { status?: string; 
   const rows = (response.executions ?? []).map((e) => {
     const memo = mapFromPayloads(defaultPayloadConverter, e.memo?.fields) ?? {};
     const attributes = mapFromPayloads(defaultPayloadConverter, e.searchAttributes?.indexedFields) ?? {};
-    const status = attributes[STATUS_SEARCH_ATTRIBUTE];
+    const reported = attributes[STATUS_SEARCH_ATTRIBUTE];
+    const harnessStatus = String(Array.isArray(reported) ? reported[0] : (reported ?? 'unknown'));
+    const execution = EXECUTION_STATUS[e.status ?? 0] ?? 'RUNNING';
+    const closedUnderIt = execution !== 'RUNNING' && OPEN_STATUSES.includes(harnessStatus as RunStatus);
     return {
       workflowId: e.execution?.workflowId ?? '',
-      status: String(Array.isArray(status) ? status[0] : (status ?? 'unknown')),
+      status: closedUnderIt ? (CLOSED_AS[execution] ?? execution.toLowerCase()) : harnessStatus,
       topic: String(memo.topic ?? ''),
       startTime: e.startTime ? new Date(Number(e.startTime.seconds) * 1000).toISOString() : '',
       gate: (memo.gate ?? null) as GateMemo | null,

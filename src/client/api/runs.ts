@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { RUN_ID_PATTERN, WORKFLOW_TYPE } from '../../shared/constants';
 import type { LoadedPolicy } from '../../config/policy-file';
 import { pendingQuery, stateQuery } from '../../shared/messages';
-import { PendingAction, RunInput, RunOptions, RunState } from '../../shared/run';
+import { PendingAction, RunInput, RunOptions, RunState, RunStatus, TERMINAL_STATUSES } from '../../shared/run';
 import { HARNESS_STATUS } from '../../shared/search-attributes';
 import { describeZodError, SourceDocument } from '../../shared/tools';
 import type { researchRun } from '../../workflows';
@@ -107,12 +107,45 @@ async function query<T>(h: HarnessClient, run: WorkflowHandle, fn: () => Promise
     return await h.connection.withDeadline(Date.now() + deadlineMs, fn);
   } catch (err) {
     if (err instanceof HarnessError || err instanceof WorkflowNotFoundError) throw err;
+    // The hint names the run's own task queue, which may not be this client's.
+    const taskQueue = await run.describe().then(
+      (d) => d.taskQueue,
+      () => h.env.HARNESS_TASK_QUEUE,
+    );
     throw new HarnessError(
-      `run ${run.workflowId} did not answer within ${deadlineMs / 1000}s: is a worker running on task queue ${h.env.HARNESS_TASK_QUEUE}? (\`harness worker\`)`,
+      `run ${run.workflowId} did not answer within ${deadlineMs / 1000}s: is a worker running on task queue ${taskQueue}? (HARNESS_TASK_QUEUE=${taskQueue} harness worker)`,
     );
   }
 }
 
-export const readState = (h: HarnessClient, run: WorkflowHandle) => query<RunState>(h, run, () => run.query(stateQuery));
+/** What the server's execution status means for a run whose own status is not final. */
+const CLOSED_BY_SERVER: Record<string, RunStatus> = {
+  TERMINATED: 'terminated',
+  TIMED_OUT: 'timed_out',
+  FAILED: 'failed',
+  CANCELLED: 'cancelled',
+};
+
+/**
+ * The run's state as it last reported it, reconciled with what the server knows: a run the server
+ * closed under it (terminated for history size, timed out) no longer waits for anything.
+ */
+export function reconcile(state: RunState, execution: string): RunState {
+  const closedAs = CLOSED_BY_SERVER[execution];
+  if (!closedAs || TERMINAL_STATUSES.includes(state.status)) return state;
+  return {
+    ...state,
+    status: closedAs,
+    currentStep: null,
+    pendingAction: null,
+    pausedOn: null,
+    error: `the execution was ${execution.toLowerCase().replace('_', ' ')} by the server while the run was ${state.status}`,
+  };
+}
+
+export async function readState(h: HarnessClient, run: WorkflowHandle): Promise<RunState> {
+  const [state, description] = await Promise.all([query<RunState>(h, run, () => run.query(stateQuery)), run.describe()]);
+  return reconcile(state, description.status.name);
+}
 export const readPending = (h: HarnessClient, run: WorkflowHandle, deadlineMs?: number) =>
   query<PendingAction | null>(h, run, () => run.query(pendingQuery), deadlineMs);

@@ -8,4 +8,6 @@ export const EXIT_CODES: Record<Exclude<RunStatus, 'running'>, number> = {
   rejected: 3,
   paused_on_error: 4,
   cancelled: 5,
+  terminated: 6,
+  timed_out: 7,
 };

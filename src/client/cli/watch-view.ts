@@ -32,6 +32,9 @@ function closingLine(state: RunState): string {
       return `paused on error in ${state.pausedOn?.tool}: ${state.pausedOn?.error}; harness resume|abort ${state.runId}`;
     case 'cancelled':
       return 'cancelled: nothing was written';
+    case 'terminated':
+    case 'timed_out':
+      return `${state.status.replace('_', ' ')}: ${state.error}`;
     case 'rejected':
       return `rejected by ${state.decision?.approver}${state.decision?.reason ? `: ${state.decision.reason}` : ''}`;
     default:

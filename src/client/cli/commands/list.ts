@@ -16,7 +16,6 @@ export async function listCommand(options: ListOptions): Promise<void> {
     const page = await listRunPage(h, { status: options.status, pageSize: options.pageSize ?? 100, pageToken: options.page });
     if (options.json) return printJson(page);
     for (const row of page.rows) say(`${row.workflowId}\t${row.status}\t${row.startTime}\t${row.topic}\n`);
-    if (page.nextPageToken)
-      warn(`more: harness list${options.status ? ` --status ${options.status}` : ''} --page ${page.nextPageToken}\n`);
+    if (page.nextPageToken) warn(`more: harness list${options.status ? ` --status ${options.status}` : ''} --page ${page.nextPageToken}\n`);
   });
 }

@@ -13,9 +13,7 @@ export async function serverCommand(options: { db?: string; uiPort?: number }): 
   const dbFile = path.resolve(options.db ?? DEFAULT_DB_FILE);
   const logFile = path.join(TEMPORAL_DIR, 'server.log');
   const server = await startDevServer({ address, uiPort: options.uiPort ?? DEFAULT_UI_PORT, dbFile, logFile });
-  say(
-    `Temporal dev server: gRPC ${address}, Web UI ${server.uiUrl}, history ${dbFile}, log ${logFile}\nCtrl-C to stop.\n`,
-  );
+  say(`Temporal dev server: gRPC ${address}, Web UI ${server.uiUrl}, history ${dbFile}, log ${logFile}\nCtrl-C to stop.\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
