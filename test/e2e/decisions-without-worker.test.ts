@@ -25,6 +25,7 @@ test('approve and reject reach a run whose every worker is dead, and are checked
     HARNESS_TASK_QUEUE: uniqueName('no-worker'),
     HARNESS_OUTPUT_DIR: outputRoot,
     HARNESS_DECISION_WAIT_MS: '2000',
+    XDG_STATE_HOME: outputRoot,
   };
   const first = await spawnWorker(env);
   const started = await runHarness(['start', '--topic', 'durable agent harness', '--policy', policyFile, '--json'], env);
@@ -41,10 +42,11 @@ test('approve and reject reach a run whose every worker is dead, and are checked
   });
 
   // Nothing can answer an update or a query now; the decisions still land, pinned to the digest.
-  const stranger = await runHarness(['approve', run.workflowId, '--approver', 'mallory'], env);
+  // `pending` needs a worker; the digest the approver read comes with --digest instead.
+  const stranger = await runHarness(['approve', run.workflowId, '--approver', 'mallory', '--digest', digest.slice(0, 12)], env);
   expect(stranger.code).toBe(0);
   expect(stranger.stdout).toContain(`no worker answered: approve recorded as a signal pinned to digest ${digest.slice(0, 12)}…`);
-  const alice = await runHarness(['approve', run.workflowId, '--approver', 'alice', '--json'], env);
+  const alice = await runHarness(['approve', run.workflowId, '--approver', 'alice', '--digest', digest, '--json'], env);
   expect(JSON.parse(alice.stdout)).toMatchObject({ delivery: 'signal', digest, approver: 'alice' });
   const signals = (await run.fetchHistory()).events?.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'approve');
   expect(signals).toHaveLength(2);

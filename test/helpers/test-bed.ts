@@ -50,7 +50,8 @@ export function useCliTestBed(prefix: string): CliTestBed {
     bed.dir = await tempDir(prefix);
     const taskQueue = uniqueName(prefix);
     worker = await startTestWorker({ taskQueue, outputRoot: bed.outputRoot });
-    bed.env = { TEMPORAL_ADDRESS: testAddress(), HARNESS_TASK_QUEUE: taskQueue, HARNESS_IDENTITY: 'tester' };
+    // Its own state folder: what `pending` showed (and `approve` is pinned to) stays with this file.
+    bed.env = { TEMPORAL_ADDRESS: testAddress(), HARNESS_TASK_QUEUE: taskQueue, HARNESS_IDENTITY: 'tester', XDG_STATE_HOME: bed.dir };
     bed.harness = (...args) => runHarness(args, bed.env);
   });
   afterAll(async () => worker?.stop());

@@ -42,6 +42,7 @@ const reviewers = { approvers: ['role:reviewers'], minApprovals: 2, allowSelfApp
 test('quorum of 2: one approval keeps the run waiting, the second completes it', async () => {
   const run = await start(await writePolicy('quorum', reviewers), '--as', 'erin');
   await waitForStatus(run, ['waiting_approval']);
+  await harness('pending', run.workflowId); // the approver reads what is pending
 
   const first = await harness('approve', run.workflowId, '--approver', 'alice');
   expect(first.stdout).toMatch(/approval recorded; 1 more needed/);
@@ -67,6 +68,7 @@ test('quorum of 2: one approval keeps the run waiting, the second completes it',
 test('an unauthorized approver and a self-approval are refused with a clear message', async () => {
   const run = await start(await writePolicy('authority', reviewers), '--as', 'alice');
   await waitForStatus(run, ['waiting_approval']);
+  await harness('pending', run.workflowId); // the approver reads what is pending
   expect((await run.query(stateQuery)).startedBy).toBe('alice');
 
   const stranger = await harness('approve', run.workflowId, '--approver', 'mallory');
@@ -85,6 +87,7 @@ test('an unauthorized approver and a self-approval are refused with a clear mess
 test('a stale digest is refused', async () => {
   const run = await start(await writePolicy('digest', {}));
   await waitForStatus(run, ['waiting_approval']);
+  await harness('pending', run.workflowId); // the approver reads what is pending
   await expect(run.executeUpdate(approveUpdate, { args: [{ approver: 'ops', digest: 'a'.repeat(64) }] })).rejects.toMatchObject({
     cause: { message: expect.stringMatching(/^digest aaaaaaaaaaaa… does not match the pending draft$/) },
   });
@@ -95,6 +98,7 @@ test('a stale digest is refused', async () => {
 test('expiry with onTimeout reject ends the run as rejected; a late decision is refused', async () => {
   const run = await start(await writePolicy('expiry', { timeout: '2s', onTimeout: 'reject' }));
   const waiting = await waitForStatus(run, ['waiting_approval']);
+  await harness('pending', run.workflowId); // the approver reads what is pending
   expect(waiting.pendingAction?.expiresAt).toEqual(expect.any(String));
   const result = await run.result();
   expect(result).toMatchObject({ status: 'rejected', decision: { approver: 'policy', reason: 'approval expired after 2s' } });
@@ -109,6 +113,7 @@ test('expiry with onTimeout escalate widens the approvers to the escalation list
     await writePolicy('escalate', { approvers: ['role:reviewers'], timeout: '2s', onTimeout: 'escalate', escalateTo: ['role:leads'] }),
   );
   await waitForStatus(run, ['waiting_approval']);
+  await harness('pending', run.workflowId); // the approver reads what is pending
   const early = await harness('approve', run.workflowId, '--approver', 'carol');
   expect(early.stderr).toMatch(/carol is not an allowed approver/);
 
@@ -129,6 +134,7 @@ test('expiry with onTimeout escalate widens the approvers to the escalation list
 test('edit-on-approve writes exactly the edited report, after a second review', async () => {
   const run = await start(await writePolicy('edit', {}));
   const waiting = await waitForStatus(run, ['waiting_approval']);
+  await harness('pending', run.workflowId); // the approver reads what is pending
   const original = waiting.pendingAction!.preview.firstLines.join('\n');
   const edited = `${original.split('\n')[0]}\n\n## Key Findings\n\n- An approver rewrote this finding. _(source: operator)_\n\n## Harness Notes\n\n- Edited on approval.\n`;
   const editFile = path.join(bed.dir, 'edited.md');
@@ -156,6 +162,7 @@ test('edit-on-approve writes exactly the edited report, after a second review', 
   await fs.writeFile(bad, 'no sections at all\n');
   const other = await start(await writePolicy('edit2', {}));
   await waitForStatus(other, ['waiting_approval']);
+  await harness('pending', other.workflowId); // the approver reads what is pending
   const refused = await harness('approve', other.workflowId, '--edit', bad);
   expect(refused.stderr).toMatch(/approve refused by run \S+: edited report failed review: first line must be/);
   expect((await other.query(stateQuery)).status).toBe('waiting_approval');
@@ -165,6 +172,7 @@ test('edit-on-approve writes exactly the edited report, after a second review', 
 test('cancel ends a waiting run as cancelled with nothing written', async () => {
   const run = await start(await writePolicy('cancel', {}));
   await waitForStatus(run, ['waiting_approval']);
+  await harness('pending', run.workflowId); // the approver reads what is pending
   const cancelled = await harness('cancel', run.workflowId);
   expect(cancelled.stdout).toBe(`${run.workflowId}: cancelled\n`);
   const result = await harness('result', run.workflowId);
@@ -188,6 +196,7 @@ test('a path outside the write roots is denied by policy before any side effect'
   // By default the report goes under the first write root, which the policy allows.
   const inside = await start(policy);
   const gate = await waitForStatus(inside, ['waiting_approval']);
+  await harness('pending', inside.workflowId); // the approver reads what is pending
   expect(gate.pendingAction?.proposedPath).toBe(`reports/${inside.workflowId}/final_report.md`);
   await harness('approve', inside.workflowId);
   expect((await inside.result()).artifacts.report?.path).toBe(path.join(bed.outputRoot, 'reports', inside.workflowId, 'final_report.md'));
@@ -199,6 +208,7 @@ test('a run keeps the policy it started with after the file changes', async () =
   const { digest } = JSON.parse(started.stdout);
   const run = await start(file);
   await waitForStatus(run, ['waiting_approval']);
+  await harness('pending', run.workflowId); // the approver reads what is pending
   await writePolicy('snapshot', { enabled: false });
   expect(JSON.parse((await harness('policy', '--file', file, '--json')).stdout).digest).not.toBe(digest);
 
@@ -212,6 +222,7 @@ test('a run keeps the policy it started with after the file changes', async () =
 test('one person is one approver however the name is spelled: case, spaces, Unicode forms', async () => {
   const run = await start(await writePolicy('same-person', reviewers), '--as', 'erin');
   await waitForStatus(run, ['waiting_approval']);
+  await harness('pending', run.workflowId); // the approver reads what is pending
   expect((await harness('approve', run.workflowId, '--approver', 'alice ')).stdout).toMatch(/approval recorded; 1 more needed/);
   for (const spelling of ['alice', 'ALICE', 'Alice\u00a0', '\u200balice', 'ａｌｉｃｅ', 'alice\u3000']) {
     const again = await harness('approve', run.workflowId, '--approver', spelling);
@@ -230,6 +241,7 @@ test('one person is one approver however the name is spelled: case, spaces, Unic
 test('who may reject is who may approve', async () => {
   const run = await start(await writePolicy('rejecters', reviewers));
   await waitForStatus(run, ['waiting_approval']);
+  await harness('pending', run.workflowId); // the approver reads what is pending
   const stranger = await harness('reject', run.workflowId, '--approver', 'mallory');
   expect(stranger.code).toBe(1);
   expect(stranger.stderr).toMatch(/reject refused by run \S+: mallory may not reject finalize_report \(allowed: alice, bob, dave\)/);

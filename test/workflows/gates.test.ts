@@ -45,14 +45,17 @@ async function scheduledTools(run: WorkflowHandle): Promise<string[]> {
   );
 }
 
+/** Waits for the gate, then reads it as an approver does (`harness pending`), so a later approve is pinned to it. */
 async function atGate(run: WorkflowHandle, tool: string): Promise<RunState> {
-  return waitFor(
+  const state = await waitFor(
     async () => {
       const state = await run.query(stateQuery);
       return state.status === 'waiting_approval' && state.pendingAction?.tool === tool ? state : null;
     },
     { timeoutMs: 30_000, what: `${run.workflowId} at the ${tool} gate` },
   );
+  await harness('pending', run.workflowId);
+  return state;
 }
 
 test('the run stops before draft_report until two distinct approvals, then again before finalize_report', async () => {
@@ -165,6 +168,16 @@ test('edited arguments are checked against the tool contract, get a new digest, 
     digest,
   });
 
+  // alice read the arguments before bob's edit: her approval is not silently moved to the edit.
+  const stale = await harness('approve', run.workflowId, '--approver', 'alice');
+  expect(stale.code).toBe(1);
+  expect(stale.stderr).toMatch(
+    /approve refused: the pending draft_report changed since you last read it \([0-9a-f]{12}… → [0-9a-f]{12}…\)/,
+  );
+  expect(
+    (await harness('approve', run.workflowId, '--approver', 'alice', '--digest', waiting.pendingAction!.digest.slice(0, 12))).stderr,
+  ).toMatch(/is now [0-9a-f]{12}…, not the [0-9a-f]{12}… you read/);
+  await harness('pending', run.workflowId);
   expect((await harness('approve', run.workflowId, '--approver', 'alice')).stdout).toMatch(/approved; running draft_report/);
   const final = await atGate(run, 'finalize_report');
   // The draft was made from the edited arguments, exactly.

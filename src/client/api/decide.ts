@@ -1,8 +1,9 @@
 /**
  * Sends an operator decision (approve, reject, resume, abort) to a run. The run's update answers
  * at once when a worker runs. When none answers — a deploy, a crash — the decision goes as the
- * run's signal, pinned to the gate's digest read from the memo (served by Temporal without a
- * worker): it is recorded in history now and checked when a worker picks the run up.
+ * run's signal, pinned to the digest the approver read (the gate publishes the current one in the
+ * memo, which Temporal serves without a worker): it is recorded in history now and checked when a
+ * worker picks the run up.
  */
 import { WorkflowHandle, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -72,7 +73,7 @@ export async function runStanding(h: HarnessClient, id: string) {
  */
 export async function pendingGate(h: HarnessClient, id: string): Promise<Pick<GateMemo, 'tool' | 'digest'>> {
   const standing = await runStanding(h, id);
-  if (!standing.open) throw new HarnessError(`run ${id} has already ended (${standing.description.status.name.toLowerCase()})`);
+  if (!standing.open) throw new HarnessError(`approve refused: run ${id} has already ended`);
   if (standing.gate) return standing.gate;
   const pending = await readPending(h, standing.run);
   if (!pending) throw new HarnessError(`run ${id} is not waiting for approval (status: ${standing.status ?? 'unknown'})`);
@@ -95,13 +96,10 @@ export async function decide<K extends DecisionKind>(
       `${kind} refused: run ${id} is not ${waitsFor === 'waiting_approval' ? 'waiting for approval' : 'paused on an error'} (status: ${standing.status})`,
     );
   }
-  // Pin an approval to the digest the gate published, unless the caller pinned one already.
-  let sent: PayloadOf<K> = payload;
-  if (kind === 'approve' && !(payload as ApprovePayload).digest) {
-    const digest = standing.gate?.digest ?? (await readPending(h, run).catch(() => null))?.digest;
-    if (digest) sent = { ...payload, digest };
-  }
-  const digest = kind === 'approve' ? (sent as ApprovePayload).digest : undefined;
+  // An approval is for what the approver read: the caller names that digest; it is never filled in here.
+  const sent: PayloadOf<K> = payload;
+  const digest = kind === 'approve' ? (payload as ApprovePayload).digest : undefined;
+  if (kind === 'approve' && !digest) throw new HarnessError(`approve needs the digest of what the approver read (harness pending ${id} shows it)`);
 
   const acceptWithinMs = options.acceptWithinMs ?? h.env.HARNESS_DECISION_WAIT_MS;
   if (await hasWorkflowPollers(h, standing.description.taskQueue)) {

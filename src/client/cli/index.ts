@@ -55,6 +55,10 @@ export function buildProgram(): Command {
     .option('--approver <name>', 'who approves (default: $HARNESS_IDENTITY or $USER)')
     .option('--comment <text>')
     .option(
+      '--digest <hex>',
+      'the digest you read (`harness pending` prints it; 8+ characters); default: what pending/status last showed you',
+    )
+    .option(
       '--edit <file>',
       "approve an edit: at the report gate a markdown file (reviewed again, written exactly); at another gate a JSON file of the tool's arguments",
     )

@@ -13,7 +13,7 @@ beforeAll(async () => {
   outputRoot = await tempDir('cli');
   const taskQueue = uniqueName('cli');
   worker = await startTestWorker({ taskQueue, outputRoot });
-  env = { TEMPORAL_ADDRESS: testAddress(), HARNESS_TASK_QUEUE: taskQueue };
+  env = { TEMPORAL_ADDRESS: testAddress(), HARNESS_TASK_QUEUE: taskQueue, XDG_STATE_HOME: outputRoot };
 });
 
 afterAll(async () => {
@@ -168,6 +168,7 @@ test('watch and start --wait follow a run and exit with a code that says how it 
 
   const atGate = await harness('watch', id);
   expect(atGate.code).toBe(2);
+  await harness('pending', id);
   await harness('approve', id);
   const done = await harness('watch', id, '--json');
   expect(done.code).toBe(0);
@@ -189,4 +190,16 @@ test.each(['', '   ', 'ab'])('start --topic %j is refused with one line naming t
   expectOneLineError(started, /^harness: invalid run input: topic: Too small: expected string to have >=3 characters\n$/);
   expect(started.stdout).toBe('');
   expectOneLineError(await harness('status', id), new RegExp(`no run with id ${id}`));
+});
+
+test('approve is pinned to what the approver read: nothing read, nothing approved', async () => {
+  const id = await startWaitingRun();
+  const unread = await runHarness(['approve', id], { ...env, XDG_STATE_HOME: await tempDir('unread') });
+  expectOneLineError(
+    unread,
+    new RegExp(`^harness: approve needs to know what you read: run \`harness pending ${id}\` first, or pass --digest`),
+  );
+  expectOneLineError(await harness('approve', id, '--digest', 'xyz'), /--digest: the pending digest, or at least its first 8 characters/);
+  const { digest } = JSON.parse((await runHarness(['pending', id, '--json'], { ...env, XDG_STATE_HOME: await tempDir('other') })).stdout);
+  expect((await harness('approve', id, '--digest', digest.slice(0, 8))).stdout).toMatch(/approved; finalizing/);
 });

@@ -4,12 +4,16 @@
  * worker answers, as a signal pinned to the gate's digest, recorded now and checked later.
  */
 import { promises as fs } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
 import type { ApprovePayload } from '../../../shared/run';
 import { TOOLS, ToolName } from '../../../shared/tools';
 import { decide, DecisionKind, pendingGate } from '../../api/decide';
 import { HarnessError } from '../../api/harness-error';
+import type { HarnessClient } from '../../api/connect';
+import { readState } from '../../api/runs';
 import { withClient } from '../../api/with-client';
-import { printJson } from '../format';
+import { lastSeenDigest } from '../seen-digests';
+import { formatPending, printJson } from '../format';
 import { identity } from '../identity';
 import { say } from '../terminal';
 
@@ -19,6 +23,7 @@ export interface DecisionOptions {
   comment?: string;
   reason?: string;
   edit?: string;
+  digest?: string;
   json?: boolean;
 }
 
@@ -49,13 +54,64 @@ async function readEdit(file: string, tool: ToolName): Promise<ApprovePayload['e
   return args as Record<string, unknown>;
 }
 
+/**
+ * The digest this approver read: named with --digest (a prefix of at least 8 characters, as
+ * `pending` prints it), else the one `pending`/`status` last showed them, else — at a terminal —
+ * the pending action shown now and confirmed. Never silently the current one: an edit may have
+ * replaced what they read.
+ */
+async function digestReadBy(h: HarnessClient, id: string, pending: { tool: string; digest: string }, named?: string): Promise<string> {
+  const reread = `read it again with \`harness pending ${id}\` and approve with --digest`;
+  if (named !== undefined) {
+    if (!/^[0-9a-f]{8,64}$/.test(named))
+      throw new HarnessError('--digest: the pending digest, or at least its first 8 characters (lowercase hex)');
+    if (!pending.digest.startsWith(named)) {
+      throw new HarnessError(
+        `approve refused: the pending ${pending.tool} is now ${pending.digest.slice(0, 12)}…, not the ${named.slice(0, 12)}… you read: ${reread}`,
+      );
+    }
+    return pending.digest;
+  }
+  const seen = await lastSeenDigest(h.env.TEMPORAL_ADDRESS, h.env.TEMPORAL_NAMESPACE, id);
+  if (seen) {
+    if (seen !== pending.digest) {
+      throw new HarnessError(
+        `approve refused: the pending ${pending.tool} changed since you last read it (${seen.slice(0, 12)}… → ${pending.digest.slice(0, 12)}…): ${reread}`,
+      );
+    }
+    return seen;
+  }
+  if (process.stdin.isTTY && process.stdout.isTTY) {
+    const state = await readState(h, h.client.workflow.getHandle(id));
+    if (!state.pendingAction) throw new HarnessError(`run ${id} is not waiting for approval (status: ${state.status})`);
+    say(`${formatPending(state.pendingAction)}\n`);
+    if (await confirm(`Approve ${state.pendingAction.tool} with digest ${state.pendingAction.digest.slice(0, 12)}…? [y/N] `))
+      return state.pendingAction.digest;
+    throw new HarnessError('not approved', 1);
+  }
+  throw new HarnessError(
+    `approve needs to know what you read: run \`harness pending ${id}\` first, or pass --digest with the digest it shows`,
+  );
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await prompt.question(question)).trim());
+  } finally {
+    prompt.close();
+  }
+}
+
 export async function decideCommand(kind: DecisionKind, id: string, options: DecisionOptions): Promise<void> {
   await withClient(async (h) => {
     const who = identity(h.env, kind === 'resume' || kind === 'abort' ? options.operator : options.approver);
     let result;
     if (kind === 'approve') {
-      const edit = options.edit ? await readEdit(options.edit, (await pendingGate(h, id)).tool) : undefined;
-      result = await decide(h, id, 'approve', { approver: who, comment: options.comment, ...(edit !== undefined ? { edit } : {}) });
+      const pending = await pendingGate(h, id);
+      const digest = await digestReadBy(h, id, pending, options.digest);
+      const edit = options.edit ? await readEdit(options.edit, pending.tool) : undefined;
+      result = await decide(h, id, 'approve', { approver: who, comment: options.comment, digest, ...(edit !== undefined ? { edit } : {}) });
     } else if (kind === 'reject') result = await decide(h, id, 'reject', { approver: who, reason: options.reason });
     else result = await decide(h, id, kind, { operator: who, reason: options.reason });
     if (options.json)
