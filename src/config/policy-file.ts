@@ -9,7 +9,7 @@ import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { REPO_ROOT } from '../paths';
 import { canonicalJson, sha256Hex } from '../shared/digest';
-import { Policy } from '../shared/policy';
+import { MAX_POLICY_BYTES, Policy } from '../shared/policy';
 import { ConfigError } from './env';
 
 export const DEFAULT_POLICY_FILE = path.join(REPO_ROOT, 'policy', 'default.yaml');
@@ -29,8 +29,12 @@ export function policyFileFor(env: { HARNESS_POLICY_FILE?: string }, explicit?: 
 export async function loadPolicyFile(file: string): Promise<LoadedPolicy> {
   let text: string;
   try {
+    const { size } = await fs.stat(file);
+    if (size > MAX_POLICY_BYTES)
+      throw new ConfigError(`policy file ${file} is ${size} bytes: at most ${MAX_POLICY_BYTES} (it travels in every run's history)`);
     text = await fs.readFile(file, 'utf8');
-  } catch {
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
     throw new ConfigError(`policy file not found: ${file}`);
   }
   const lines = new LineCounter();
@@ -40,7 +44,14 @@ export async function loadPolicyFile(file: string): Promise<LoadedPolicy> {
     const { line } = lines.linePos(error.pos[0]);
     throw new ConfigError(`policy file ${file}: line ${line}: ${error.message.split('\n')[0]}`);
   }
-  const parsed = Policy.safeParse(doc.toJS());
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // An alias bomb (or another structure yaml refuses to expand) is named with its file.
+    throw new ConfigError(`policy file ${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const parsed = Policy.safeParse(value);
   if (!parsed.success) throw new ConfigError(`policy file ${file}: ${describeWithLines(parsed.error, doc, lines)}`);
   return { policy: parsed.data, digest: policyDigest(parsed.data), source: file };
 }

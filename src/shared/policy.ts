@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { canonicalName, PersonName } from './identity';
 import { ActionCategory, TOOLS, TOOL_NAMES, ToolName } from './tools';
 
+/** A policy travels in every run's input: it is bounded well under Temporal's 2 MB payload limit. */
+export const MAX_POLICY_BYTES = 64 * 1024;
+
 const DURATION = /^(\d{1,12})(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 /** Gate timeouts the workflow can keep: at least a second, at most ten years (a durable timer, a date). */

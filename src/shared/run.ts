@@ -1,11 +1,13 @@
 /** The research run's input, state, trace and approval payloads: the run's public contract. */
 import { z } from 'zod';
 import { PersonName } from './identity';
-import { Policy } from './policy';
+import { MAX_POLICY_BYTES, Policy } from './policy';
 import { MAX_SOURCES, SourceDocument, TOOLS, ToolName } from './tools';
 
 /** Sources travel in workflow input, so they are bounded well under Temporal's 2 MB payload limit. */
 export const MAX_SOURCES_BYTES = 1_000_000;
+/** The whole input: sources, policy and options together. */
+export const MAX_RUN_INPUT_CHARS = 1_200_000;
 
 export const RunOptions = z
   .object({
@@ -22,16 +24,30 @@ export const RunOptions = z
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256');
 
-export const RunInput = z.object({
-  topic: z.string().trim().min(3).max(200),
-  sources: z.array(SourceDocument).min(1).max(MAX_SOURCES),
-  options: RunOptions.optional(),
-  /** The policy snapshot the run lives under; absent in runs started before policies (or by foreign clients). */
-  policy: Policy.optional(),
-  policyDigest: Sha256.optional(),
-  /** Who started the run, as the client asserted it: self-approval rules compare against it. */
-  startedBy: PersonName.optional(),
-});
+export const RunInput = z
+  .object({
+    topic: z.string().trim().min(3).max(200),
+    sources: z.array(SourceDocument).min(1).max(MAX_SOURCES),
+    options: RunOptions.optional(),
+    /** The policy snapshot the run lives under; absent in runs started before policies (or by foreign clients). */
+    policy: Policy.optional(),
+    policyDigest: Sha256.optional(),
+    /** Who started the run, as the client asserted it: self-approval rules compare against it. */
+    startedBy: PersonName.optional(),
+  })
+  .superRefine((input, ctx) => {
+    // Measured as JSON text (deterministic in the sandbox; mostly ASCII, so close to bytes).
+    const policyChars = input.policy ? JSON.stringify(input.policy).length : 0;
+    if (policyChars > MAX_POLICY_BYTES)
+      ctx.addIssue({ code: 'custom', path: ['policy'], message: `${policyChars} characters: at most ${MAX_POLICY_BYTES}` });
+    const total = JSON.stringify(input).length;
+    if (total > MAX_RUN_INPUT_CHARS)
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `the run input is ${total} characters: at most ${MAX_RUN_INPUT_CHARS} (Temporal refuses payloads over 2 MB)`,
+      });
+  });
 export type RunInput = z.input<typeof RunInput>;
 
 /**

@@ -34,3 +34,20 @@ test('a YAML syntax error names its line; a missing file is named', async () => 
   await expect(loadPolicyFile(broken)).rejects.toThrow(/broken\.yaml: line \d+: /);
   await expect(loadPolicyFile('/nonexistent/policy.yaml')).rejects.toThrow('policy file not found: /nonexistent/policy.yaml');
 });
+
+test('a policy file too large for history, or an alias bomb, is refused with the file named', async () => {
+  const dir = await tempDir('policy-size');
+  const large = path.join(dir, 'large.yaml');
+  await fs.writeFile(large, `version: 1\nname: large\ndescription: "${'x'.repeat(3_000_000)}"\n`);
+  await expect(loadPolicyFile(large)).rejects.toThrow(new RegExp(`^policy file ${large} is \\d+ bytes: at most 65536`));
+  const bomb = path.join(dir, 'bomb.yaml');
+  const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+  for (let i = 1; i < 9; i++)
+    levels.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+        .fill(`*${String.fromCharCode(96 + i)}`)
+        .join(',')}]`,
+    );
+  await fs.writeFile(bomb, `version: 1\nname: bomb\nroles:\n${levels.map((l) => `  ${l}`).join('\n')}\n`);
+  await expect(loadPolicyFile(bomb)).rejects.toThrow(new RegExp(`^policy file ${bomb}: `));
+});

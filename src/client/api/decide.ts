@@ -99,7 +99,8 @@ export async function decide<K extends DecisionKind>(
   // An approval is for what the approver read: the caller names that digest; it is never filled in here.
   const sent: PayloadOf<K> = payload;
   const digest = kind === 'approve' ? (payload as ApprovePayload).digest : undefined;
-  if (kind === 'approve' && !digest) throw new HarnessError(`approve needs the digest of what the approver read (harness pending ${id} shows it)`);
+  if (kind === 'approve' && !digest)
+    throw new HarnessError(`approve needs the digest of what the approver read (harness pending ${id} shows it)`);
 
   const acceptWithinMs = options.acceptWithinMs ?? h.env.HARNESS_DECISION_WAIT_MS;
   if (await hasWorkflowPollers(h, standing.description.taskQueue)) {

@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from '../../../src/client/api/wait-for';
 import { runHarness } from '../../helpers/processes';
-import { startTestWorker, tempDir, testAddress, TestWorker, uniqueName } from '../../helpers/temporal';
+import { startRun } from '../../../src/client/api/runs';
+import { startTestWorker, tempDir, testAddress, testClient, TestWorker, uniqueName } from '../../helpers/temporal';
 
 let worker: TestWorker;
 let env: NodeJS.ProcessEnv;
@@ -202,4 +203,25 @@ test('approve is pinned to what the approver read: nothing read, nothing approve
   expectOneLineError(await harness('approve', id, '--digest', 'xyz'), /--digest: the pending digest, or at least its first 8 characters/);
   const { digest } = JSON.parse((await runHarness(['pending', id, '--json'], { ...env, XDG_STATE_HOME: await tempDir('other') })).stdout);
   expect((await harness('approve', id, '--digest', digest.slice(0, 8))).stdout).toMatch(/approved; finalizing/);
+});
+
+test('an input too large for history is refused before anything starts, with what to fix', async () => {
+  const dir = await tempDir('large');
+  const policy = path.join(dir, 'policy.json');
+  await fs.writeFile(policy, JSON.stringify({ version: 1, name: 'wide', description: 'd'.repeat(3_000_000) }));
+  const id = uniqueName('large');
+  const started = await harness('start', '--topic', 'durable agent harness', '--policy', policy, '--id', id);
+  expectOneLineError(started, new RegExp(`^harness: policy file ${policy} is \\d+ bytes: at most 65536`));
+  expectOneLineError(await harness('status', id), new RegExp(`no run with id ${id}`));
+
+  // Through the client API (what an MCP server or a script calls), the whole input is bounded too.
+  const { client, close } = await testClient();
+  try {
+    const sources = Array.from({ length: 10 }, (_, i) => ({ title: `t${i}`, content: 'durable agent harness '.repeat(6_000) }));
+    await expect(startRun({ client, taskQueue: env.HARNESS_TASK_QUEUE! }, { topic: 'durable agent harness', sources, id })).rejects.toThrow(
+      /^invalid run input: \(root\): the run input is \d+ characters: at most 1200000/,
+    );
+  } finally {
+    await close();
+  }
 });
