@@ -12,9 +12,16 @@ const positiveMs = (fallback: number) => z.preprocess(blankAsUndefined, z.coerce
 
 export const HarnessEnv = z
   .object({
-    TEMPORAL_ADDRESS: z.preprocess(blankAsUndefined, z.string().default(DEFAULT_TEMPORAL_ADDRESS)),
-    TEMPORAL_NAMESPACE: z.preprocess(blankAsUndefined, z.string().default(DEFAULT_NAMESPACE)),
-    HARNESS_TASK_QUEUE: z.preprocess(blankAsUndefined, z.string().default(DEFAULT_TASK_QUEUE)),
+    TEMPORAL_ADDRESS: z.preprocess(
+      blankAsUndefined,
+      z
+        .string()
+        .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'host:port, e.g. localhost:7233')
+        .default(DEFAULT_TEMPORAL_ADDRESS),
+    ),
+    // Set but blank is a mistake, not a request for the default: a worker would poll the wrong queue.
+    TEMPORAL_NAMESPACE: z.string().trim().min(1, 'set but blank (unset it for "default")').default(DEFAULT_NAMESPACE),
+    HARNESS_TASK_QUEUE: z.string().trim().min(1, 'set but blank (unset it for "harness")').default(DEFAULT_TASK_QUEUE),
     HARNESS_OUTPUT_DIR: z.preprocess(blankAsUndefined, z.string().default(DEFAULT_OUTPUT_DIR)),
     HARNESS_MODEL_PROVIDER: z.preprocess(blankAsUndefined, z.enum(['offline', 'openai_compatible']).default('offline')),
     HARNESS_MODEL_BASE_URL: z.preprocess(blankAsUndefined, z.string().url().optional()),

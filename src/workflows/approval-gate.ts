@@ -362,6 +362,8 @@ export class ApprovalGates {
       throw err;
     } finally {
       gate.reviewingEdit = false;
+      // The re-review ran as a step; the run is back at its gate.
+      run.state.currentStep = 'approval';
     }
   }
 }

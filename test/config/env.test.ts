@@ -1,6 +1,7 @@
 /** Configuration precedence: .env (HARNESS_*) over the environment's HARNESS_* over OPENAI_*; messages never show values. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { withoutCredentials } from '../../src/client/cli/commands/doctor';
 import { readEnv } from '../../src/config/env';
 import { tempDir } from '../helpers/temporal';
 
@@ -66,4 +67,18 @@ test('.env.example documents every HARNESS_* variable, with placeholders only', 
   expect(names.length).toBeGreaterThan(10);
   for (const name of names) expect(example).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
   expect(example).not.toMatch(/sk-[A-Za-z0-9]{10,}/);
+});
+
+test.each([
+  [{ TEMPORAL_ADDRESS: 'localhost' }, /TEMPORAL_ADDRESS: host:port, e.g. localhost:7233/],
+  [{ TEMPORAL_ADDRESS: 'http://localhost:7233' }, /TEMPORAL_ADDRESS: host:port/],
+  [{ HARNESS_TASK_QUEUE: '   ' }, /HARNESS_TASK_QUEUE: set but blank \(unset it for "harness"\)/],
+  [{ TEMPORAL_NAMESPACE: '' }, /TEMPORAL_NAMESPACE: set but blank/],
+])('a malformed connection setting %j is named, not reported as unreachable', async (source, message) => {
+  expect(() => readEnv(source, process.cwd())).toThrow(message);
+});
+
+test('a base URL with credentials is shown without them', () => {
+  expect(withoutCredentials(`https://user:${SECRET}@models.example/v1`)).toBe('https://***@models.example/v1');
+  expect(withoutCredentials('http://127.0.0.1:8000/v1')).toBe('http://127.0.0.1:8000/v1');
 });

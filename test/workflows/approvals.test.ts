@@ -11,7 +11,8 @@ import { approveUpdate, stateQuery, traceQuery } from '../../src/shared/messages
 import type { PolicyInput } from '../../src/shared/policy';
 import type { researchRun } from '../../src/workflows';
 import { expectSingleApprovedReport } from '../helpers/reports';
-import { waitForStatus } from '../helpers/temporal';
+import { loadPolicyFile } from '../../src/config/policy-file';
+import { sampleSources, startUncheckedRun, waitForStatus } from '../helpers/temporal';
 import { useCliTestBed } from '../helpers/test-bed';
 
 const bed = useCliTestBed('approvals');
@@ -183,7 +184,20 @@ test('cancel ends a waiting run as cancelled with nothing written', async () => 
 
 test('a path outside the write roots is denied by policy before any side effect', async () => {
   const policy = await writePolicy('roots', { writeRoots: ['reports'], rules: [{ deny: 'path_outside_roots' }] });
-  const run = await start(policy, '--output', 'elsewhere/report.md');
+  // The CLI refuses it before anything starts, rather than after every model step.
+  const early = await harness('start', '--topic', 'durable agent harness', '--policy', policy, '--output', 'elsewhere/report.md');
+  expect(early.code).toBe(1);
+  expect(early.stderr).toBe(
+    'harness: refused before starting: policy "roots" would deny finalize_report: elsewhere/report.md is outside the allowed write roots reports\n',
+  );
+  // A foreign client's run is denied by the workflow itself, before any side effect.
+  const snapshot = (await loadPolicyFile(policy)).policy;
+  const run = await startUncheckedRun(bed.client, bed.env.HARNESS_TASK_QUEUE!, {
+    topic: 'durable agent harness',
+    sources: await sampleSources(),
+    policy: snapshot,
+    options: { outputPath: 'elsewhere/report.md' },
+  });
   const result = await harness('result', run.workflowId);
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(/policy "roots" denied finalize_report: elsewhere\/report\.md is outside the allowed write roots reports/);

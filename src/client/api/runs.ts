@@ -7,6 +7,7 @@ import { RUN_ID_PATTERN, WORKFLOW_TYPE } from '../../shared/constants';
 import type { LoadedPolicy } from '../../config/policy-file';
 import { pendingQuery, stateQuery } from '../../shared/messages';
 import { PendingAction, RunInput, RunOptions, RunState, RunStatus, TERMINAL_STATUSES } from '../../shared/run';
+import { evaluateToolCall } from '../../shared/policy';
 import { HARNESS_STATUS } from '../../shared/search-attributes';
 import { describeZodError, SourceDocument } from '../../shared/tools';
 import type { researchRun } from '../../workflows';
@@ -75,6 +76,13 @@ export async function startRun(
   };
   const checked = RunInput.safeParse(args);
   if (!checked.success) throw new HarnessError(`invalid run input: ${describeZodError(checked.error)}`);
+  // An output path the policy would refuse is refused now, not after every model step has run.
+  const outputPath = checked.data.options?.outputPath;
+  if (checked.data.policy && outputPath) {
+    const verdict = evaluateToolCall(checked.data.policy, 'finalize_report', { topic: checked.data.topic, outputPath });
+    if (!verdict.allowed)
+      throw new HarnessError(`refused before starting: policy "${checked.data.policy.name}" would deny finalize_report: ${verdict.reason}`);
+  }
   return client.workflow.start<typeof researchRun>(WORKFLOW_TYPE, {
     args: [args],
     taskQueue,

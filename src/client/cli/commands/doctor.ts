@@ -12,6 +12,19 @@ import { printJson } from '../format';
 import { say } from '../terminal';
 
 type Status = 'ok' | 'warn' | 'fail' | 'skip';
+
+/** A base URL as it may be shown: credentials in it (https://user:key@host) never reach a terminal or a log. */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    parsed.username = '***';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '(an invalid URL)';
+  }
+}
 export interface Check {
   name: string;
   status: Status;
@@ -89,7 +102,11 @@ async function modelChecks(): Promise<Check[]> {
   const apiKey = env.HARNESS_MODEL_API_KEY!;
   const client = new OpenAI({ baseURL: env.HARNESS_MODEL_BASE_URL, apiKey, maxRetries: 0, timeout: 15_000 });
   const checks: Check[] = [
-    { name: 'model config', status: 'ok', detail: `openai_compatible: model ${model} at ${env.HARNESS_MODEL_BASE_URL}` },
+    {
+      name: 'model config',
+      status: 'ok',
+      detail: `openai_compatible: model ${model} at ${withoutCredentials(env.HARNESS_MODEL_BASE_URL!)}`,
+    },
   ];
   try {
     const ids: string[] = [];
