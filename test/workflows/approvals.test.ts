@@ -262,3 +262,16 @@ test('who may reject is who may approve', async () => {
   expect((await harness('reject', run.workflowId, '--approver', 'Dave')).stdout).toMatch(/rejected; nothing will be written/);
   expect((await run.result()).decision).toMatchObject({ outcome: 'rejected', approver: 'dave' });
 });
+
+test('a catastrophic policy pattern does not take the worker down: the run goes on', async () => {
+  const policy = path.join(bed.dir, 'redos.json');
+  await fs.writeFile(
+    policy,
+    JSON.stringify({ version: 1, name: 'redos', tools: { plan_run: { rules: [{ deny: 'topic_matches', pattern: '^(a+)+$' }] } } }),
+  );
+  const run = await start(policy, '--topic', `${'a'.repeat(29)}!`);
+  // No source matches such a topic, so the review fails the run later; what matters is that it got there.
+  const ended = await waitForStatus(run, ['waiting_approval', 'failed']);
+  expect(ended.trace.find((e) => e.type === 'policy_checked' && e.tool === 'plan_run')?.data).toMatchObject({ verdict: 'allowed' });
+  expect(ended.trace.some((e) => e.type === 'tool_ok' && e.tool === 'review_draft')).toBe(true);
+});
