@@ -6,6 +6,8 @@ import { MAX_SOURCES, SourceDocument, TOOLS, ToolName } from './tools';
 
 /** Sources travel in workflow input, so they are bounded well under Temporal's 2 MB payload limit. */
 export const MAX_SOURCES_BYTES = 1_000_000;
+/** Edited arguments at a gate, as JSON (an edited report is bounded by finalize_report's contract). */
+export const MAX_EDIT_CHARS = 100_000;
 /** The whole input: sources, policy and options together. */
 export const MAX_RUN_INPUT_CHARS = 1_200_000;
 
@@ -70,7 +72,17 @@ export const ApprovePayload = z
      * the draft, reviewed again. At any other gate: the tool's arguments to run instead, checked
      * against its input contract. Either way the edit gets a new digest and the count starts over.
      */
-    edit: z.union([TOOLS.finalize_report.input.shape.markdown, z.record(z.string(), z.unknown())]).optional(),
+    edit: z
+      .union([
+        TOOLS.finalize_report.input.shape.markdown,
+        z
+          .record(z.string(), z.unknown())
+          .refine(
+            (args) => JSON.stringify(args).length <= MAX_EDIT_CHARS,
+            `edited arguments: at most ${MAX_EDIT_CHARS} characters as JSON`,
+          ),
+      ])
+      .optional(),
   })
   .strict();
 export type ApprovePayload = z.infer<typeof ApprovePayload>;

@@ -8,6 +8,7 @@
 import { WorkflowHandle, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import type { z } from 'zod';
 import {
   abortSignal,
   abortUpdate,
@@ -19,7 +20,8 @@ import {
   resumeUpdate,
   UpdateOutcome,
 } from '../../shared/messages';
-import type { ApprovePayload, OperatorPayload, RejectPayload, RunStatus } from '../../shared/run';
+import { ApprovePayload, OperatorPayload, RejectPayload, RunStatus } from '../../shared/run';
+import { describeZodError } from '../../shared/tools';
 import { HARNESS_STATUS } from '../../shared/search-attributes';
 import type { ToolName } from '../../shared/tools';
 import type { HarnessClient } from './connect';
@@ -27,7 +29,11 @@ import { HarnessError } from './harness-error';
 import { describeRun, readPending } from './runs';
 
 export type DecisionKind = 'approve' | 'reject' | 'resume' | 'abort';
-type PayloadOf<K extends DecisionKind> = K extends 'approve' ? ApprovePayload : K extends 'reject' ? RejectPayload : OperatorPayload;
+type PayloadOf<K extends DecisionKind> = K extends 'approve'
+  ? z.input<typeof ApprovePayload>
+  : K extends 'reject'
+    ? z.input<typeof RejectPayload>
+    : z.input<typeof OperatorPayload>;
 
 const MESSAGES = {
   approve: { update: approveUpdate, signal: approveSignal, waitsFor: 'waiting_approval' },
@@ -35,6 +41,8 @@ const MESSAGES = {
   resume: { update: resumeUpdate, signal: resumeSignal, waitsFor: 'paused_on_error' },
   abort: { update: abortUpdate, signal: abortSignal, waitsFor: 'paused_on_error' },
 } as const;
+
+const PAYLOADS = { approve: ApprovePayload, reject: RejectPayload, resume: OperatorPayload, abort: OperatorPayload } as const;
 
 /** An edited report is reviewed inside the update, so the answer may take a while once accepted. */
 const UPDATE_DEADLINE_MS = 60_000;
@@ -96,6 +104,10 @@ export async function decide<K extends DecisionKind>(
       `${kind} refused: run ${id} is not ${waitsFor === 'waiting_approval' ? 'waiting for approval' : 'paused on an error'} (status: ${standing.status})`,
     );
   }
+  // Checked here with the run's own schema, so an oversized comment or a blank name is a clear local error.
+  const schema = PAYLOADS[kind];
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) throw new HarnessError(`invalid ${kind}: ${describeZodError(parsed.error)}`);
   // An approval is for what the approver read: the caller names that digest; it is never filled in here.
   const sent: PayloadOf<K> = payload;
   const digest = kind === 'approve' ? (payload as ApprovePayload).digest : undefined;

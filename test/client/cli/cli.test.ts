@@ -225,3 +225,13 @@ test('an input too large for history is refused before anything starts, with wha
     await close();
   }
 });
+
+test('a decision too large for history is refused locally, naming the field', async () => {
+  const id = await startWaitingRun();
+  await harness('pending', id);
+  const comment = await harness('approve', id, '--comment', 'x'.repeat(3_000));
+  expectOneLineError(comment, /^harness: invalid approve: comment: Too big: expected string to have <=2000 characters\n$/);
+  const reason = await harness('reject', id, '--reason', 'y'.repeat(3_000));
+  expectOneLineError(reason, /^harness: invalid reject: reason: Too big/);
+  expect((await harness('reject', id, '--reason', 'fits')).stdout).toMatch(/rejected; nothing will be written/);
+});
