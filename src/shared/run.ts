@@ -18,7 +18,13 @@ export const RunOptions = z
     /** Overrides the heartbeat timeout of every tool that heartbeats: how fast a dead worker is noticed. */
     heartbeatTimeoutMs: z.number().int().min(500).max(600_000).optional(),
     /** Where finalize_report writes, relative to the worker's output root (default: <write root>/<run id>/final_report.md). */
-    outputPath: z.string().min(1).max(300).regex(/\.md$/, 'must name a .md file').optional(),
+    outputPath: z
+      .string()
+      .min(1)
+      .max(300)
+      .regex(/\.md$/, 'must name a .md file')
+      .refine((p) => !/[\u0000-\u001f\u007f\\]/.test(p), 'no control characters or backslashes')
+      .optional(),
     /** Total tokens the model steps may use; past it the run pauses for an operator. */
     tokenBudget: z.number().int().positive().optional(),
   })

@@ -26,10 +26,21 @@ export interface DecisionDeclaration<P> {
 }
 
 function check<P>(decision: DecisionDeclaration<P>, raw: unknown, door: Door): { payload: P } | { refused: string } {
-  const parsed = decision.payload.safeParse(raw ?? {});
-  if (!parsed.success) return { refused: `invalid payload: ${describeZodError(parsed.error)}` };
-  const refused = decision.refusal(parsed.data, door);
-  return refused === null ? { payload: parsed.data } : { refused };
+  const parsed = readPayload(decision, raw);
+  if (typeof parsed === 'string') return { refused: parsed };
+  const refused = decision.refusal(parsed, door);
+  return refused === null ? { payload: parsed } : { refused };
+}
+
+/** The payload in its normalized form, or why it cannot be read. Never throws: whatever a caller sends is a value. */
+function readPayload<P>(decision: DecisionDeclaration<P>, raw: unknown): P | string {
+  try {
+    const parsed = decision.payload.safeParse(raw ?? {});
+    return parsed.success ? parsed.data : `invalid payload: ${describeZodError(parsed.error)}`;
+  } catch (err) {
+    // A pathological value (nesting deep enough to exhaust the stack, say) is refused like any other.
+    return `invalid payload: it could not be read (${err instanceof Error ? err.name : 'error'})`;
+  }
 }
 
 export function registerDecision<P>(
@@ -52,9 +63,9 @@ export function registerDecision<P>(
     // The validator accepted this payload; it is parsed again so the handler sees the normalized form.
     // (Validators do not run on replay: a payload a later schema refuses fails the update, never the task.)
     (raw: P) => {
-      const parsed = decision.payload.safeParse(raw ?? {});
-      if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid payload: ${describeZodError(parsed.error)}`, 'InvalidPayload');
-      return decision.apply(parsed.data);
+      const parsed = readPayload(decision, raw);
+      if (typeof parsed === 'string') throw ApplicationFailure.nonRetryable(parsed, 'InvalidPayload');
+      return decision.apply(parsed);
     },
     {
       description: decision.description,
