@@ -1,25 +1,63 @@
-/** Wraps a tool implementation so its input and output are checked against the tool's contract. */
-import { ApplicationFailure } from '@temporalio/activity';
+/**
+ * Wraps a tool implementation so its input and output are checked against the tool's contract,
+ * and so the workflow learns which attempt answered: the server retries a tool under its own
+ * policy, and only the activity knows its attempt number.
+ */
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { whileHeartbeating } from './heartbeat';
-import { describeZodError, NON_RETRYABLE, TOOLS, ToolInput, ToolName, ToolOutput } from '../shared/tools';
+import { describeZodError, NON_RETRYABLE, TOOLS, ToolInput, ToolName, ToolOutput, ToolResult } from '../shared/tools';
+
+/** The attempt of the running activity; 1 outside an activity (unit tests). */
+function currentAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
+}
+
+/** The same failure, with the attempt it ended in added to its details (a model's Retry-After stays its next-retry delay). */
+function withAttempt(err: unknown, attempt: number): ApplicationFailure {
+  if (err instanceof ApplicationFailure) {
+    const [first, ...rest] = (err.details ?? []) as unknown[];
+    const detail = first && typeof first === 'object' ? { ...(first as object), attempt } : { attempt };
+    return ApplicationFailure.create({
+      message: err.message,
+      type: err.type ?? undefined,
+      nonRetryable: err.nonRetryable ?? undefined,
+      details: [detail, ...rest],
+      nextRetryDelay: err.nextRetryDelay ?? undefined,
+      category: err.category ?? undefined,
+    });
+  }
+  const error = err instanceof Error ? err : new Error(String(err));
+  return ApplicationFailure.create({ message: error.message, type: error.name, details: [{ attempt }] });
+}
 
 export function defineToolActivity<N extends ToolName>(
   name: N,
   implementation: (input: ToolInput<N>) => Promise<ToolOutput<N>>,
-): (input: ToolInput<N>) => Promise<ToolOutput<N>> {
+): (input: ToolInput<N>) => Promise<ToolResult<N>> {
   const tool = TOOLS[name];
   return async (input) => {
-    const parsedInput = tool.input.safeParse(input);
-    if (!parsedInput.success) {
-      throw ApplicationFailure.nonRetryable(`${name}: invalid input: ${describeZodError(parsedInput.error)}`, NON_RETRYABLE.invalidInput);
+    const attempt = currentAttempt();
+    try {
+      const parsedInput = tool.input.safeParse(input);
+      if (!parsedInput.success) {
+        throw ApplicationFailure.nonRetryable(`${name}: invalid input: ${describeZodError(parsedInput.error)}`, NON_RETRYABLE.invalidInput);
+      }
+      const run = () => implementation(parsedInput.data as ToolInput<N>);
+      const output = tool.heartbeatTimeoutMs ? await whileHeartbeating(run) : await run();
+      const parsedOutput = tool.output.safeParse(output);
+      if (!parsedOutput.success) {
+        // Retryable on purpose: a model may answer well on the next attempt.
+        throw ApplicationFailure.retryable(`${name}: invalid output: ${describeZodError(parsedOutput.error)}`, 'InvalidToolOutput');
+      }
+      return { ...(parsedOutput.data as ToolOutput<N>), attempt };
+    } catch (err) {
+      // A cancellation stays a cancellation; every failure carries its attempt.
+      if (err instanceof CancelledFailure) throw err;
+      throw withAttempt(err, attempt);
     }
-    const run = () => implementation(parsedInput.data as ToolInput<N>);
-    const output = tool.heartbeatTimeoutMs ? await whileHeartbeating(run) : await run();
-    const parsedOutput = tool.output.safeParse(output);
-    if (!parsedOutput.success) {
-      // Retryable on purpose: a model may answer well on the next attempt.
-      throw ApplicationFailure.retryable(`${name}: invalid output: ${describeZodError(parsedOutput.error)}`, 'InvalidToolOutput');
-    }
-    return parsedOutput.data as ToolOutput<N>;
   };
 }

@@ -267,6 +267,22 @@ export interface RunState {
   startedBy: string | null;
   usage: RunUsage;
   trace: TraceEvent[];
+  /**
+   * Filled by clients, never by the workflow: tools Temporal is running or retrying right now, from
+   * the pending-activity info the server keeps (attempt, last failure, next retry, paused).
+   */
+  activeTools?: ActiveTool[];
+}
+
+export interface ActiveTool {
+  tool: string;
+  attempt: number;
+  maximumAttempts: number;
+  lastFailure: string | null;
+  /** When the next attempt starts (ISO 8601); null while an attempt runs. */
+  nextAttemptAt: string | null;
+  /** Paused by an operator (`temporal activity pause`). */
+  paused: boolean;
 }
 
 /** Token accounting of the model steps, summed per run; steps whose endpoint reported nothing are counted apart. */

@@ -152,8 +152,22 @@ export type ToolInput<N extends ToolName> = z.infer<(typeof TOOLS)[N]['input']>;
 export type ToolOutput<N extends ToolName> = z.infer<(typeof TOOLS)[N]['output']>;
 export const TOOL_NAMES = Object.keys(TOOLS) as ToolName[];
 
+/** What an activity returns: the tool's output and the attempt that produced it (absent from activities of older workers). */
+export type ToolResult<N extends ToolName> = ToolOutput<N> & { attempt?: number };
+
 /** The shape of the activities object the worker registers: activity type name = tool name. */
-export type ToolActivities = { [N in ToolName]: (input: ToolInput<N>) => Promise<ToolOutput<N>> };
+export type ToolActivities = { [N in ToolName]: (input: ToolInput<N>) => Promise<ToolResult<N>> };
+
+/** A tool's retry policy as Temporal takes it, so `ActivityTaskScheduled` in history shows exactly the tool's own. */
+export function temporalRetryPolicy(retry: ToolRetryPolicy) {
+  return {
+    maximumAttempts: retry.maximumAttempts,
+    initialInterval: retry.initialIntervalMs,
+    backoffCoefficient: retry.backoffCoefficient,
+    maximumInterval: retry.maximumIntervalMs,
+    nonRetryableErrorTypes: retry.nonRetryableErrorTypes,
+  };
+}
 
 /**
  * Not a research tool: the worker's default policy, for runs started without a snapshot (by

@@ -1,27 +1,42 @@
 /**
- * Calls one tool as a Temporal activity under the tool's own retry policy. The loop lives in
- * the workflow (each activity is scheduled with a single attempt) so that every attempt and
- * its error become typed trace events and step results, visible in queries and in history.
+ * Calls one tool as a Temporal activity under the tool's own retry policy. New runs give the
+ * policy to Temporal: the activity is scheduled with it (history and Temporal Web show exactly the
+ * tool's policy, `temporal activity pause|unpause|reset` work on it, a model's Retry-After is the
+ * failure's next-retry delay), the activity reports the attempt that answered, and the run records
+ * `tool_ok` with it or `tool_error` when the tool fails for good. Runs started before that
+ * (`patched('server-retries')` false) keep the workflow-side loop they began with: one attempt
+ * per activity, a durable timer between attempts.
  */
+import { RetryState } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, proxyActivities, sleep, TimeoutFailure } from '@temporalio/workflow';
 import { backoffMs, shouldRetry } from '../shared/retry';
-import { TOOLS, ToolActivities, ToolInput, ToolName, ToolOutput } from '../shared/tools';
+import { temporalRetryPolicy, TOOLS, ToolActivities, ToolInput, ToolName, ToolOutput, ToolResult } from '../shared/tools';
 import type { RunRecorder } from './run-recorder';
 
 export interface CallOptions {
   /** Replaces the heartbeat timeout of tools that declare one. */
   heartbeatTimeoutMs?: number;
+  /** Temporal retries the tool under its policy (new runs); false: the workflow's own loop (older runs). */
+  serverRetries?: boolean;
 }
 
-/** One proxy per tool, because each tool has its own timeouts. */
-function activityFor<N extends ToolName>(name: N, options: CallOptions): (input: ToolInput<N>) => Promise<ToolOutput<N>> {
+export const SERVER_RETRIES_PATCH = 'server-retries';
+
+/** One proxy per tool, because each tool has its own timeouts and retry policy. */
+function activityFor<N extends ToolName>(name: N, options: CallOptions): (input: ToolInput<N>) => Promise<ToolResult<N>> {
   const tool = TOOLS[name];
   const proxies = proxyActivities<ToolActivities>({
     startToCloseTimeout: tool.startToCloseTimeoutMs,
     heartbeatTimeout: tool.heartbeatTimeoutMs && (options.heartbeatTimeoutMs ?? tool.heartbeatTimeoutMs),
-    retry: { maximumAttempts: 1 },
+    retry: options.serverRetries ? temporalRetryPolicy(tool.retry) : { maximumAttempts: 1 },
   });
-  return proxies[name] as (input: ToolInput<N>) => Promise<ToolOutput<N>>;
+  return proxies[name] as (input: ToolInput<N>) => Promise<ToolResult<N>>;
+}
+
+/** The tool's output without the attempt the activity reported. */
+function outputOf<N extends ToolName>(result: ToolResult<N>): ToolOutput<N> {
+  const { attempt: _attempt, ...output } = result;
+  return output as ToolOutput<N>;
 }
 
 interface FailureSummary {
@@ -30,18 +45,31 @@ interface FailureSummary {
   nonRetryable: boolean;
   /** The activity's own hint (a model's Retry-After, in details[0].retryAfterMs): wait at least this long. */
   retryAfterMs?: number;
+  /** The attempt the failure ended in, as the activity reported it (details[0].attempt). */
+  attempt?: number;
+  /** Why the server stopped retrying (server-side retries only). */
+  retryState?: RetryState;
 }
 
 function summarize(err: unknown): FailureSummary {
+  const retryState = err instanceof ActivityFailure ? err.retryState : undefined;
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
-    const hint = (cause.details?.[0] as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
-    const retryAfterMs = typeof hint === 'number' ? hint : undefined;
-    return { type: cause.type ?? undefined, message: cause.message, nonRetryable: Boolean(cause.nonRetryable), retryAfterMs };
+    const detail = (cause.details?.[0] ?? {}) as { retryAfterMs?: unknown; attempt?: unknown };
+    const retryAfterMs = typeof detail.retryAfterMs === 'number' ? detail.retryAfterMs : undefined;
+    const attempt = typeof detail.attempt === 'number' ? detail.attempt : undefined;
+    return {
+      type: cause.type ?? undefined,
+      message: cause.message,
+      nonRetryable: Boolean(cause.nonRetryable),
+      retryAfterMs,
+      attempt,
+      retryState,
+    };
   }
   if (cause instanceof TimeoutFailure) {
     // A lost worker shows up here: its attempt times out (heartbeat or start-to-close).
-    return { type: 'Timeout', message: cause.message || 'activity timed out', nonRetryable: false };
+    return { type: 'Timeout', message: cause.message || 'activity timed out', nonRetryable: false, retryState };
   }
   return { message: cause instanceof Error ? cause.message : String(cause), nonRetryable: false };
 }
@@ -67,16 +95,59 @@ export async function callTool<N extends ToolName>(
   input: ToolInput<N>,
   options: CallOptions = {},
 ): Promise<ToolOutput<N>> {
+  return options.serverRetries ? callRetriedByServer(run, name, input, options) : callRetriedHere(run, name, input, options);
+}
+
+/** One activity with the tool's retry policy: Temporal runs the attempts and their backoff. */
+async function callRetriedByServer<N extends ToolName>(
+  run: RunRecorder,
+  name: N,
+  input: ToolInput<N>,
+  options: CallOptions,
+): Promise<ToolOutput<N>> {
+  const step = run.beginStep(name);
+  step.attempts = 1;
+  run.event('tool_start', { tool: name, attempt: 1 });
+  try {
+    const result = await activityFor(name, options)(input);
+    step.attempts = result.attempt ?? 1;
+    run.endStep(step, 'ok');
+    run.event('tool_ok', { tool: name, attempt: step.attempts });
+    return outputOf(result);
+  } catch (err) {
+    const failure = summarize(err);
+    const error = failure.type ? `${failure.type}: ${failure.message}` : failure.message;
+    // A timed-out last attempt cannot report itself; spent attempts mean the policy's maximum.
+    const spent = failure.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED ? TOOLS[name].retry.maximumAttempts : 1;
+    step.attempts = failure.attempt ?? spent;
+    run.event('tool_error', {
+      tool: name,
+      attempt: step.attempts,
+      message: error,
+      data: { retrying: false, retryState: failure.retryState ?? null },
+    });
+    run.endStep(step, 'error', error);
+    throw new ToolFailedError(`${name} failed after ${step.attempts} attempt(s): ${error}`, { tool: name, error, attempts: step.attempts });
+  }
+}
+
+/** Runs from before server-side retries: one attempt per activity, the loop and its timers here. */
+async function callRetriedHere<N extends ToolName>(
+  run: RunRecorder,
+  name: N,
+  input: ToolInput<N>,
+  options: CallOptions,
+): Promise<ToolOutput<N>> {
   const policy = TOOLS[name].retry;
   const step = run.beginStep(name);
   for (let attempt = 1; ; attempt++) {
     step.attempts = attempt;
     run.event('tool_start', { tool: name, attempt });
     try {
-      const output = await activityFor(name, options)(input);
+      const result = await activityFor(name, options)(input);
       run.endStep(step, 'ok');
       run.event('tool_ok', { tool: name, attempt });
-      return output;
+      return outputOf(result);
     } catch (err) {
       const failure = summarize(err);
       const error = failure.type ? `${failure.type}: ${failure.message}` : failure.message;

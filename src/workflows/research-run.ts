@@ -32,7 +32,7 @@ import { BUILTIN_POLICY, Policy, toolPolicy } from '../shared/policy';
 import { previewOf, RunInput, RunOptions, RunResult } from '../shared/run';
 import { describeZodError, HarnessActivities } from '../shared/tools';
 import { ApprovalGates, GateRejected } from './approval-gate';
-import { ToolFailedError } from './call-tool';
+import { SERVER_RETRIES_PATCH, ToolFailedError } from './call-tool';
 import { registerDecision } from './decisions';
 import { OperatorControl } from './operator-control';
 import { RunRecorder } from './run-recorder';
@@ -47,7 +47,11 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
   const startedBy = typeof rawInput?.startedBy === 'string' ? rawInput.startedBy : null;
   const options = RunOptions.safeParse(rawInput?.options ?? {});
   const previewLines = options.success ? options.data.previewLines : 12;
-  const calls = { heartbeatTimeoutMs: options.success ? options.data.heartbeatTimeoutMs : undefined };
+  // Decided once, at the run's first task: a run keeps the retry mode it started with.
+  const calls = {
+    heartbeatTimeoutMs: options.success ? options.data.heartbeatTimeoutMs : undefined,
+    serverRetries: patched(SERVER_RETRIES_PATCH),
+  };
   const run = new RunRecorder(workflowId, topic, startedBy);
   const control = new OperatorControl(run);
   const gates = new ApprovalGates({ run, startedBy: startedBy ?? 'unknown', topic, previewLines, callOptions: calls }, BUILTIN_POLICY);

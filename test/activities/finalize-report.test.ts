@@ -25,7 +25,8 @@ test('writes the report once; a repeat call is a no-op; stale temp files are rem
   const second = await tools.finalize_report({ runId: 'run-1', markdown, sha256: digest });
 
   expect(second).toEqual(first);
-  expect(first).toEqual({ path: path.join(dir, 'final_report.md'), bytes: Buffer.byteLength(markdown), sha256: digest });
+  // The activity also says which attempt answered (outside an activity: 1).
+  expect(first).toEqual({ path: path.join(dir, 'final_report.md'), bytes: Buffer.byteLength(markdown), sha256: digest, attempt: 1 });
   expect(await fs.readdir(dir)).toEqual(['final_report.md']);
   expect(await fs.readFile(first.path, 'utf8')).toBe(markdown);
   expect((await fs.stat(first.path)).mtimeMs).toBe(mtimeMs);

@@ -106,3 +106,38 @@ export async function failureOf(run: WorkflowHandle): Promise<string> {
   if (!(outcome instanceof WorkflowFailedError)) throw new Error(`expected ${run.workflowId} to fail, got ${String(outcome)}`);
   return outcome.cause?.message ?? outcome.message;
 }
+
+export interface ActivityStart {
+  attempt: number;
+  /** The previous attempt's failure, as the server recorded it for this one. */
+  lastFailure: string | null;
+  scheduledAtMs: number;
+  startedAtMs: number;
+}
+
+const eventMs = (time: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  Number(time?.seconds ?? 0) * 1000 + Math.floor((time?.nanos ?? 0) / 1e6);
+
+/** How Temporal ran a tool's activities: each start's attempt and the failure before it (history keeps the last attempt's start). */
+export async function activityStarts(run: WorkflowHandle, tool: string): Promise<ActivityStart[]> {
+  const events = (await run.fetchHistory()).events ?? [];
+  const scheduled = new Map(
+    events
+      .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === tool)
+      .map((e) => [String(e.eventId), eventMs(e.eventTime)]),
+  );
+  return events.flatMap((e) => {
+    const started = e.activityTaskStartedEventAttributes;
+    const scheduledAtMs = started ? scheduled.get(String(started.scheduledEventId)) : undefined;
+    if (!started || scheduledAtMs === undefined) return [];
+    const failure = started.lastFailure;
+    return [
+      {
+        attempt: started.attempt ?? 1,
+        lastFailure: failure ? (failure.message ?? '') : null,
+        scheduledAtMs,
+        startedAtMs: eventMs(e.eventTime),
+      },
+    ];
+  });
+}

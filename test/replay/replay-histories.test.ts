@@ -22,8 +22,9 @@ async function loadHistory(name: string) {
 test('every recorded history replays against the current workflow code', async () => {
   const files = (await fs.readdir(HISTORIES)).filter((f) => f.endsWith('.json')).sort();
   // Every shape the workflow has had stays here: v1-* predate policies and updates, v2-* predate
-  // generic gates and the gate memo; the unprefixed ones are the current shape.
-  const current = [
+  // generic gates and the gate memo, v3-* predate server-side retries (`patched('server-retries')`);
+  // the unprefixed ones are the current shape.
+  const v2 = [
     'happy-path',
     'reject-path',
     'refused-approval',
@@ -35,12 +36,12 @@ test('every recorded history replays against the current workflow code', async (
     'worker-default-policy',
     'cancelled',
   ];
+  const current = [...v2, 'draft-gate', 'draft-gate-rejected'];
   expect(files).toEqual(
     expect.arrayContaining([
       ...['happy-path', 'reject-path', 'refused-approval', 'retried-tool', 'crash-recovered', 'failed-review'].map((n) => `v1-${n}.json`),
-      ...current.flatMap((n) => [`v2-${n}.json`, `${n}.json`]),
-      'draft-gate.json',
-      'draft-gate-rejected.json',
+      ...v2.map((n) => `v2-${n}.json`),
+      ...current.flatMap((n) => [`v3-${n}.json`, `${n}.json`]),
     ]),
   );
   const histories = await Promise.all(files.map(async (file) => ({ workflowId: file, history: await loadHistory(file) })));

@@ -10,7 +10,7 @@ import { offlineProvider } from '../../src/activities/model/offline-provider';
 import { waitFor } from '../../src/client/api/wait-for';
 import { abortUpdate, approveUpdate, resumeUpdate, traceQuery } from '../../src/shared/messages';
 import { HARNESS_STATUS } from '../../src/shared/search-attributes';
-import { HarnessActivities, NON_RETRYABLE, SourceDocument } from '../../src/shared/tools';
+import { HarnessActivities, NON_RETRYABLE, TOOLS, SourceDocument } from '../../src/shared/tools';
 import {
   failureOf,
   sampleSources,
@@ -76,10 +76,26 @@ test('a transient failure is retried; a permanent one pauses the run until resum
   const searchEvents = (await run.query(traceQuery))
     .filter((e) => e.tool === 'search_sources' && e.type.startsWith('tool_'))
     .map((e) => `${e.type}#${e.attempt}`);
-  expect(searchEvents).toEqual(['tool_start#1', 'tool_error#1', 'tool_start#2', 'tool_ok#2']);
-  const transient = (await run.query(traceQuery)).find((e) => e.type === 'tool_error' && e.tool === 'search_sources')!;
-  expect(transient.message).toBe('SourceUnavailable: index briefly unavailable');
-  expect(transient.data).toEqual({ retrying: true, retryInMs: 500 });
+  // Temporal retried it under the tool's own policy: one scheduled activity, the attempt from the activity.
+  expect(searchEvents).toEqual(['tool_start#1', 'tool_ok#2']);
+  const scheduled = ((await run.fetchHistory()).events ?? []).flatMap((e) => {
+    const attributes = e.activityTaskScheduledEventAttributes;
+    return attributes?.activityType?.name === 'search_sources' ? [attributes] : [];
+  });
+  expect(scheduled).toHaveLength(1);
+  const policy = TOOLS.search_sources.retry;
+  expect(scheduled[0].retryPolicy).toMatchObject({
+    maximumAttempts: policy.maximumAttempts,
+    backoffCoefficient: policy.backoffCoefficient,
+    nonRetryableErrorTypes: policy.nonRetryableErrorTypes,
+  });
+  expect(
+    Number(scheduled[0].retryPolicy?.initialInterval?.nanos ?? 0) / 1e6 +
+      Number(scheduled[0].retryPolicy?.initialInterval?.seconds ?? 0) * 1e3,
+  ).toBe(policy.initialIntervalMs);
+  // The permanent failure is not retried: one attempt, the run paused on it.
+  const permanent = (await run.query(traceQuery)).find((e) => e.type === 'tool_error' && e.tool === 'extract_facts')!;
+  expect(permanent).toMatchObject({ attempt: 1, message: expect.stringMatching(/^InvalidToolInput: /), data: { retrying: false } });
 
   // An approval now is refused: nothing is pending.
   await expect(run.executeUpdate(approveUpdate, { args: [{ approver: 'ops' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);

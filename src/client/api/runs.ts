@@ -6,7 +6,8 @@ import type { z } from 'zod';
 import { RUN_ID_PATTERN, WORKFLOW_TYPE } from '../../shared/constants';
 import type { LoadedPolicy } from '../../config/policy-file';
 import { pendingQuery, stateQuery } from '../../shared/messages';
-import { PendingAction, RunInput, RunOptions, RunState, RunStatus, TERMINAL_STATUSES } from '../../shared/run';
+import { ActiveTool, PendingAction, RunInput, RunOptions, RunState, RunStatus, TERMINAL_STATUSES } from '../../shared/run';
+import type { temporal } from '@temporalio/proto';
 import { evaluateToolCall } from '../../shared/policy';
 import { HARNESS_STATUS } from '../../shared/search-attributes';
 import { describeZodError, SourceDocument } from '../../shared/tools';
@@ -153,7 +154,23 @@ export function reconcile(state: RunState, execution: string): RunState {
 
 export async function readState(h: HarnessClient, run: WorkflowHandle): Promise<RunState> {
   const [state, description] = await Promise.all([query<RunState>(h, run, () => run.query(stateQuery)), run.describe()]);
-  return reconcile(state, description.status.name);
+  const activeTools = (description.raw.pendingActivities ?? []).map(activeTool);
+  return { ...reconcile(state, description.status.name), ...(activeTools.length ? { activeTools } : {}) };
+}
+
+const isoOf = (time: { seconds?: unknown; nanos?: number | null } | null | undefined): string | null =>
+  time?.seconds ? new Date(Number(time.seconds) * 1000 + Math.floor((time.nanos ?? 0) / 1e6)).toISOString() : null;
+
+/** What the server knows of a tool it is running or retrying. */
+function activeTool(info: temporal.api.workflow.v1.IPendingActivityInfo): ActiveTool {
+  return {
+    tool: info.activityType?.name ?? 'unknown',
+    attempt: info.attempt ?? 1,
+    maximumAttempts: info.maximumAttempts ?? 0,
+    lastFailure: info.lastFailure?.message ?? null,
+    nextAttemptAt: isoOf(info.nextAttemptScheduleTime),
+    paused: Boolean(info.paused),
+  };
 }
 export const readPending = (h: HarnessClient, run: WorkflowHandle, deadlineMs?: number) =>
   query<PendingAction | null>(h, run, () => run.query(pendingQuery), deadlineMs);

@@ -41,6 +41,14 @@ export function formatState(state: RunResult): string {
       `tokens:    ${usage.totalTokens} (prompt ${usage.promptTokens}, completion ${usage.completionTokens}) over ${usage.reportedSteps} step(s)${unreported}${usage.budget ? `; budget ${usage.budget}` : ''}`,
     );
   }
+  for (const active of state.activeTools ?? []) {
+    if (active.paused)
+      lines.push(`tool:      ${active.tool} paused by an operator at attempt ${active.attempt} (temporal activity unpause to go on)`);
+    else if (active.attempt > 1 || active.lastFailure)
+      lines.push(
+        `retrying:  ${active.tool} attempt ${active.attempt} of ${active.maximumAttempts || '∞'}${active.lastFailure ? `; last failure: ${active.lastFailure}` : ''}${active.nextAttemptAt ? `; next attempt at ${active.nextAttemptAt}` : ''}`,
+      );
+  }
   if (state.pausedOn) {
     lines.push(`paused on: ${state.pausedOn.tool} after ${state.pausedOn.attempts} attempt(s): ${state.pausedOn.error}`);
     lines.push(`           harness resume ${state.runId}  |  harness abort ${state.runId} --reason "…"`);

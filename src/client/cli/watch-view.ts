@@ -16,7 +16,9 @@ const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '
 function progressLine(state: RunState, frame: number): string {
   const done = state.steps.filter((s) => s.status === 'ok').length;
   const current = state.steps[state.steps.length - 1];
-  const attempt = current?.status === 'running' && current.attempts > 1 ? ` attempt ${current.attempts}` : '';
+  const active = state.activeTools?.find((t) => t.tool === current?.tool);
+  const attempts = Math.max(current?.attempts ?? 1, active?.attempt ?? 1);
+  const attempt = active?.paused ? ' paused by an operator' : current?.status === 'running' && attempts > 1 ? ` attempt ${attempts}` : '';
   const width = TOOL_NAMES.length;
   const bar = '█'.repeat(done) + '░'.repeat(Math.max(0, width - done));
   return `${FRAMES[frame % FRAMES.length]} [${bar}] ${done}/${width} ${state.currentStep ?? 'starting'}${attempt}`;
@@ -49,6 +51,7 @@ export async function watchRun(h: HarnessClient, run: WorkflowHandle, options: {
   const write = (text: string) => process.stdout.write(safeText(text));
   const clear = () => live && process.stdout.write('\r\x1b[2K');
   let printed = 0;
+  const retriesShown = new Map<string, string>();
   let frame = 0;
   for await (const update of followRun(h, run)) {
     if (update.kind === 'unanswered') {
@@ -62,6 +65,29 @@ export async function watchRun(h: HarnessClient, run: WorkflowHandle, options: {
       write(options.json ? `${JSON.stringify(event)}\n` : `${formatTraceEvent(event)}\n`);
     }
     printed = state.trace.length;
+    // Retries happen on the server, between trace events: say so as they happen.
+    for (const active of state.activeTools ?? []) {
+      const seen = `${active.attempt}:${active.paused}`;
+      if (retriesShown.get(active.tool) === seen || (active.attempt < 2 && !active.paused)) continue;
+      retriesShown.set(active.tool, seen);
+      clear();
+      const line = active.paused
+        ? { type: 'tool_paused', tool: active.tool, attempt: active.attempt }
+        : {
+            type: 'tool_retrying',
+            tool: active.tool,
+            attempt: active.attempt,
+            lastFailure: active.lastFailure,
+            nextAttemptAt: active.nextAttemptAt,
+          };
+      write(
+        options.json
+          ? `${JSON.stringify(line)}\n`
+          : active.paused
+            ? `${active.tool} paused by an operator at attempt ${active.attempt}\n`
+            : `${active.tool} attempt ${active.attempt} of ${active.maximumAttempts || '∞'}${active.lastFailure ? ` after: ${active.lastFailure}` : ''}\n`,
+      );
+    }
     if (state.status !== 'running') {
       clear();
       write(options.json ? `${JSON.stringify({ status: state.status, runId: state.runId })}\n` : `${closingLine(state)}\n`);
