@@ -128,8 +128,8 @@ export class BenchEnv {
     );
   }
 
-  async approve(id: string): Promise<void> {
-    await this.client.workflow.getHandle(id).executeUpdate(approveUpdate, { args: [{ approver: 'bench' }] });
+  async approve(id: string, digest?: string): Promise<void> {
+    await this.client.workflow.getHandle(id).executeUpdate(approveUpdate, { args: [{ approver: 'bench', ...(digest ? { digest } : {}) }] });
   }
 
   async state(id: string): Promise<RunState> {

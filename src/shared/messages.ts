@@ -22,6 +22,17 @@ export const rejectUpdate = defineUpdate<UpdateOutcome, [RejectPayload]>('reject
 export const resumeUpdate = defineUpdate<UpdateOutcome, [OperatorPayload]>('resume');
 export const abortUpdate = defineUpdate<UpdateOutcome, [OperatorPayload]>('abort');
 
+/** What `awaitGate` answers: the run's status and, at a gate, what waits for approval. */
+export interface GateWait {
+  status: RunStatus;
+  pendingAction: PendingAction | null;
+}
+/**
+ * Waits until the run reaches a gate later than `afterGate` (default 0: any gate) or stops moving
+ * on its own (paused, ended): an approver learns about a gate the moment it opens, without polling.
+ */
+export const awaitGateUpdate = defineUpdate<GateWait, [{ afterGate?: number }]>('awaitGate');
+
 export const stateQuery = defineQuery<RunState>('state');
 export const traceQuery = defineQuery<TraceEvent[]>('trace');
 export const pendingQuery = defineQuery<PendingAction | null>('pending');
@@ -30,6 +41,8 @@ export const DESCRIPTIONS = {
   approve:
     'Approve the pending tool call (query "pending" shows it). JSON {"approver"?: string, "comment"?: string, "digest"?: the pending digest, "edit"?: replacement report or arguments (update only)}.',
   reject: 'Reject the pending tool call; the run ends rejected and nothing more runs. JSON {"approver"?: string, "reason"?: string}.',
-  resume: 'Retry the failed step of a run paused on error. JSON {"operator"?: string, "reason"?: string}.',
-  abort: 'End a run paused on error as failed. JSON {"operator"?: string, "reason"?: string}.',
+  resume: 'Retry the failed step of a run paused on error. JSON {"operator": string, "reason"?: string}.',
+  abort: 'End a run paused on error as failed. JSON {"operator": string, "reason"?: string}.',
+  awaitGate:
+    'Answers when the run waits at a gate numbered above afterGate, or has paused or ended. JSON {"afterGate"?: number}; answers {status, pendingAction}.',
 } as const;

@@ -14,12 +14,16 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { z } from 'zod';
 import { REPORT_FILE_NAME } from '../shared/constants';
 import {
   abortSignal,
   abortUpdate,
   approveSignal,
   approveUpdate,
+  awaitGateUpdate,
+  DESCRIPTIONS,
+  GateWait,
   pendingQuery,
   rejectSignal,
   rejectUpdate,
@@ -64,6 +68,13 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
   registerDecision(run, gates.reject, rejectSignal, rejectUpdate);
   registerDecision(run, control.resume, resumeSignal, resumeUpdate);
   registerDecision(run, control.abort, abortSignal, abortUpdate);
+  setHandler(awaitGateUpdate, (raw) => awaitGate(run, raw), {
+    description: DESCRIPTIONS.awaitGate,
+    validator: (raw) => {
+      if (!AwaitGatePayload.safeParse(raw ?? {}).success)
+        throw ApplicationFailure.nonRetryable('invalid payload: {"afterGate"?: number}', 'InvalidPayload');
+    },
+  });
 
   const parsed = RunInput.safeParse(rawInput);
   run.event('run_created', { data: { workflowType: 'researchRun', valid: parsed.success } });
@@ -136,6 +147,21 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
   await condition(allHandlersFinished);
   const { trace: _trace, ...result } = run.state;
   return result;
+}
+
+const AwaitGatePayload = z.object({ afterGate: z.number().int().min(0).optional() }).strict();
+
+/** Resolves once the run waits at a gate numbered above `afterGate`, or stops moving on its own. */
+async function awaitGate(run: RunRecorder, raw: unknown): Promise<GateWait> {
+  const parsed = AwaitGatePayload.safeParse(raw ?? {});
+  const after = parsed.success ? (parsed.data.afterGate ?? 0) : 0;
+  const settled = () => {
+    const { status, pendingAction } = run.state;
+    if (status === 'waiting_approval') return (pendingAction?.gate ?? 1) > after;
+    return status !== 'running';
+  };
+  await condition(settled);
+  return { status: run.state.status, pendingAction: run.state.pendingAction };
 }
 
 /**

@@ -3,11 +3,11 @@
  * draft_report (with a quorum of 2) stops the run before the draft, and every tool call's policy
  * decision is recorded. Real dev server, driven through the built `harness` CLI.
  */
-import { WorkflowHandle } from '@temporalio/client';
+import { WorkflowHandle, WorkflowUpdateStage } from '@temporalio/client';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { toolCallDigest } from '../../src/shared/digest';
-import { approveSignal, approveUpdate, stateQuery, traceQuery } from '../../src/shared/messages';
+import { approveSignal, approveUpdate, awaitGateUpdate, stateQuery, traceQuery } from '../../src/shared/messages';
 import type { RunState } from '../../src/shared/run';
 import type { researchRun } from '../../src/workflows';
 import { waitFor } from '../../src/client/api/wait-for';
@@ -184,4 +184,22 @@ test('edited arguments are checked against the tool contract, get a new digest, 
   expect(final.pendingAction?.preview.firstLines).toContain('- An approver narrowed the findings. _(source: operator)_');
   await harness('reject', run.workflowId);
   expect((await run.result()).status).toBe('rejected');
+});
+
+test('awaitGate answers the moment a gate opens, the next gate after it, and the end', async () => {
+  const { run } = await start();
+  const first = await run.executeUpdate(awaitGateUpdate, { args: [{}] });
+  expect(first).toMatchObject({ status: 'waiting_approval', pendingAction: { tool: 'draft_report', gate: 1 } });
+  await expect(run.executeUpdate(awaitGateUpdate, { args: [{ afterGate: -1 }] })).rejects.toMatchObject({
+    cause: { message: 'invalid payload: {"afterGate"?: number}' },
+  });
+  await harness('pending', run.workflowId);
+  await harness('approve', run.workflowId, '--approver', 'alice');
+  // Accepted before the decision that moves the run on, so the answer is the next gate, not a race.
+  const next = await run.startUpdate(awaitGateUpdate, { args: [{ afterGate: 1 }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+  await harness('approve', run.workflowId, '--approver', 'bob');
+  expect(await next.result()).toMatchObject({ status: 'waiting_approval', pendingAction: { tool: 'finalize_report', gate: 2 } });
+  const end = await run.startUpdate(awaitGateUpdate, { args: [{ afterGate: 2 }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+  await harness('reject', run.workflowId);
+  expect(await end.result()).toEqual({ status: 'rejected', pendingAction: null });
 });
