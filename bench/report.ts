@@ -32,7 +32,7 @@ export function renderMarkdown(r: BenchReport): string {
     `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GiB, ${r.machine.platform}. ` +
       `Node ${r.versions.node}, Temporal SDK ${r.versions.temporalSdk}, ${r.versions.temporalCli}.`,
     `Settings: dev server on a fresh SQLite file (${r.settings.sqlitePragmas.join(', ')}; eager activities ${r.settings.eagerActivities ? 'on' : 'off'}); one worker process (${tuning}); ` +
-      `offline provider with ${r.settings.latencyMs} ms model latency; throughput runs are approved as their awaitGate update answers; parked and recovery runs by an approver that lists the gate every ${r.settings.watchIntervalMs} ms. Took ${r.elapsedS} s.`,
+      `offline provider with ${r.settings.latencyMs} ms model latency; approver lists the gate every ${r.settings.watchIntervalMs} ms. Took ${r.elapsedS} s.`,
     '',
     '| figure | harness | baseline (in-process floor) | ratio |',
     '| --- | --- | --- | --- |',

@@ -7,7 +7,6 @@ import { createActivities } from '../src/activities';
 import { createOfflineProvider } from '../src/activities/model/offline-provider';
 import { readSourcesFile, SAMPLE_SOURCES } from '../src/client/api/sources-file';
 import { waitFor } from '../src/client/api/wait-for';
-import { awaitGateUpdate } from '../src/shared/messages';
 import { TOOL_NAMES, ToolName } from '../src/shared/tools';
 import { BenchEnv, inPool, mean, percentile } from './bench-env';
 
@@ -27,17 +26,14 @@ export async function throughput(env: BenchEnv, concurrency: number, runs: numbe
   const ids = Array.from({ length: runs }, (_, i) => `${env.taskQueue}-c${concurrency}-${i}`);
   const startedAt = new Map<string, number>();
   const approvedAt = new Map<string, number>();
+  const approver = env.approveAsTheyArrive((id, at) => approvedAt.set(id, at));
   const t0 = Date.now();
-  // Each run's approver learns of its gate from the awaitGate update the moment it opens: no polling.
   await inPool(ids, concurrency, async (id) => {
     startedAt.set(id, Date.now());
-    const run = await env.startRun(id);
-    const gate = await run.executeUpdate(awaitGateUpdate, { args: [{}] });
-    approvedAt.set(id, Date.now());
-    await env.approve(id, gate.pendingAction?.digest);
-    await run.result();
+    await (await env.startRun(id)).result();
   });
   const wallMs = Date.now() - t0;
+  await approver.stop();
 
   const startToGate: number[] = [];
   const approveToDone: number[] = [];
