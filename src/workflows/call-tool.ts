@@ -11,6 +11,7 @@ import { RetryState } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, proxyActivities, sleep, TimeoutFailure } from '@temporalio/workflow';
 import { backoffMs, shouldRetry } from '../shared/retry';
 import { temporalRetryPolicy, TOOLS, ToolActivities, ToolInput, ToolName, ToolOutput, ToolResult } from '../shared/tools';
+import type { StepResult } from '../shared/run';
 import type { RunRecorder } from './run-recorder';
 
 export interface CallOptions {
@@ -126,9 +127,14 @@ async function callRetriedByServer<N extends ToolName>(
       message: error,
       data: { retrying: false, retryState: failure.retryState ?? null },
     });
-    run.endStep(step, 'error', error);
-    throw new ToolFailedError(`${name} failed after ${step.attempts} attempt(s): ${error}`, { tool: name, error, attempts: step.attempts });
+    failedForGood(run, step, name, error);
   }
+}
+
+/** Closes the step and hands the failure to the tool path, which pauses the run for an operator. */
+function failedForGood(run: RunRecorder, step: StepResult, name: ToolName, error: string): never {
+  run.endStep(step, 'error', error);
+  throw new ToolFailedError(`${name} failed after ${step.attempts} attempt(s): ${error}`, { tool: name, error, attempts: step.attempts });
 }
 
 /** Runs from before server-side retries: one attempt per activity, the loop and its timers here. */
@@ -154,10 +160,7 @@ async function callRetriedHere<N extends ToolName>(
       const retrying = shouldRetry(policy, attempt, failure.type, failure.nonRetryable);
       const delayMs = Math.max(backoffMs(policy, attempt + 1), failure.retryAfterMs ?? 0);
       run.event('tool_error', { tool: name, attempt, message: error, data: { retrying, ...(retrying ? { retryInMs: delayMs } : {}) } });
-      if (!retrying) {
-        run.endStep(step, 'error', error);
-        throw new ToolFailedError(`${name} failed after ${attempt} attempt(s): ${error}`, { tool: name, error, attempts: attempt });
-      }
+      if (!retrying) failedForGood(run, step, name, error);
       await sleep(delayMs);
     }
   }
