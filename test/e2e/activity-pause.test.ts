@@ -60,6 +60,19 @@ test('temporal activity pause holds a failing tool between attempts; unpause let
   const binary = await findGoTool(TEMPORAL_CLI);
   if (!binary) throw new Error('temporal is missing: run `npm run setup`');
   const run = await startTestRun(temporal.client, taskQueue, { topic: 'durable agent harness', sources: await sampleSources() });
+  const activity = (verb: 'pause' | 'unpause') =>
+    exec(binary, [
+      'activity',
+      verb,
+      '--address',
+      testAddress(),
+      '--workflow-id',
+      run.workflowId,
+      '--activity-type',
+      'plan_run',
+      '--identity',
+      'ops',
+    ]);
   await waitFor(
     async () => (await run.describe()).raw.pendingActivities?.some((a) => a.activityType?.name === 'plan_run' && a.state === 2),
     {
@@ -68,18 +81,7 @@ test('temporal activity pause holds a failing tool between attempts; unpause let
     },
   );
 
-  await exec(binary, [
-    'activity',
-    'pause',
-    '--address',
-    testAddress(),
-    '--workflow-id',
-    run.workflowId,
-    '--activity-type',
-    'plan_run',
-    '--identity',
-    'ops',
-  ]);
+  await activity('pause');
   releaseFirstAttempt();
   await waitFor(
     async () => (await run.describe()).raw.pendingActivities?.find((a) => a.activityType?.name === 'plan_run' && a.paused && a.lastFailure),
@@ -93,18 +95,7 @@ test('temporal activity pause holds a failing tool between attempts; unpause let
   expect((await run.query(stateQuery)).steps.find((s) => s.tool === 'plan_run')?.status).toBe('running');
 
   healed = true;
-  await exec(binary, [
-    'activity',
-    'unpause',
-    '--address',
-    testAddress(),
-    '--workflow-id',
-    run.workflowId,
-    '--activity-type',
-    'plan_run',
-    '--identity',
-    'ops',
-  ]);
+  await activity('unpause');
   const gate = await waitForStatus(run, ['waiting_approval']);
   expect(gate.steps.find((s) => s.tool === 'plan_run')).toMatchObject({ status: 'ok', attempts: 2 });
   await run.cancel();

@@ -54,19 +54,24 @@ async function temporalCli(args: string[]): Promise<{ code: number; output: stri
   }
 }
 
+async function runAtGate(prefix: string): Promise<WorkflowHandle> {
+  const run = await startTestRun(
+    bed.client,
+    bed.env.HARNESS_TASK_QUEUE!,
+    { topic: 'durable agent harness', sources: await sampleSources() },
+    uniqueName(prefix),
+  );
+  await waitForStatus(run, ['waiting_approval']);
+  return run;
+}
+
 async function failedWorkflowTasks(run: WorkflowHandle): Promise<number> {
   const history = await run.fetchHistory();
   return (history.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes).length;
 }
 
 test('no input, null, scalars, arrays and bad names are refused by every update; no workflow task fails', async () => {
-  const run = await startTestRun(
-    bed.client,
-    bed.env.HARNESS_TASK_QUEUE!,
-    { topic: 'durable agent harness', sources: await sampleSources() },
-    uniqueName('hostile-updates'),
-  );
-  await waitForStatus(run, ['waiting_approval']);
+  const run = await runAtGate('hostile-updates');
   for (const name of DECISIONS) {
     for (const input of BAD_INPUTS) {
       const args = [
@@ -92,13 +97,7 @@ test('no input, null, scalars, arrays and bad names are refused by every update;
 });
 
 test('the same inputs as signals are refused and recorded; none counts as a decision', async () => {
-  const run = await startTestRun(
-    bed.client,
-    bed.env.HARNESS_TASK_QUEUE!,
-    { topic: 'durable agent harness', sources: await sampleSources() },
-    uniqueName('hostile-signals'),
-  );
-  await waitForStatus(run, ['waiting_approval']);
+  const run = await runAtGate('hostile-signals');
   let sent = 0;
   for (const name of ['approve', 'reject'] as const) {
     for (const input of BAD_INPUTS) {

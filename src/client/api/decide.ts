@@ -109,22 +109,21 @@ export async function decide<K extends DecisionKind>(
   const parsed = schema.safeParse(payload);
   if (!parsed.success) throw new HarnessError(`invalid ${kind}: ${describeZodError(parsed.error)}`);
   // An approval is for what the approver read: the caller names that digest; it is never filled in here.
-  const sent: PayloadOf<K> = payload;
   const digest = kind === 'approve' ? (payload as ApprovePayload).digest : undefined;
   if (kind === 'approve' && !digest)
     throw new HarnessError(`approve needs the digest of what the approver read (harness pending ${id} shows it)`);
 
   const acceptWithinMs = options.acceptWithinMs ?? h.env.HARNESS_DECISION_WAIT_MS;
   if (await hasWorkflowPollers(h, standing.description.taskQueue)) {
-    const answered = await viaUpdate(h, run, kind, sent, acceptWithinMs);
+    const answered = await viaUpdate(h, run, kind, payload, acceptWithinMs);
     if (answered) return { delivery: 'update', outcome: answered, digest, message: answered.message };
   }
-  if (kind === 'approve' && (sent as ApprovePayload).edit !== undefined) {
+  if (kind === 'approve' && (payload as ApprovePayload).edit !== undefined) {
     throw new HarnessError(
       `no worker answered run ${id}, and an edit needs one (it is checked, and a report reviewed, before it counts): start one with \`harness worker\``,
     );
   }
-  await run.signal(MESSAGES[kind].signal, sent);
+  await run.signal(MESSAGES[kind].signal, payload);
   const pinned = digest ? ` pinned to digest ${digest.slice(0, 12)}…` : '';
   return {
     delivery: 'signal',

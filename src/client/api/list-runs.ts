@@ -9,6 +9,7 @@ import { OPEN_STATUSES, RUN_STATUSES, RunStatus } from '../../shared/run';
 import { HarnessError } from './harness-error';
 import type { HarnessClient } from './connect';
 import type { GateMemo } from './decide';
+import { closedByServerAs } from './runs';
 
 /** Visibility's execution status by number, e.g. 7 → TIMED_OUT. */
 const EXECUTION_STATUS: Record<number, string> = Object.fromEntries(
@@ -17,8 +18,6 @@ const EXECUTION_STATUS: Record<number, string> = Object.fromEntries(
     name.replace('WORKFLOW_EXECUTION_STATUS_', ''),
   ]),
 );
-/** How a run the server closed under it shows (its HarnessStatus still says what it was doing). */
-const CLOSED_AS: Record<string, RunStatus> = { TERMINATED: 'terminated', TIMED_OUT: 'timed_out', FAILED: 'failed', CANCELED: 'cancelled' };
 
 export interface RunRow {
   workflowId: string;
@@ -72,7 +71,8 @@ export async function listRunPage(h: HarnessClient, options: { status?: string; 
     const closedUnderIt = execution !== 'RUNNING' && OPEN_STATUSES.includes(harnessStatus as RunStatus);
     return {
       workflowId: e.execution?.workflowId ?? '',
-      status: closedUnderIt ? (CLOSED_AS[execution] ?? execution.toLowerCase()) : harnessStatus,
+      // A run the server closed under it shows as such: its HarnessStatus still says what it was doing.
+      status: closedUnderIt ? (closedByServerAs(execution) ?? execution.toLowerCase()) : harnessStatus,
       topic: String(memo.topic ?? ''),
       startTime: e.startTime ? new Date(Number(e.startTime.seconds) * 1000).toISOString() : '',
       gate: (memo.gate ?? null) as GateMemo | null,

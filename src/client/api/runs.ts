@@ -127,20 +127,22 @@ async function query<T>(h: HarnessClient, run: WorkflowHandle, fn: () => Promise
   }
 }
 
-/** What the server's execution status means for a run whose own status is not final. */
-const CLOSED_BY_SERVER: Record<string, RunStatus> = {
-  TERMINATED: 'terminated',
-  TIMED_OUT: 'timed_out',
-  FAILED: 'failed',
-  CANCELLED: 'cancelled',
-};
+/**
+ * What the server's execution status (a client's `CANCELLED` or visibility's `CANCELED`) means for a
+ * run whose own status is not final; undefined while the execution runs.
+ */
+export function closedByServerAs(execution: string): RunStatus | undefined {
+  return ({ TERMINATED: 'terminated', TIMED_OUT: 'timed_out', FAILED: 'failed', CANCELLED: 'cancelled', CANCELED: 'cancelled' } as const)[
+    execution as 'TERMINATED'
+  ];
+}
 
 /**
  * The run's state as it last reported it, reconciled with what the server knows: a run the server
  * closed under it (terminated for history size, timed out) no longer waits for anything.
  */
 export function reconcile(state: RunState, execution: string): RunState {
-  const closedAs = CLOSED_BY_SERVER[execution];
+  const closedAs = closedByServerAs(execution);
   if (!closedAs || TERMINAL_STATUSES.includes(state.status)) return state;
   return {
     ...state,
