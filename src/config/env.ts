@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_NAMESPACE, DEFAULT_OUTPUT_DIR, DEFAULT_TASK_QUEUE, DEFAULT_TEMPORAL_ADDRESS } from '../shared/constants';
+import { parseRunExecution } from '../shared/execution';
 import { describeZodError } from '../shared/tools';
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -43,6 +44,21 @@ export const HarnessEnv = z
     HARNESS_MAX_CACHED_WORKFLOWS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(200)),
     HARNESS_MAX_CONCURRENT_ACTIVITIES: z.preprocess(blankAsUndefined, z.coerce.number().int().positive().optional()),
     HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(2).optional()),
+    /** Client side: local or remote activities for every run it starts (`local`, `remote`, or tool=mode,...). */
+    HARNESS_EXECUTION: z.preprocess(
+      blankAsUndefined,
+      z
+        .string()
+        .transform((text, ctx) => {
+          try {
+            return parseRunExecution(text);
+          } catch (err) {
+            ctx.addIssue({ code: 'custom', message: (err as Error).message });
+            return z.NEVER;
+          }
+        })
+        .optional(),
+    ),
     /** Client side: per-run override of every heartbeating tool's heartbeat timeout. */
     HARNESS_HEARTBEAT_TIMEOUT_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(500).optional()),
     /** How long `harness approve|reject|resume|abort` waits for a worker to accept the update before sending the decision as a signal. */

@@ -3,6 +3,7 @@
  * event history as JSON under test/histories/, the replay set that guards determinism.
  * Histories of earlier workflow shapes are kept; a scenario overwrites only its own file.
  */
+import type { RunExecution } from '../shared/execution';
 import { ApplicationFailure } from '@temporalio/activity';
 import { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -51,6 +52,7 @@ type PolicyChoice = 'default' | 'none' | PolicyInput;
 interface ScenarioSpec {
   topic?: string;
   heartbeatTimeoutMs?: number;
+  execution?: RunExecution;
   policy?: PolicyChoice;
   scenario: Scenario;
 }
@@ -152,6 +154,8 @@ const SCENARIOS: Record<string, ScenarioSpec> = {
       await run.result();
     },
   },
+  // Every tool a local activity, the report's write too: one marker per step.
+  'all-local': { execution: 'local', scenario: approveAtGate },
   // Started without a snapshot (as `temporal workflow start` would): the worker's default policy is recorded.
   'worker-default-policy': { policy: 'none', scenario: approveAtGate },
   cancelled: {
@@ -216,7 +220,7 @@ async function main(): Promise<void> {
     await worker.runUntil(async () => {
       await fs.mkdir(HISTORIES_DIR, { recursive: true });
       const defaults = await loadPolicyFile(DEFAULT_POLICY_FILE);
-      for (const [name, { topic, heartbeatTimeoutMs, policy = 'default', scenario }] of Object.entries(SCENARIOS)) {
+      for (const [name, { topic, heartbeatTimeoutMs, execution, policy = 'default', scenario }] of Object.entries(SCENARIOS)) {
         const snapshot =
           policy === 'none'
             ? undefined
@@ -231,7 +235,7 @@ async function main(): Promise<void> {
             sources,
             startedBy: 'recorder',
             policy: snapshot,
-            ...(heartbeatTimeoutMs ? { options: { heartbeatTimeoutMs } } : {}),
+            options: { ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}), ...(execution ? { execution } : {}) },
           },
         );
         await scenario(client, run);

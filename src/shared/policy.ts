@@ -5,6 +5,7 @@
  */
 import { RE2JS } from 're2js';
 import { z } from 'zod';
+import { ToolExecution } from './execution';
 import { canonicalName, PersonName } from './identity';
 import { ActionCategory, TOOLS, TOOL_NAMES, ToolName } from './tools';
 
@@ -115,6 +116,8 @@ const ToolPolicy = z
     timeout: Duration.optional(),
     onTimeout: z.enum(['reject', 'escalate']).default('reject'),
     escalateTo: z.array(ApproverRef).max(100).default([]),
+    /** Overrides the registry's execution mode (local or remote activity); a run may override it again. */
+    execution: ToolExecution.optional(),
   })
   .strict();
 export type ToolPolicy = z.infer<typeof ToolPolicy>;

@@ -1,6 +1,7 @@
 /** The research run's input, state, trace and approval payloads: the run's public contract. */
 import { z } from 'zod';
 import { PersonName } from './identity';
+import { RunExecution, ToolExecution } from './execution';
 import { MAX_POLICY_BYTES, Policy } from './policy';
 import { MAX_SOURCES, SourceDocument, TOOLS, ToolName } from './tools';
 
@@ -27,6 +28,8 @@ export const RunOptions = z
       .optional(),
     /** Total tokens the model steps may use; past it the run pauses for an operator. */
     tokenBudget: z.number().int().positive().optional(),
+    /** Local or remote activities: `local`, `remote`, or per tool; overrides the policy and the registry. */
+    execution: RunExecution.optional(),
   })
   .strict();
 
@@ -165,6 +168,8 @@ export interface StepResult {
   tool: ToolName;
   status: 'running' | 'ok' | 'error';
   attempts: number;
+  /** Absent in runs from before local tools: remote. */
+  execution?: ToolExecution;
   startedAt: string;
   finishedAt?: string;
   durationMs?: number;

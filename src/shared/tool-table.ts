@@ -8,11 +8,11 @@ export function toolTable(): string {
     const t = TOOLS[name];
     const r = t.retry;
     const retry = `${r.maximumAttempts} attempts, ${r.initialIntervalMs} ms ×${r.backoffCoefficient} (max ${r.maximumIntervalMs / 1000}s); never: ${r.nonRetryableErrorTypes.join(', ')}`;
-    return `| \`${name}\` | ${t.category} | ${t.risky ? '**yes**' : 'no'} | ${seconds(t.startToCloseTimeoutMs)} | ${seconds(t.heartbeatTimeoutMs)} | ${retry} | ${t.description} |`;
+    return `| \`${name}\` | ${t.category} | ${t.risky ? '**yes**' : 'no'} | ${t.execution} | ${seconds(t.startToCloseTimeoutMs)} | ${t.execution === 'local' ? '- (local)' : seconds(t.heartbeatTimeoutMs)} | ${retry} | ${t.description} |`;
   });
   return [
-    '| tool (activity type) | category | risky | start-to-close | heartbeat | retry policy | what it does |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| tool (activity type) | category | risky | runs as | start-to-close | heartbeat | retry policy | what it does |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
 }

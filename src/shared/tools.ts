@@ -32,8 +32,10 @@ export interface ToolContract<I extends z.ZodType, O extends z.ZodType> {
   input: I;
   output: O;
   startToCloseTimeoutMs: number;
-  /** Every tool heartbeats, so an attempt lost with its worker is retried in seconds, not at start-to-close. */
+  /** Every tool heartbeats, so an attempt lost with its worker is retried in seconds, not at start-to-close (remote only). */
   heartbeatTimeoutMs?: number;
+  /** How it runs by default (execution.ts): pure sub-millisecond tools local, model calls and side effects remote. */
+  execution: 'local' | 'remote';
   retry: ToolRetryPolicy;
 }
 
@@ -81,6 +83,7 @@ export const TOOLS = {
     output: z.object({ steps: z.array(z.string().min(1)).min(1).max(10), provider: Provider, usage: Usage }),
     startToCloseTimeoutMs: 60_000,
     heartbeatTimeoutMs: 10_000,
+    execution: 'remote',
     retry: retry(3, 1_000, [NON_RETRYABLE.modelRejected]),
   }),
   search_sources: defineTool({
@@ -92,6 +95,7 @@ export const TOOLS = {
     output: z.object({ matches: z.array(Match).max(5) }),
     startToCloseTimeoutMs: 10_000,
     heartbeatTimeoutMs: 5_000,
+    execution: 'local',
     retry: retry(3, 500),
   }),
   extract_facts: defineTool({
@@ -103,6 +107,7 @@ export const TOOLS = {
     output: z.object({ facts: z.array(Fact).max(10) }),
     startToCloseTimeoutMs: 10_000,
     heartbeatTimeoutMs: 5_000,
+    execution: 'local',
     retry: retry(3, 500),
   }),
   draft_report: defineTool({
@@ -114,6 +119,7 @@ export const TOOLS = {
     output: z.object({ markdown: z.string().min(1).max(100_000), sha256: Sha256, provider: Provider, usage: Usage }),
     startToCloseTimeoutMs: 120_000,
     heartbeatTimeoutMs: 10_000,
+    execution: 'remote',
     retry: retry(3, 1_000, [NON_RETRYABLE.modelRejected]),
   }),
   review_draft: defineTool({
@@ -126,6 +132,7 @@ export const TOOLS = {
     output: z.object({ passed: z.boolean(), findings: z.array(z.string()), provider: Provider, sha256: Sha256.optional(), usage: Usage }),
     startToCloseTimeoutMs: 60_000,
     heartbeatTimeoutMs: 10_000,
+    execution: 'remote',
     retry: retry(3, 1_000, [NON_RETRYABLE.modelRejected]),
   }),
   finalize_report: defineTool({
@@ -143,6 +150,7 @@ export const TOOLS = {
     output: z.object({ path: z.string(), bytes: z.number().int().positive(), sha256: Sha256 }),
     startToCloseTimeoutMs: 30_000,
     heartbeatTimeoutMs: 5_000,
+    execution: 'remote',
     retry: retry(5, 1_000, [NON_RETRYABLE.pathRefused, NON_RETRYABLE.digestMismatch, NON_RETRYABLE.reportExists]),
   }),
 } as const;

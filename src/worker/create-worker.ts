@@ -33,21 +33,27 @@ export function tuningFromEnv(env: HarnessEnv): WorkerTuning {
   };
 }
 
-export function createHarnessWorker(options: HarnessWorkerOptions): Promise<Worker> {
-  const tuning = options.tuning ?? {};
+/** The Worker.create options a tuning sets (unset ones keep the SDK's defaults). */
+export function workerTuningOptions(tuning: WorkerTuning = {}) {
   const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-  return Worker.create({
-    connection: options.connection,
-    namespace: options.namespace,
-    taskQueue: options.taskQueue,
-    activities: options.activities,
-    ...workflowCodeOptions(),
+  return {
     stickyQueueScheduleToStartTimeout: tuning.stickyQueueTimeoutMs ?? DEFAULT_STICKY_QUEUE_TIMEOUT_MS,
     ...defined({
       maxCachedWorkflows: tuning.maxCachedWorkflows,
       maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
       maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions,
     }),
+  };
+}
+
+export function createHarnessWorker(options: HarnessWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    ...workflowCodeOptions(),
+    ...workerTuningOptions(options.tuning),
     ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),
   });
 }

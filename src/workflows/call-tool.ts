@@ -8,7 +8,8 @@
  * per activity, a durable timer between attempts.
  */
 import { RetryState } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, proxyActivities, sleep, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities, sleep, TimeoutFailure } from '@temporalio/workflow';
+import type { ToolExecution } from '../shared/execution';
 import { backoffMs, shouldRetry } from '../shared/retry';
 import { temporalRetryPolicy, TOOLS, ToolActivities, ToolInput, ToolName, ToolOutput, ToolResult } from '../shared/tools';
 import type { StepResult } from '../shared/run';
@@ -19,13 +20,26 @@ export interface CallOptions {
   heartbeatTimeoutMs?: number;
   /** Temporal retries the tool under its policy (new runs); false: the workflow's own loop (older runs). */
   serverRetries?: boolean;
+  /** Each tool's mode, resolved once per run (execution.ts); absent (runs before local tools): every tool remote. */
+  execution?: Record<ToolName, ToolExecution>;
 }
 
 export const SERVER_RETRIES_PATCH = 'server-retries';
+export const LOCAL_TOOLS_PATCH = 'local-tools';
 
-/** One proxy per tool, because each tool has its own timeouts and retry policy. */
+const executionOf = (name: ToolName, options: CallOptions): ToolExecution => options.execution?.[name] ?? 'remote';
+
+/** One proxy per tool, because each tool has its own timeouts, retry policy and mode. */
 function activityFor<N extends ToolName>(name: N, options: CallOptions): (input: ToolInput<N>) => Promise<ToolResult<N>> {
   const tool = TOOLS[name];
+  if (executionOf(name, options) === 'local') {
+    // No heartbeat: a local activity lives inside the workflow task, which Temporal keeps alive itself.
+    const local = proxyLocalActivities<ToolActivities>({
+      startToCloseTimeout: tool.startToCloseTimeoutMs,
+      retry: temporalRetryPolicy(tool.retry),
+    });
+    return local[name] as (input: ToolInput<N>) => Promise<ToolResult<N>>;
+  }
   const proxies = proxyActivities<ToolActivities>({
     startToCloseTimeout: tool.startToCloseTimeoutMs,
     heartbeatTimeout: tool.heartbeatTimeoutMs && (options.heartbeatTimeoutMs ?? tool.heartbeatTimeoutMs),
@@ -106,9 +120,11 @@ async function callRetriedByServer<N extends ToolName>(
   input: ToolInput<N>,
   options: CallOptions,
 ): Promise<ToolOutput<N>> {
+  const execution = executionOf(name, options);
   const step = run.beginStep(name);
   step.attempts = 1;
-  run.event('tool_start', { tool: name, attempt: 1 });
+  if (options.execution) step.execution = execution;
+  run.event('tool_start', { tool: name, attempt: 1, ...(options.execution ? { data: { execution } } : {}) });
   try {
     const result = await activityFor(name, options)(input);
     step.attempts = result.attempt ?? 1;

@@ -34,9 +34,10 @@ import {
 } from '../shared/messages';
 import { BUILTIN_POLICY, Policy, toolPolicy } from '../shared/policy';
 import { previewOf, RunInput, RunOptions, RunResult } from '../shared/run';
-import { describeZodError, HarnessActivities } from '../shared/tools';
+import { executionOf, RunExecution, ToolExecution } from '../shared/execution';
+import { describeZodError, HarnessActivities, TOOL_NAMES, ToolName } from '../shared/tools';
 import { ApprovalGates, GateRejected } from './approval-gate';
-import { SERVER_RETRIES_PATCH, ToolFailedError } from './call-tool';
+import { CallOptions, LOCAL_TOOLS_PATCH, SERVER_RETRIES_PATCH, ToolFailedError } from './call-tool';
 import { registerDecision } from './decisions';
 import { OperatorControl } from './operator-control';
 import { RunRecorder } from './run-recorder';
@@ -52,10 +53,12 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
   const options = RunOptions.safeParse(rawInput?.options ?? {});
   const previewLines = options.success ? options.data.previewLines : 12;
   // Decided once, at the run's first task: a run keeps the retry mode it started with.
-  const calls = {
+  const calls: CallOptions = {
     heartbeatTimeoutMs: options.success ? options.data.heartbeatTimeoutMs : undefined,
     serverRetries: patched(SERVER_RETRIES_PATCH),
   };
+  // Runs from before local tools keep every tool remote; the modes themselves need the policy.
+  const localTools = patched(LOCAL_TOOLS_PATCH);
   const run = new RunRecorder(workflowId, topic, startedBy);
   const control = new OperatorControl(run);
   const gates = new ApprovalGates({ run, startedBy: startedBy ?? 'unknown', topic, previewLines, callOptions: calls }, BUILTIN_POLICY);
@@ -90,6 +93,7 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
     const { policy, digest } = await resolvePolicy(run, input);
     gates.usePolicy(policy, digest);
     control.usePolicy(policy);
+    if (localTools) calls.execution = toolModes(policy, input.options?.execution);
     const budget = tokenBudget(input.options?.tokenBudget, policy);
     run.state.usage.budget = budget;
     const tools = new ToolPath({ run, policy, policyDigest: digest, topic: input.topic, gates, control, calls, previewLines, budget });
@@ -188,6 +192,14 @@ async function resolvePolicy(
   run.state.policy = { name: policy.name, digest };
   if (policy !== BUILTIN_POLICY) run.event('policy_applied', { data: { name: policy.name, digest } });
   return { policy, digest };
+}
+
+/** Every tool's mode for this run: the run's choice over the policy's over the registry's. */
+function toolModes(policy: Policy, runChoice: RunExecution | undefined): Record<ToolName, ToolExecution> {
+  return Object.fromEntries(TOOL_NAMES.map((name) => [name, executionOf(name, toolPolicy(policy, name).execution, runChoice)])) as Record<
+    ToolName,
+    ToolExecution
+  >;
 }
 
 /** The lower of the run's own budget and the policy's; null when neither sets one. */

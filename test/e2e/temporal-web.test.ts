@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { waitFor } from '../../src/client/api/wait-for';
 import { RunningServer, startDevServer } from '../../src/dev-server/dev-server';
 import { approveSignal } from '../../src/shared/messages';
+import { TOOLS, ToolName } from '../../src/shared/tools';
 import { launchBrowser } from '../helpers/browser';
 import { freePort } from '../../src/dev-server/free-port';
 import {
@@ -23,7 +24,7 @@ import {
   waitForStatus,
 } from '../helpers/temporal';
 
-const TOOLS_BEFORE_GATE = ['plan_run', 'search_sources', 'extract_facts', 'draft_report', 'review_draft'];
+const TOOLS_BEFORE_GATE: ToolName[] = ['plan_run', 'search_sources', 'extract_facts', 'draft_report', 'review_draft'];
 const SCREENSHOT_DIRS = [
   path.resolve(__dirname, '../../test-results'),
   ...(process.env.HARNESS_UPDATE_SCREENSHOTS ? [path.resolve(__dirname, '../../docs')] : []),
@@ -88,14 +89,26 @@ async function screenshot(name: string) {
 }
 
 const scheduled = (tool: string) => new RegExp(`Activity Task Scheduled\\s+Activity Type\\s+${tool}\\b`);
+/** A local activity's marker, as the UI labels it. */
+const ranLocally = (tool: string) => new RegExp(`Local Activity\\s+Activity Type\\s+${tool}\\b`);
+const shownAs = (tool: ToolName) => (TOOLS[tool].execution === 'local' ? ranLocally(tool) : scheduled(tool));
 const signaled = (name: string) => new RegExp(`Workflow Execution Signaled\\s+Signal Name\\s+${name}\\b`);
 
-test('the run page shows every tool by name and, after approval, the approve signal', async () => {
+test('the run page shows every tool by name (local ones as local activities) and, after approval, the approve signal', async () => {
   const run = await waitingRun();
-  const waiting = await pageTextShowing(run.workflowId, TOOLS_BEFORE_GATE.map(scheduled));
+  const waiting = await pageTextShowing(run.workflowId, TOOLS_BEFORE_GATE.map(shownAs));
   expect(waiting).toMatch(/Running/);
   expect(waiting).not.toMatch(signaled('approve'));
+  expect(waiting).not.toMatch(scheduled('search_sources'));
   await screenshot('temporal-web-waiting.png');
+  // A local step: one marker row, opened to show what it recorded.
+  const localStep = page.getByText(ranLocally('search_sources')).first();
+  await localStep.scrollIntoViewIfNeeded();
+  await localStep.click();
+  const marker = page.getByText('core_local_activity').first();
+  await marker.waitFor();
+  await page.mouse.wheel(0, 250);
+  await screenshot('temporal-web-local-step.png');
 
   const { pendingAction } = await waitForStatus(run, ['waiting_approval']);
   await run.signal(approveSignal, { approver: 'ops', digest: pendingAction!.digest });

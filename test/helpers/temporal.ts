@@ -141,3 +141,23 @@ export async function activityStarts(run: WorkflowHandle, tool: string): Promise
     ];
   });
 }
+
+export interface ToolInHistory {
+  tool: string;
+  execution: 'local' | 'remote';
+  /** Local: the attempt the marker recorded; remote: the scheduled event's policy maximum is elsewhere. */
+  attempt?: number;
+}
+
+/** Every tool call in the run's history in order: remote ones as scheduled activities, local ones as their markers. */
+export async function toolsInHistory(run: WorkflowHandle): Promise<ToolInHistory[]> {
+  return ((await run.fetchHistory()).events ?? []).flatMap((e): ToolInHistory[] => {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled) return [{ tool: scheduled.activityType?.name ?? '', execution: 'remote' }];
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_local_activity') return [];
+    const payload = marker.details?.data?.payloads?.[0]?.data;
+    const data = payload ? (JSON.parse(Buffer.from(payload).toString('utf8')) as { activity_type?: string; attempt?: number }) : {};
+    return [{ tool: data.activity_type ?? '', execution: 'local', attempt: data.attempt }];
+  });
+}

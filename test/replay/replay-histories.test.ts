@@ -22,8 +22,8 @@ async function loadHistory(name: string) {
 test('every recorded history replays against the current workflow code', async () => {
   const files = (await fs.readdir(HISTORIES)).filter((f) => f.endsWith('.json')).sort();
   // Every shape the workflow has had stays here: v1-* predate policies and updates, v2-* predate
-  // generic gates and the gate memo, v3-* predate server-side retries (`patched('server-retries')`);
-  // the unprefixed ones are the current shape.
+  // generic gates and the gate memo, v3-* predate server-side retries (`patched('server-retries')`),
+  // v4-* predate local tools (`patched('local-tools')`); the unprefixed ones are the current shape.
   const v2 = [
     'happy-path',
     'reject-path',
@@ -41,7 +41,8 @@ test('every recorded history replays against the current workflow code', async (
     expect.arrayContaining([
       ...['happy-path', 'reject-path', 'refused-approval', 'retried-tool', 'crash-recovered', 'failed-review'].map((n) => `v1-${n}.json`),
       ...v2.map((n) => `v2-${n}.json`),
-      ...current.flatMap((n) => [`v3-${n}.json`, `${n}.json`]),
+      ...current.flatMap((n) => [`v3-${n}.json`, `v4-${n}.json`, `${n}.json`]),
+      'all-local.json',
     ]),
   );
   const histories = await Promise.all(files.map(async (file) => ({ workflowId: file, history: await loadHistory(file) })));

@@ -12,6 +12,7 @@ import type { RunState } from '../../src/shared/run';
 import type { researchRun } from '../../src/workflows';
 import { waitFor } from '../../src/client/api/wait-for';
 import { expectSingleApprovedReport } from '../helpers/reports';
+import { toolsInHistory } from '../helpers/temporal';
 import { useCliTestBed } from '../helpers/test-bed';
 
 const POLICY = {
@@ -37,12 +38,9 @@ async function start(): Promise<{ run: WorkflowHandle<typeof researchRun>; polic
   return { run: bed.client.workflow.getHandle<typeof researchRun>(workflowId), policyDigest };
 }
 
-/** The activity types scheduled so far, from the run's history. */
+/** The tools called so far, local or remote, from the run's history. */
 async function scheduledTools(run: WorkflowHandle): Promise<string[]> {
-  const history = await run.fetchHistory();
-  return (history.events ?? []).flatMap((e) =>
-    e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name ?? ''] : [],
-  );
+  return (await toolsInHistory(run)).map((call) => call.tool);
 }
 
 /** Waits for the gate, then reads it as an approver does (`harness pending`), so a later approve is pinned to it. */

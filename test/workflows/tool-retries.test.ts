@@ -19,6 +19,7 @@ import {
   tempDir,
   testClient,
   TestWorker,
+  toolsInHistory,
   uniqueName,
   waitForStatus,
 } from '../helpers/temporal';
@@ -64,7 +65,8 @@ afterAll(async () => {
 
 test('a transient failure is retried; a permanent one pauses the run until resume, and it completes', async () => {
   calls.clear();
-  const run = await startTestRun(client.client, taskQueue, { topic: 'durable agent harness', sources });
+  // Remote: the server runs the attempts, so history shows the tool's policy.
+  const run = await startTestRun(client.client, taskQueue, { topic: 'durable agent harness', sources, options: { execution: 'remote' } });
   const paused = await waitForStatus(run, ['paused_on_error']);
   expect(paused.pausedOn).toMatchObject({ tool: 'extract_facts', attempts: 1, error: expect.stringMatching(/^InvalidToolInput: /) });
   expect(paused.steps.find((s) => s.tool === 'search_sources')).toMatchObject({ status: 'ok', attempts: 2 });
@@ -115,6 +117,21 @@ test('a transient failure is retried; a permanent one pauses the run until resum
   expect((await run.result()).status).toBe('completed');
   const types = (await run.query(traceQuery)).map((e) => e.type);
   expect(types.filter((t) => t === 'run_resumed')).toHaveLength(2);
+});
+
+test('a local tool is retried by the worker under the same policy: one marker with the answering attempt', async () => {
+  calls.clear();
+  const run = await startTestRun(client.client, taskQueue, { topic: 'durable agent harness', sources });
+  const paused = await waitForStatus(run, ['paused_on_error']);
+  expect(paused.steps.find((s) => s.tool === 'search_sources')).toMatchObject({ status: 'ok', attempts: 2, execution: 'local' });
+  expect(paused.pausedOn).toMatchObject({ tool: 'extract_facts', attempts: 1, error: expect.stringMatching(/^InvalidToolInput: /) });
+  const searchEvents = paused.trace.filter((e) => e.tool === 'search_sources' && e.type.startsWith('tool_')).map((e) => `${e.type}#${e.attempt}`);
+  expect(searchEvents).toEqual(['tool_start#1', 'tool_ok#2']);
+  const history = await toolsInHistory(run);
+  expect(history.filter((call) => call.tool === 'search_sources')).toEqual([{ tool: 'search_sources', execution: 'local', attempt: 2 }]);
+  expect(history.find((call) => call.tool === 'plan_run')).toMatchObject({ execution: 'remote' });
+  await run.executeUpdate(abortUpdate, { args: [{ operator: 'ops', reason: 'enough' }] });
+  expect(await failureOf(run)).toMatch(/extract_facts failed after 1 attempt/);
 });
 
 test('abort ends a paused run as failed; resume is refused when nothing is paused', async () => {

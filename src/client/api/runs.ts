@@ -57,7 +57,13 @@ export const targetOf = (h: HarnessClient): RunTarget => ({ client: h.client, ta
 export function runOptionsFromEnv(env: HarnessEnv, own: RunOptionsInput = {}): RunOptionsInput {
   const heartbeatTimeoutMs = own.heartbeatTimeoutMs ?? env.HARNESS_HEARTBEAT_TIMEOUT_MS;
   const tokenBudget = own.tokenBudget ?? env.HARNESS_TOKEN_BUDGET;
-  return { ...own, ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}), ...(tokenBudget ? { tokenBudget } : {}) };
+  const execution = own.execution ?? env.HARNESS_EXECUTION;
+  return {
+    ...own,
+    ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}),
+    ...(tokenBudget ? { tokenBudget } : {}),
+    ...(execution ? { execution } : {}),
+  };
 }
 
 /** Starts a research run after checking its whole input against the workflow's own schema: a bad input never starts. */

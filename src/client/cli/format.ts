@@ -58,7 +58,7 @@ export function formatState(state: RunResult): string {
     lines.push('steps:');
     for (const s of state.steps) {
       const took = s.durationMs !== undefined ? ` ${s.durationMs} ms` : '';
-      lines.push(`  ${s.tool.padEnd(16)} ${s.status.padEnd(7)} attempts=${s.attempts}${took}${s.error ? ` - ${s.error}` : ''}`);
+      lines.push(`  ${s.tool.padEnd(16)} ${s.status.padEnd(7)} attempts=${s.attempts}${s.execution ? ` ${s.execution}` : ''}${took}${s.error ? ` - ${s.error}` : ''}`);
     }
   }
   if (state.pendingAction)

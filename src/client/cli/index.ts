@@ -44,6 +44,10 @@ export function buildProgram(): Command {
       'total tokens the model steps may use before the run pauses (default: $HARNESS_TOKEN_BUDGET)',
       positiveInt,
     )
+    .option(
+      '--execution <mode>',
+      'local or remote activities: local, remote, or tool=mode,... (default: $HARNESS_EXECUTION, else the policy and the registry)',
+    )
     .option('--json', 'machine-readable output')
     .option('--wait', 'follow the run live until it pauses for approval or ends (exit code as `watch`)')
     .action(startCommand);

@@ -70,6 +70,33 @@ test('start, status, pending, approve and result complete a run', async () => {
   expectOneLineError(await harness('approve', id), new RegExp(`approve refused: run ${id} has already ended`));
 });
 
+test('start --execution chooses local or remote per tool, over the policy; status shows each step\'s mode', async () => {
+  const dir = await tempDir('cli-execution');
+  const policy = path.join(dir, 'policy.json');
+  await fs.writeFile(policy, JSON.stringify({ version: 1, name: 'all-local', tools: { plan_run: { execution: 'local' }, draft_report: { execution: 'local' } } }));
+  const started = await harness('start', '--topic', 'durable agent harness', '--policy', policy, '--execution', 'search_sources=remote,draft_report=remote', '--json');
+  expect(started.stderr).toBe('');
+  const { workflowId } = JSON.parse(started.stdout);
+  const state = await waitFor(
+    async () => {
+      const { stdout } = await harness('status', workflowId, '--json');
+      const parsed = stdout ? JSON.parse(stdout) : null;
+      return parsed?.status === 'waiting_approval' ? parsed : null;
+    },
+    { timeoutMs: 30_000, what: `${workflowId} at its gate` },
+  );
+  // Registry: search and extract local; the policy makes plan and draft local; the run makes search and draft remote again.
+  expect(Object.fromEntries(state.steps.map((s: { tool: string; execution: string }) => [s.tool, s.execution]))).toEqual({
+    plan_run: 'local',
+    search_sources: 'remote',
+    extract_facts: 'local',
+    draft_report: 'remote',
+    review_draft: 'remote',
+  });
+  expect((await harness('status', workflowId)).stdout).toMatch(/plan_run\s+ok\s+attempts=1 local/);
+  await harness('cancel', workflowId);
+});
+
 test('reject ends the run as rejected; result exits 3', async () => {
   const id = await startWaitingRun();
   const rejected = await harness('reject', id, '--reason', 'wrong topic');
@@ -106,6 +133,12 @@ test('errors are one line on stderr with a non-zero exit', async () => {
   const bad = path.join(await tempDir('cli-bad'), 'bad.json');
   await fs.writeFile(bad, '{"not": "a list"}');
   expectOneLineError(await harness('start', '--topic', 'x y z', '--sources', bad), /sources file has the wrong shape/);
+  expectOneLineError(await harness('start', '--topic', 'x y z', '--execution', 'fast'), /invalid execution "fast"/);
+  expectOneLineError(await harness('start', '--topic', 'x y z', '--execution', 'draft_report=nearby'), /the mode must be local or remote/);
+  expectOneLineError(
+    await runHarness(['start', '--topic', 'x y z'], { ...env, HARNESS_EXECUTION: 'plan=local' }),
+    /HARNESS_EXECUTION: invalid execution "plan=local"/,
+  );
   expectOneLineError(
     await runHarness(['worker'], { ...env, HARNESS_MODEL_PROVIDER: 'openai_compatible' }),
     /HARNESS_MODEL_BASE_URL: required \(or OPENAI_BASE_URL\)/,

@@ -1,6 +1,7 @@
 /** `harness policy`: the effective policy a new run would snapshot, and its digest. */
 import { readEnv } from '../../../config/env';
 import { loadPolicyFile, policyFileFor } from '../../../config/policy-file';
+import { executionOf } from '../../../shared/execution';
 import { eligibleApprovers, toolPolicy } from '../../../shared/policy';
 import { TOOL_NAMES } from '../../../shared/tools';
 import { printJson } from '../format';
@@ -15,7 +16,7 @@ export async function policyCommand(options: { file?: string; json?: boolean }):
   for (const [role, members] of Object.entries(policy.roles)) lines.push(`role   ${role}: ${members.join(', ')}`);
   for (const tool of TOOL_NAMES) {
     const rules = toolPolicy(policy, tool);
-    const parts = [rules.enabled ? rules.category : 'DISABLED', `approval ${rules.approval}`];
+    const parts = [rules.enabled ? rules.category : 'DISABLED', executionOf(tool, rules.execution, undefined), `approval ${rules.approval}`];
     if (rules.approval === 'required') {
       const who = eligibleApprovers(policy, tool, false);
       parts.push(

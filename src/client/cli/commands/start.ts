@@ -8,6 +8,8 @@ import { printJson } from '../format';
 import { runOptionsFromEnv, startRun, targetOf } from '../../api/runs';
 import { withClient } from '../../api/with-client';
 import { say } from '../terminal';
+import { parseRunExecution, RunExecution } from '../../../shared/execution';
+import { HarnessError } from '../../api/harness-error';
 
 export interface StartOptions {
   topic: string;
@@ -17,11 +19,14 @@ export interface StartOptions {
   as?: string;
   output?: string;
   tokenBudget?: number;
+  /** `local`, `remote` or tool=mode,... (checked here, so a mistake is one line). */
+  execution?: string;
   json?: boolean;
   wait?: boolean;
 }
 
 export async function startCommand(options: StartOptions): Promise<void> {
+  const execution = options.execution === undefined ? undefined : executionOption(options.execution);
   const sources = await readSourcesFile(options.sources ?? SAMPLE_SOURCES);
   const env = readEnv();
   const policy = await loadPolicyFile(policyFileFor(env, options.policy));
@@ -33,7 +38,7 @@ export async function startCommand(options: StartOptions): Promise<void> {
       id: options.id,
       policy,
       startedBy,
-      options: runOptionsFromEnv(h.env, { outputPath: options.output, tokenBudget: options.tokenBudget }),
+      options: runOptionsFromEnv(h.env, { outputPath: options.output, tokenBudget: options.tokenBudget, execution }),
     });
     if (options.json) {
       printJson({
@@ -47,4 +52,12 @@ export async function startCommand(options: StartOptions): Promise<void> {
     } else say(`${run.workflowId}\n`);
     if (options.wait) process.exitCode = await watchRun(h, run, { json: options.json });
   });
+}
+
+function executionOption(text: string): RunExecution {
+  try {
+    return parseRunExecution(text);
+  } catch (err) {
+    throw new HarnessError(`--execution: ${(err as Error).message}`);
+  }
 }
