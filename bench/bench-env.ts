@@ -18,6 +18,7 @@ import { REPO_ROOT } from '../src/paths';
 import { approveUpdate, stateQuery } from '../src/shared/messages';
 import type { RunState } from '../src/shared/run';
 import type { SourceDocument } from '../src/shared/tools';
+import type { RunExecution } from '../src/shared/execution';
 
 export interface WorkerTuningFlags {
   maxCachedWorkflows?: number;
@@ -41,6 +42,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class BenchEnv {
   private worker: ChildProcess | null = null;
+  private floorWorker: ChildProcess | null = null;
   private constructor(
     readonly dir: string,
     readonly server: RunningServer,
@@ -77,13 +79,28 @@ export class BenchEnv {
     return env;
   }
 
+  /** Where the bare Temporal floor workflow runs, on its own worker process. */
+  get floorTaskQueue(): string {
+    return `${this.taskQueue}-floor`;
+  }
+
   workerPid(): number | undefined {
     return this.worker?.pid;
   }
 
   async startWorker(): Promise<void> {
+    this.worker = await spawnReady([path.join(REPO_ROOT, 'bin', 'harness.js'), 'worker'], this.workerEnv(), 'harness worker: task queue');
+  }
+
+  /** The floor's worker: same tuning variables, its own task queue. */
+  async startFloorWorker(): Promise<void> {
+    const script = path.join(REPO_ROOT, 'dist-bench', 'bench', 'floor', 'worker.js');
+    this.floorWorker = await spawnReady([script, this.server.address, this.floorTaskQueue], this.workerEnv(), 'floor worker: ready');
+  }
+
+  private workerEnv(): NodeJS.ProcessEnv {
     const { worker, latencyMs } = this.settings;
-    const env: NodeJS.ProcessEnv = {
+    return {
       ...process.env,
       TEMPORAL_ADDRESS: this.server.address,
       HARNESS_TASK_QUEUE: this.taskQueue,
@@ -94,14 +111,6 @@ export class BenchEnv {
       ...(worker.maxConcurrentWorkflowTasks ? { HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS: String(worker.maxConcurrentWorkflowTasks) } : {}),
       ...(worker.stickyQueueTimeoutMs ? { HARNESS_STICKY_QUEUE_TIMEOUT_MS: String(worker.stickyQueueTimeoutMs) } : {}),
     };
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'harness.js'), 'worker'], {
-      env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let output = '';
-    child.stderr!.on('data', (d) => (output += d));
-    await waitFor(async () => output.includes('harness worker: task queue'), { timeoutMs: 60_000, what: 'the bench worker to start' });
-    this.worker = child;
   }
 
   killWorker(): void {
@@ -121,10 +130,17 @@ export class BenchEnv {
     }
   }
 
-  async startRun(id: string) {
+  async startRun(id: string, execution?: RunExecution) {
     return startRun(
       { client: this.client, taskQueue: this.taskQueue },
-      { id, topic: 'durable agent harness', sources: this.sources, policy: this.policy, startedBy: 'bench' },
+      {
+        id,
+        topic: 'durable agent harness',
+        sources: this.sources,
+        policy: this.policy,
+        startedBy: 'bench',
+        ...(execution ? { options: { execution } } : {}),
+      },
     );
   }
 
@@ -185,10 +201,26 @@ export class BenchEnv {
 
   async stop(): Promise<void> {
     if (this.worker) await stopProcess(this.worker);
+    if (this.floorWorker) await stopProcess(this.floorWorker);
     await this.connection.close();
     await this.server.stop();
     await fs.rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A node script as a child process, once its stderr says `ready`. */
+async function spawnReady(args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let output = '';
+  child.stderr!.on('data', (d) => (output += d));
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`${path.basename(args[0])} exited: ${output.trim()}`);
+      return output.includes(ready);
+    },
+    { timeoutMs: 60_000, what: `${path.basename(args[0])} to start` },
+  );
+  return child;
 }
 
 /** Runs `tasks` with at most `limit` in flight. */

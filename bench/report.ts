@@ -17,6 +17,9 @@ export interface BenchReport {
 
 const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
 const ratio = (value: number, base: number) => (base > 0 ? `×${(value / base).toFixed(0)}` : '–');
+const pct = (fraction: number, signed = false) => `${signed && fraction >= 0 ? '+' : ''}${(fraction * 100).toFixed(0)} %`;
+const floorOf = (r: BenchReport, h: ThroughputResult) =>
+  r.throughput.find((t) => t.subject === 'temporal-floor' && t.mode === h.mode && t.concurrency === h.concurrency);
 
 export function renderMarkdown(r: BenchReport): string {
   const w = r.settings.worker;
@@ -26,39 +29,51 @@ export function renderMarkdown(r: BenchReport): string {
     `concurrent workflow tasks ${w.maxConcurrentWorkflowTasks ?? 'SDK default'}`,
     `sticky timeout ${w.stickyQueueTimeoutMs ?? 3000} ms`,
   ].join(', ');
+  const inProcessRate = (1000 / r.floor.meanRunMs).toFixed(0);
   const lines = [
     `### Benchmark ${r.date.slice(0, 16).replace('T', ' ')} UTC`,
     '',
     `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GiB, ${r.machine.platform}. ` +
       `Node ${r.versions.node}, Temporal SDK ${r.versions.temporalSdk}, ${r.versions.temporalCli}.`,
     `Settings: dev server on a fresh SQLite file (${r.settings.sqlitePragmas.join(', ')}; eager activities ${r.settings.eagerActivities ? 'on' : 'off'}); one worker process (${tuning}); ` +
-      `offline provider with ${r.settings.latencyMs} ms model latency; approver lists the gate every ${r.settings.watchIntervalMs} ms. Took ${r.elapsedS} s.`,
+      `offline provider with ${r.settings.latencyMs} ms model latency; the parked and recovery approver lists the gate every ${r.settings.watchIntervalMs} ms. Took ${r.elapsedS} s.`,
     '',
-    '| figure | harness | baseline (in-process floor) | ratio |',
-    '| --- | --- | --- | --- |',
+    '',
+    'Each mode is measured on the harness and, beside it in the same invocation, on the *Temporal floor*: a bare workflow',
+    'of the same shape (five trivial steps, an update that waits for the gate, an approval, a sixth step) in the same',
+    'execution mode. Every run is driven the same way: start, an `awaitGate` update, an approve update, the result.',
+    `The in-process floor (the same tool functions in a plain loop, no Temporal) does ${inProcessRate} runs/s sequentially.`,
+    '',
+    '| mode | concurrency (runs) | harness runs/s | Temporal floor runs/s | harness ÷ floor | start → completed p50 / p95: harness | Temporal floor | harness over floor (p50) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
-  for (const t of r.throughput) {
+  for (const h of r.throughput.filter((t) => t.subject === 'harness')) {
+    const f = floorOf(r, h);
     lines.push(
-      `| throughput, concurrency ${t.concurrency} (${t.runs} runs) | ${t.runsPerSecond.toFixed(2)} runs/s | ${(1000 / r.floor.meanRunMs).toFixed(0)} runs/s | – |`,
-    );
-    lines.push(
-      `| start → waiting_approval p50 / p95 / p99 (c=${t.concurrency}) | ${ms(t.startToGateMs.p50)} / ${ms(t.startToGateMs.p95)} / ${ms(t.startToGateMs.p99)} | | |`,
-    );
-    lines.push(
-      `| approve → completed p50 / p95 / p99 (c=${t.concurrency}) | ${ms(t.approveToCompletedMs.p50)} / ${ms(t.approveToCompletedMs.p95)} / ${ms(t.approveToCompletedMs.p99)} | | |`,
+      `| ${h.mode} | ${h.concurrency} (${h.runs}) | ${h.runsPerSecond.toFixed(2)} | ${f ? f.runsPerSecond.toFixed(2) : '–'} | ${f ? pct(h.runsPerSecond / f.runsPerSecond) : '–'} | ` +
+        `${ms(h.startToCompletedMs.p50)} / ${ms(h.startToCompletedMs.p95)} | ${f ? `${ms(f.startToCompletedMs.p50)} / ${ms(f.startToCompletedMs.p95)}` : '–'} | ` +
+        `${f ? pct(h.startToCompletedMs.p50 / f.startToCompletedMs.p50 - 1, true) : '–'} |`,
     );
   }
-  const single = r.throughput.find((t) => t.concurrency === 1) ?? r.throughput[0];
-  if (single) {
-    lines.push(
-      `| time per run (c=${single.concurrency}, gate wait excluded) | ${ms(single.meanRunMs)} | ${ms(r.floor.meanRunMs)} | ${ratio(single.meanRunMs, r.floor.meanRunMs)} |`,
-    );
-    for (const tool of TOOL_NAMES) {
+  lines.push(
+    '',
+    'Time per step at concurrency 1 (p50, on the workflow clock for both), against the Temporal floor in the same mode and the in-process floor:',
+    '',
+    '| mode | step | harness | Temporal floor | in-process | over Temporal floor | over in-process |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const h of r.throughput.filter((t) => t.subject === 'harness' && t.concurrency === 1)) {
+    const f = floorOf(r, h);
+    TOOL_NAMES.forEach((tool, i) => {
+      const inProcess = r.floor.meanStepMs[tool];
+      const floorStep = f?.stepP50Ms[i];
       lines.push(
-        `| time per step: ${tool} | ${ms(single.meanStepMs[tool])} | ${ms(r.floor.meanStepMs[tool])} | ${ratio(single.meanStepMs[tool], r.floor.meanStepMs[tool])} |`,
+        `| ${h.mode} | ${tool} | ${ms(h.stepP50Ms[i])} | ${floorStep === undefined ? '–' : ms(floorStep)} | ${ms(inProcess)} | ` +
+          `${floorStep === undefined ? '–' : `${(h.stepP50Ms[i] - floorStep).toFixed(1)} ms`} | ${(h.stepP50Ms[i] - inProcess).toFixed(1)} ms |`,
       );
-    }
+    });
   }
+  lines.push('', '| figure | harness | baseline | ratio |', '| --- | --- | --- | --- |');
   if (r.parked) {
     const p = r.parked;
     lines.push(`| parked at the gate | ${p.runs} runs in ${p.timeToParkS.toFixed(1)} s | | |`);

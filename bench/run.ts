@@ -12,7 +12,7 @@ import { freeLoopbackAddress } from '../src/dev-server/free-port';
 import { findGoTool, TEMPORAL_CLI } from '../src/toolchain/go-tools';
 import { REPO_ROOT } from '../src/paths';
 import { BenchEnv, BenchSettings } from './bench-env';
-import { floor, parked, recovery, throughput } from './scenarios';
+import { BenchMode, floor, parked, recovery, throughput } from './scenarios';
 import { renderMarkdown, BenchReport } from './report';
 
 const int = (v: string) => Number.parseInt(v, 10);
@@ -29,6 +29,7 @@ async function versions(): Promise<Record<string, string>> {
 
 async function main(): Promise<void> {
   const o = new Command('bench')
+    .option('--modes <list>', 'execution modes: remote, local-steps, local, default (the registry\'s)', 'remote,local-steps,local,default')
     .option('--concurrency <list>', 'throughput levels', '1,10,50')
     .option('--runs <list>', 'runs per throughput level', '20,100,200')
     .option('--floor-runs <n>', 'in-process baseline runs', int, 200)
@@ -84,12 +85,19 @@ async function main(): Promise<void> {
     const env = await BenchEnv.start(settings, await freeLoopbackAddress());
     try {
       if (!skip.has('throughput')) {
+        await env.startFloorWorker();
         const levels = String(o.concurrency).split(',').map(int);
         const counts = String(o.runs).split(',').map(int);
+        const modes = String(o.modes).split(',') as BenchMode[];
         for (const [i, concurrency] of levels.entries()) {
-          const result = await throughput(env, concurrency, counts[i] ?? counts[counts.length - 1]);
-          log(`throughput c=${concurrency}: ${result.runsPerSecond.toFixed(2)} runs/s`);
-          report.throughput.push(result);
+          for (const mode of modes) {
+            // The floor first, then the harness, each on the same server moments apart.
+            for (const subject of mode === 'default' ? (['harness'] as const) : (['temporal-floor', 'harness'] as const)) {
+              const result = await throughput(env, subject, mode, concurrency, counts[i] ?? counts[counts.length - 1]);
+              log(`${subject} ${mode} c=${concurrency}: ${result.runsPerSecond.toFixed(2)} runs/s, p50 ${result.startToCompletedMs.p50.toFixed(0)} ms`);
+              report.throughput.push(result);
+            }
+          }
         }
       }
       if (!skip.has('parked')) {

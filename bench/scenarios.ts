@@ -7,52 +7,105 @@ import { createActivities } from '../src/activities';
 import { createOfflineProvider } from '../src/activities/model/offline-provider';
 import { readSourcesFile, SAMPLE_SOURCES } from '../src/client/api/sources-file';
 import { waitFor } from '../src/client/api/wait-for';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { RunExecution } from '../src/shared/execution';
+import { approveUpdate, awaitGateUpdate } from '../src/shared/messages';
+import type { RunResult } from '../src/shared/run';
 import { TOOL_NAMES, ToolName } from '../src/shared/tools';
 import { BenchEnv, inPool, mean, percentile } from './bench-env';
+import { floorApprove, floorAwaitGate, FloorMode, FloorRunResult } from './floor/messages';
+
+/** How the steps run, for the harness and the bare Temporal floor alike (the harness's `default` has no floor twin). */
+export type BenchMode = 'remote' | 'local-steps' | 'local' | 'default';
+
+const HARNESS_EXECUTION: Record<BenchMode, RunExecution | undefined> = {
+  remote: 'remote',
+  'local-steps': { ...Object.fromEntries(TOOL_NAMES.map((t) => [t, 'local'])), finalize_report: 'remote' },
+  local: 'local',
+  default: undefined,
+};
+
+type Spread = { p50: number; p95: number; p99: number };
+const spread = (values: number[]): Spread => ({ p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) });
 
 export interface ThroughputResult {
+  subject: 'harness' | 'temporal-floor';
+  mode: BenchMode;
   concurrency: number;
   runs: number;
   runsPerSecond: number;
-  startToGateMs: { p50: number; p95: number; p99: number };
-  approveToCompletedMs: { p50: number; p95: number; p99: number };
-  meanRunMs: number;
-  meanStepMs: Record<ToolName, number>;
+  startToCompletedMs: Spread;
+  startToGateMs: Spread;
+  approveToCompletedMs: Spread;
+  /** p50 of each of the six steps, in order, on the workflow clock. */
+  stepP50Ms: number[];
 }
 
-const spread = (values: number[]) => ({ p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) });
+/** One run driven as an approver would: start, wait for the gate through an update, approve at once, take the result. */
+interface RunDriver {
+  start(id: string): Promise<WorkflowHandle>;
+  awaitGate(run: WorkflowHandle): Promise<string | undefined>;
+  approve(run: WorkflowHandle, digest: string | undefined): Promise<void>;
+  stepMs(run: WorkflowHandle): Promise<number[]>;
+}
 
-export async function throughput(env: BenchEnv, concurrency: number, runs: number): Promise<ThroughputResult> {
-  const ids = Array.from({ length: runs }, (_, i) => `${env.taskQueue}-c${concurrency}-${i}`);
-  const startedAt = new Map<string, number>();
-  const approvedAt = new Map<string, number>();
-  const approver = env.approveAsTheyArrive((id, at) => approvedAt.set(id, at));
-  const t0 = Date.now();
-  await inPool(ids, concurrency, async (id) => {
-    startedAt.set(id, Date.now());
-    await (await env.startRun(id)).result();
-  });
-  const wallMs = Date.now() - t0;
-  await approver.stop();
+function harnessDriver(env: BenchEnv, mode: BenchMode): RunDriver {
+  return {
+    start: (id) => env.startRun(id, HARNESS_EXECUTION[mode]),
+    awaitGate: async (run) => (await run.executeUpdate(awaitGateUpdate, { args: [{}] })).pendingAction?.digest,
+    approve: async (run, digest) => void (await run.executeUpdate(approveUpdate, { args: [{ approver: 'bench', digest }] })),
+    stepMs: async (run) => ((await run.result()) as RunResult).steps.map((s) => s.durationMs ?? 0),
+  };
+}
 
+function floorDriver(env: BenchEnv, mode: FloorMode): RunDriver {
+  return {
+    start: (id) => env.client.workflow.start('floorRun', { taskQueue: env.floorTaskQueue, workflowId: id, args: [mode] }),
+    awaitGate: async (run) => void (await run.executeUpdate(floorAwaitGate)),
+    approve: async (run) => void (await run.executeUpdate(floorApprove)),
+    stepMs: async (run) => ((await run.result()) as FloorRunResult).stepMs,
+  };
+}
+
+export async function throughput(
+  env: BenchEnv,
+  subject: ThroughputResult['subject'],
+  mode: BenchMode,
+  concurrency: number,
+  runs: number,
+): Promise<ThroughputResult> {
+  if (subject === 'temporal-floor' && mode === 'default') throw new Error('the Temporal floor has no default mode');
+  const driver = subject === 'harness' ? harnessDriver(env, mode) : floorDriver(env, mode as FloorMode);
+  const ids = Array.from({ length: runs }, (_, i) => `${env.taskQueue}-${subject}-${mode}-c${concurrency}-${i}`);
   const startToGate: number[] = [];
   const approveToDone: number[] = [];
-  const steps = new Map<ToolName, number[]>();
-  for (const id of ids) {
-    const state = await env.state(id);
-    const at = (type: string) => Date.parse(state.trace.find((e) => e.type === type)!.at);
-    startToGate.push(at('approval_required') - startedAt.get(id)!);
-    approveToDone.push(at('run_completed') - approvedAt.get(id)!);
-    for (const step of state.steps) steps.set(step.tool, [...(steps.get(step.tool) ?? []), step.durationMs ?? 0]);
-  }
+  const startToDone: number[] = [];
+  const steps: number[][] = [];
+  const t0 = performance.now();
+  await inPool(ids, concurrency, async (id) => {
+    const started = performance.now();
+    const run = await driver.start(id);
+    const digest = await driver.awaitGate(run);
+    const atGate = performance.now();
+    await driver.approve(run, digest);
+    const stepMs = await driver.stepMs(run);
+    const done = performance.now();
+    startToGate.push(atGate - started);
+    approveToDone.push(done - atGate);
+    startToDone.push(done - started);
+    stepMs.forEach((ms, i) => (steps[i] = [...(steps[i] ?? []), ms]));
+  });
+  const wallMs = performance.now() - t0;
   return {
+    subject,
+    mode,
     concurrency,
     runs,
     runsPerSecond: runs / (wallMs / 1000),
+    startToCompletedMs: spread(startToDone),
     startToGateMs: spread(startToGate),
     approveToCompletedMs: spread(approveToDone),
-    meanRunMs: mean(startToGate) + mean(approveToDone),
-    meanStepMs: Object.fromEntries(TOOL_NAMES.map((t) => [t, mean(steps.get(t) ?? [])])) as Record<ToolName, number>,
+    stepP50Ms: steps.map((values) => percentile(values, 50)),
   };
 }
 
@@ -105,15 +158,15 @@ export interface ParkedResult {
 
 export async function parked(env: BenchEnv, runs: number): Promise<ParkedResult> {
   const ids = Array.from({ length: runs }, (_, i) => `${env.taskQueue}-parked-${i}`);
-  // Earlier scenarios share the task queue: count only what this one adds.
-  const completedBefore = await env.count(`HarnessStatus = 'completed'`);
+  // Earlier scenarios share the task queue (and visibility lags): count only this scenario's runs.
+  const mine = `WorkflowId STARTS_WITH '${env.taskQueue}-parked-'`;
   const idleRss = env.workerRssBytes();
   let peak = idleRss;
   const sampler = setInterval(() => (peak = Math.max(peak, env.workerRssBytes())), 250);
   const t0 = Date.now();
   try {
     await inPool(ids, 50, async (id) => void (await env.startRun(id)));
-    await waitFor(async () => (await env.count(`HarnessStatus = 'waiting_approval'`)) >= runs, {
+    await waitFor(async () => (await env.count(`${mine} AND HarnessStatus = 'waiting_approval'`)) >= runs, {
       timeoutMs: 20 * 60_000,
       intervalMs: 1_000,
       what: `${runs} runs to park at the gate`,
@@ -123,7 +176,7 @@ export async function parked(env: BenchEnv, runs: number): Promise<ParkedResult>
   }
   const parkedAt = Date.now();
   await inPool(ids, 50, (id) => env.approve(id));
-  await waitFor(async () => (await env.count(`HarnessStatus = 'completed'`)) - completedBefore >= runs, {
+  await waitFor(async () => (await env.count(`${mine} AND HarnessStatus = 'completed'`)) >= runs, {
     timeoutMs: 20 * 60_000,
     intervalMs: 500,
     what: `${runs} parked runs to complete`,
@@ -135,7 +188,7 @@ export async function parked(env: BenchEnv, runs: number): Promise<ParkedResult>
     workerRssIdleMb: idleRss / 2 ** 20,
     workerRssPeakWhileParkedMb: peak / 2 ** 20,
     drainS,
-    completed: (await env.count(`HarnessStatus = 'completed'`)) - completedBefore,
+    completed: await env.count(`${mine} AND HarnessStatus = 'completed'`),
   };
 }
 

@@ -23,18 +23,33 @@ test('the benchmark runs every scenario and writes its JSON and Markdown', async
     out,
   ];
   const { code, stdout, stderr } = await runHarnessScript('dist-bench/bench/run.js', args, 240_000);
-  expect(stderr).not.toMatch(/^bench: (?!floor|throughput|parked|recovery)/m);
+  expect(stderr).not.toMatch(/^bench: (?!floor|temporal-floor|harness|parked|recovery)/m);
   expect(code).toBe(0);
   const report = JSON.parse(await fs.readFile(path.join(out, 'latest.json'), 'utf8'));
-  expect(report.throughput.map((t: { concurrency: number; runs: number }) => [t.concurrency, t.runs])).toEqual([
+  // Every mode on the harness, and on the Temporal floor where it has a twin, at every level.
+  const measured = report.throughput.map((t: { subject: string; mode: string; concurrency: number; runs: number }) =>
+    [t.subject, t.mode, t.concurrency, t.runs].join(' '),
+  );
+  for (const [concurrency, runs] of [
     [1, 2],
     [2, 4],
-  ]);
-  expect(report.throughput[0].runsPerSecond).toBeGreaterThan(0);
+  ]) {
+    for (const mode of ['remote', 'local-steps', 'local']) {
+      expect(measured).toContain(`temporal-floor ${mode} ${concurrency} ${runs}`);
+      expect(measured).toContain(`harness ${mode} ${concurrency} ${runs}`);
+    }
+    expect(measured).toContain(`harness default ${concurrency} ${runs}`);
+  }
+  expect(measured).toHaveLength(14);
+  for (const t of report.throughput) {
+    expect(t.runsPerSecond).toBeGreaterThan(0);
+    expect(t.stepP50Ms).toHaveLength(6);
+  }
   expect(report.parked).toMatchObject({ runs: 6, completed: 6 });
   expect(report.parked.workerRssPeakWhileParkedMb).toBeGreaterThan(10);
   expect(report.recovery).toMatchObject({ runs: 3, completed: 3 });
   expect(report.settings.eagerActivities).toBe(true);
-  expect(stdout).toContain('| throughput, concurrency 1 (2 runs) |');
+  expect(stdout).toMatch(/^\| local \| 1 \(2\) \| [\d.]+ \| [\d.]+ \| \d+ % \|/m);
+  expect(stdout).toMatch(/^\| local \| search_sources \| [\d.]+ ms \| [\d.]+ ms \|/m);
   expect(await fs.readFile(path.join(out, 'latest.md'), 'utf8')).toBe(stdout);
 });

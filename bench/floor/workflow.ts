@@ -1,0 +1,38 @@
+/**
+ * The Temporal floor: a bare workflow of the research run's shape and nothing else — five
+ * trivial steps, a gate an update waits for, an approval, a sixth step — in the same execution
+ * mode as the harness run it is measured beside. Whatever the harness costs above this is ours.
+ */
+import { condition, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import type { FloorActivities } from './activities';
+import { floorApprove, floorAwaitGate, FloorMode, FloorRunResult } from './messages';
+
+const options = { startToCloseTimeout: 10_000, retry: { maximumAttempts: 3 } };
+const remote = proxyActivities<FloorActivities>(options);
+const local = proxyLocalActivities<FloorActivities>(options);
+
+export async function floorRun(mode: FloorMode): Promise<FloorRunResult> {
+  let atGate = false;
+  let approved = false;
+  setHandler(floorAwaitGate, async () => {
+    await condition(() => atGate);
+    return { atGate };
+  });
+  setHandler(floorApprove, () => void (approved = true), {
+    validator: () => {
+      if (!atGate) throw new Error('not at the gate');
+    },
+  });
+  const stepMs: number[] = [];
+  const timed = async (call: () => Promise<unknown>) => {
+    const t = Date.now();
+    await call();
+    stepMs.push(Date.now() - t);
+  };
+  const steps = mode === 'remote' ? remote : local;
+  for (let i = 0; i < 5; i++) await timed(() => steps.step(i));
+  atGate = true;
+  await condition(() => approved);
+  await timed(() => (mode === 'local' ? local : remote).step(5));
+  return { stepMs };
+}
