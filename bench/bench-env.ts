@@ -21,6 +21,8 @@ import type { SourceDocument } from '../src/shared/tools';
 import type { RunExecution } from '../src/shared/execution';
 
 export interface WorkerTuningFlags {
+  /** V8 flags for the worker process (NODE_OPTIONS), e.g. a heap ceiling that makes it collect sooner. */
+  nodeOptions?: string;
   maxCachedWorkflows?: number;
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
@@ -36,12 +38,16 @@ export interface BenchSettings {
   /** Server dynamic config, KEY=JSON. */
   dynamicConfig?: string[];
   eagerActivities: boolean;
+  /** Set at start (client side): how fast a dead worker's workflow task and tool attempts are noticed. */
+  workflowTaskTimeoutMs?: number;
+  heartbeatTimeoutMs?: number;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class BenchEnv {
   private worker: ChildProcess | null = null;
+  private workerDied: string | null = null;
   private floorWorker: ChildProcess | null = null;
   private constructor(
     readonly dir: string,
@@ -89,7 +95,12 @@ export class BenchEnv {
   }
 
   async startWorker(): Promise<void> {
-    this.worker = await spawnReady([path.join(REPO_ROOT, 'bin', 'harness.js'), 'worker'], this.workerEnv(), 'harness worker: task queue');
+    const worker = await spawnReady([path.join(REPO_ROOT, 'bin', 'harness.js'), 'worker'], this.workerEnv(), 'harness worker: task queue');
+    // A worker that dies on its own (out of memory, say) ends the benchmark instead of stalling it.
+    worker.once('exit', (code, signal) => {
+      if (this.worker === worker) this.workerDied = `the bench worker exited (${signal ?? `code ${code}`})`;
+    });
+    this.worker = worker;
   }
 
   /** The floor's worker: same tuning variables, its own task queue. */
@@ -106,6 +117,7 @@ export class BenchEnv {
       HARNESS_TASK_QUEUE: this.taskQueue,
       HARNESS_OUTPUT_DIR: path.join(this.dir, 'runs'),
       HARNESS_OFFLINE_LATENCY_MS: String(latencyMs),
+      ...(worker.nodeOptions ? { NODE_OPTIONS: worker.nodeOptions } : {}),
       ...(worker.maxCachedWorkflows !== undefined ? { HARNESS_MAX_CACHED_WORKFLOWS: String(worker.maxCachedWorkflows) } : {}),
       ...(worker.maxConcurrentActivities ? { HARNESS_MAX_CONCURRENT_ACTIVITIES: String(worker.maxConcurrentActivities) } : {}),
       ...(worker.maxConcurrentWorkflowTasks ? { HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS: String(worker.maxConcurrentWorkflowTasks) } : {}),
@@ -130,16 +142,30 @@ export class BenchEnv {
     }
   }
 
+  /** CPU seconds the worker process has used (user + system), from /proc (Linux; clock ticks of 10 ms). */
+  workerCpuSeconds(): number {
+    const pid = this.worker?.pid;
+    if (!pid) return 0;
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return 0;
+    }
+  }
+
   async startRun(id: string, execution?: RunExecution) {
+    const { workflowTaskTimeoutMs, heartbeatTimeoutMs } = this.settings;
+    const options = { ...(execution ? { execution } : {}), ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}) };
     return startRun(
-      { client: this.client, taskQueue: this.taskQueue },
+      { client: this.client, taskQueue: this.taskQueue, workflowTaskTimeoutMs },
       {
         id,
         topic: 'durable agent harness',
         sources: this.sources,
         policy: this.policy,
         startedBy: 'bench',
-        ...(execution ? { options: { execution } } : {}),
+        ...(Object.keys(options).length ? { options } : {}),
       },
     );
   }
@@ -153,11 +179,13 @@ export class BenchEnv {
   }
 
   async count(query: string): Promise<number> {
+    if (this.workerDied) throw new Error(this.workerDied);
     return (await this.client.workflow.count(`TaskQueue = '${this.taskQueue}' AND ${query}`)).count;
   }
 
   /** Ids of runs that visibility shows at the gate, among those given. */
   async waitingIds(): Promise<string[]> {
+    if (this.workerDied) throw new Error(this.workerDied);
     const ids: string[] = [];
     for await (const info of this.client.workflow.list({
       query: `TaskQueue = '${this.taskQueue}' AND HarnessStatus = 'waiting_approval'`,

@@ -1,7 +1,7 @@
 /** The benchmark report as JSON and as the Markdown table the README shows. */
 import { TOOL_NAMES } from '../src/shared/tools';
 import type { BenchSettings } from './bench-env';
-import type { FloorResult, ParkedResult, RecoveryResult, ThroughputResult } from './scenarios';
+import type { FloorResult, ParkedResult, RealisticResult, RecoveryResult, ThroughputResult } from './scenarios';
 
 export interface BenchReport {
   date: string;
@@ -11,7 +11,8 @@ export interface BenchReport {
   floor: FloorResult;
   throughput: ThroughputResult[];
   parked: ParkedResult | null;
-  recovery: RecoveryResult | null;
+  recovery: RecoveryResult[];
+  realistic: RealisticResult | null;
   elapsedS: number;
 }
 
@@ -28,6 +29,7 @@ export function renderMarkdown(r: BenchReport): string {
     `concurrent activities ${w.maxConcurrentActivities ?? 'SDK default'}`,
     `concurrent workflow tasks ${w.maxConcurrentWorkflowTasks ?? 'SDK default'}`,
     `sticky timeout ${w.stickyQueueTimeoutMs ?? 3000} ms`,
+    ...(w.nodeOptions ? [`NODE_OPTIONS ${w.nodeOptions}`] : []),
   ].join(', ');
   const inProcessRate = (1000 / r.floor.meanRunMs).toFixed(0);
   const lines = [
@@ -42,6 +44,7 @@ export function renderMarkdown(r: BenchReport): string {
     'Each mode is measured on the harness and, beside it in the same invocation, on the *Temporal floor*: a bare workflow',
     'of the same shape (five trivial steps, an update that waits for the gate, an approval, a sixth step) in the same',
     'execution mode. Every run is driven the same way: start, an `awaitGate` update, an approve update, the result.',
+    'Harness and floor alternate in batches (single runs at concurrency 1, two waves otherwise), so server drift falls on both.',
     `The in-process floor (the same tool functions in a plain loop, no Temporal) does ${inProcessRate} runs/s sequentially.`,
     '',
     '| mode | concurrency (runs) | harness runs/s | Temporal floor runs/s | harness ÷ floor | start → completed p50 / p95: harness | Temporal floor | harness over floor (p50) |',
@@ -82,13 +85,35 @@ export function renderMarkdown(r: BenchReport): string {
     );
     lines.push(`| drain after approving all | ${p.drainS.toFixed(1)} s (${p.completed}/${p.runs} completed) | | |`);
   }
-  if (r.recovery) {
-    const k = r.recovery;
+  const [baseline, ...others] = r.recovery;
+  if (baseline) {
     lines.push(
-      `| recovery: new worker ready after SIGKILL | ${k.newWorkerReadyS.toFixed(1)} s (${k.inFlightAtKill} of ${k.runs} runs in flight) | | |`,
+      '',
+      `Recovery, ${baseline.latencyMs} ms model latency per model step: ${baseline.loaded.runs} runs at concurrency 50, then ${baseline.runs} runs in flight, the worker SIGKILLed and a new one started; each profile beside Temporal's defaults:`,
+      '',
+      '| profile | workflow task / heartbeat / sticky timeouts | every run progressing again, after the new worker is up | after the kill | every run completed | concurrency 50 before the kill | workflow task timeouts there |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
     );
-    lines.push(`| recovery: every run progressing again | ${k.allProgressingS.toFixed(1)} s after the kill | | |`);
-    lines.push(`| recovery: every run completed | ${k.allCompletedS.toFixed(1)} s after the kill (${k.completed}/${k.runs}) | | |`);
+    for (const k of [baseline, ...others]) {
+      const p = k.profile;
+      const timeouts = `${p.workflowTaskTimeoutMs ?? 10_000} ms / ${p.heartbeatTimeoutMs ? `${p.heartbeatTimeoutMs} ms` : 'per tool (5–10 s)'} / ${p.stickyQueueTimeoutMs ?? r.settings.worker.stickyQueueTimeoutMs ?? 3000} ms`;
+      lines.push(
+        `| ${p.name} | ${timeouts} | ${(k.allProgressingS - k.newWorkerReadyS).toFixed(1)} s | ${k.allProgressingS.toFixed(1)} s (${k.inFlightAtKill} of ${k.runs} in flight; new worker up in ${k.newWorkerReadyS.toFixed(1)} s) | ` +
+          `${k.allCompletedS.toFixed(1)} s (${k.completed}/${k.runs}) | ${k.loaded.runsPerSecond.toFixed(2)} runs/s, p50 ${ms(k.loaded.startToCompletedMs.p50)} | ${k.loaded.workflowTaskTimeouts} |`,
+      );
+    }
+  }
+  if (r.realistic) {
+    const x = r.realistic;
+    lines.push(
+      '',
+      `Realistic load: ${x.latencyMs} ms per model call, ${x.concurrency} runs in flight, ${x.runs} runs, one worker with ${x.maxConcurrentActivities} activity slots:`,
+      '',
+      '| runs/s | allowed by the settings | share | start → completed p50 / p95 | worker CPU | worker peak RSS |',
+      '| --- | --- | --- | --- | --- | --- |',
+      `| ${x.runsPerSecond.toFixed(1)} | ${x.allowedRunsPerSecond.toFixed(1)} (${x.maxConcurrentActivities} slots ÷ 3 model calls × ${x.latencyMs} ms) | ${pct(x.runsPerSecond / x.allowedRunsPerSecond)} | ` +
+        `${ms(x.startToCompletedMs.p50)} / ${ms(x.startToCompletedMs.p95)} | ${x.workerCpuPercent.toFixed(0)} % of one core | ${x.workerRssPeakMb.toFixed(0)} MB |`,
+    );
   }
   return lines.join('\n') + '\n';
 }

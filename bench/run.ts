@@ -12,7 +12,7 @@ import { freeLoopbackAddress } from '../src/dev-server/free-port';
 import { findGoTool, TEMPORAL_CLI } from '../src/toolchain/go-tools';
 import { REPO_ROOT } from '../src/paths';
 import { BenchEnv, BenchSettings } from './bench-env';
-import { BenchMode, floor, parked, recovery, throughput } from './scenarios';
+import { BenchMode, floor, harnessBesideFloor, parked, realistic, recovery, RecoveryProfile, throughput } from './scenarios';
 import { renderMarkdown, BenchReport } from './report';
 
 const int = (v: string) => Number.parseInt(v, 10);
@@ -37,20 +37,29 @@ async function main(): Promise<void> {
     .option('--recovery <n>', 'runs in flight at the worker kill', int, 50)
     .option('--latency-ms <ms>', 'simulated model latency per model step', int, 0)
     .option('--recovery-latency-ms <ms>', 'model latency in the recovery scenario, so the kill lands mid-flight', int, 300)
+    .option('--recovery-load <n>', 'runs at concurrency 50 before the kill, under the same timeouts', int, 200)
+    .option('--fast-task-timeout-ms <ms>', 'recovery, fast profile: workflow task timeout', int, 2_000)
+    .option('--fast-heartbeat-ms <ms>', 'recovery, fast profile: heartbeat timeout of every tool', int, 1_500)
+    .option('--fast-sticky-ms <ms>', 'recovery, fast profile: sticky-queue timeout', int, 1_000)
     .option('--max-cached-workflows <n>', 'worker: workflow cache size', int)
+    .option('--worker-node-options <flags>', 'worker: NODE_OPTIONS, e.g. "--max-old-space-size=192"')
     .option('--max-concurrent-activities <n>', 'worker: concurrent activity tasks', int)
     .option('--max-concurrent-workflow-tasks <n>', 'worker: concurrent workflow tasks', int)
     .option('--sticky-timeout-ms <ms>', 'worker: sticky-queue schedule-to-start timeout', int)
     .option('--pragma <pragma...>', 'server SQLite pragmas', ['journal_mode=WAL'])
     .option('--watch-ms <ms>', 'how often the approver lists runs waiting at the gate', int, 250)
     .option('--no-eager-activities', 'turn off eager activity execution on the server (the default before it was measured)')
-    .option('--skip <list>', 'skip scenarios: throughput,parked,recovery', '')
+    .option('--realistic <n>', 'realistic scenario: runs in flight (model latency --realistic-latency-ms)', int, 500)
+    .option('--realistic-runs <n>', 'realistic scenario: runs in all', int, 1000)
+    .option('--realistic-latency-ms <ms>', 'realistic scenario: model latency per model step', int, 1000)
+    .option('--skip <list>', 'skip scenarios: throughput,parked,recovery,realistic', '')
     .option('--out <dir>', 'results folder', path.join(REPO_ROOT, 'bench', 'results'))
     .parse()
     .opts();
   const skip = new Set(String(o.skip).split(',').filter(Boolean));
   const settings: BenchSettings = {
     worker: {
+      nodeOptions: o.workerNodeOptions,
       maxCachedWorkflows: o.maxCachedWorkflows,
       maxConcurrentActivities: o.maxConcurrentActivities,
       maxConcurrentWorkflowTasks: o.maxConcurrentWorkflowTasks,
@@ -76,7 +85,8 @@ async function main(): Promise<void> {
     floor: await floor(o.floorRuns, o.latencyMs),
     throughput: [],
     parked: null,
-    recovery: null,
+    recovery: [],
+    realistic: null,
     elapsedS: 0,
   };
   log(`floor: ${report.floor.meanRunMs.toFixed(2)} ms per run in-process`);
@@ -90,11 +100,16 @@ async function main(): Promise<void> {
         const counts = String(o.runs).split(',').map(int);
         const modes = String(o.modes).split(',') as BenchMode[];
         for (const [i, concurrency] of levels.entries()) {
+          const runs = counts[i] ?? counts[counts.length - 1];
+          // Single runs alternate at concurrency 1; otherwise batches of at least two waves alternate.
+          const batches = concurrency === 1 ? runs : Math.max(1, Math.floor(runs / (2 * concurrency)));
           for (const mode of modes) {
-            // The floor first, then the harness, each on the same server moments apart.
-            for (const subject of mode === 'default' ? (['harness'] as const) : (['temporal-floor', 'harness'] as const)) {
-              const result = await throughput(env, subject, mode, concurrency, counts[i] ?? counts[counts.length - 1]);
-              log(`${subject} ${mode} c=${concurrency}: ${result.runsPerSecond.toFixed(2)} runs/s, p50 ${result.startToCompletedMs.p50.toFixed(0)} ms`);
+            const results =
+              mode === 'default'
+                ? [await throughput(env, 'harness', mode, concurrency, runs)]
+                : await harnessBesideFloor(env, mode, concurrency, runs, batches);
+            for (const result of results) {
+              log(`${result.subject} ${mode} c=${concurrency}: ${result.runsPerSecond.toFixed(2)} runs/s, p50 ${result.startToCompletedMs.p50.toFixed(0)} ms`);
               report.throughput.push(result);
             }
           }
@@ -111,10 +126,41 @@ async function main(): Promise<void> {
     }
   }
   if (!skip.has('recovery')) {
-    const env = await BenchEnv.start({ ...settings, latencyMs: o.recoveryLatencyMs }, await freeLoopbackAddress());
+    const profiles: RecoveryProfile[] = [
+      { name: 'Temporal defaults' },
+      {
+        name: 'fast detection',
+        workflowTaskTimeoutMs: o.fastTaskTimeoutMs,
+        heartbeatTimeoutMs: o.fastHeartbeatMs,
+        stickyQueueTimeoutMs: o.fastStickyMs,
+      },
+    ];
+    for (const profile of profiles) {
+      const { workflowTaskTimeoutMs, heartbeatTimeoutMs, stickyQueueTimeoutMs } = profile;
+      const env = await BenchEnv.start(
+        {
+          ...settings,
+          latencyMs: o.recoveryLatencyMs,
+          workflowTaskTimeoutMs,
+          heartbeatTimeoutMs,
+          worker: { ...settings.worker, ...(stickyQueueTimeoutMs ? { stickyQueueTimeoutMs } : {}) },
+        },
+        await freeLoopbackAddress(),
+      );
+      try {
+        const result = await recovery(env, profile, o.recovery, o.recoveryLoad);
+        report.recovery.push(result);
+        log(`recovery (${profile.name}): all progressing ${result.allProgressingS.toFixed(1)} s after the kill`);
+      } finally {
+        await env.stop();
+      }
+    }
+  }
+  if (!skip.has('realistic')) {
+    const env = await BenchEnv.start({ ...settings, latencyMs: o.realisticLatencyMs }, await freeLoopbackAddress());
     try {
-      report.recovery = await recovery(env, o.recovery);
-      log(`recovery: all progressing ${report.recovery.allProgressingS.toFixed(1)} s after the kill`);
+      report.realistic = await realistic(env, o.realistic, o.realisticRuns);
+      log(`realistic: ${report.realistic.runsPerSecond.toFixed(1)} runs/s of ${report.realistic.allowedRunsPerSecond.toFixed(1)} allowed`);
     } finally {
       await env.stop();
     }

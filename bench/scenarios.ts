@@ -67,20 +67,17 @@ function floorDriver(env: BenchEnv, mode: FloorMode): RunDriver {
   };
 }
 
-export async function throughput(
-  env: BenchEnv,
-  subject: ThroughputResult['subject'],
-  mode: BenchMode,
-  concurrency: number,
-  runs: number,
-): Promise<ThroughputResult> {
-  if (subject === 'temporal-floor' && mode === 'default') throw new Error('the Temporal floor has no default mode');
-  const driver = subject === 'harness' ? harnessDriver(env, mode) : floorDriver(env, mode as FloorMode);
-  const ids = Array.from({ length: runs }, (_, i) => `${env.taskQueue}-${subject}-${mode}-c${concurrency}-${i}`);
-  const startToGate: number[] = [];
-  const approveToDone: number[] = [];
-  const startToDone: number[] = [];
-  const steps: number[][] = [];
+/** What one batch of runs recorded: its wall time and each run's latencies. */
+interface Batch {
+  wallMs: number;
+  startToGate: number[];
+  approveToDone: number[];
+  startToDone: number[];
+  steps: number[][];
+}
+
+async function runBatch(driver: RunDriver, ids: string[], concurrency: number): Promise<Batch> {
+  const batch: Batch = { wallMs: 0, startToGate: [], approveToDone: [], startToDone: [], steps: [] };
   const t0 = performance.now();
   await inPool(ids, concurrency, async (id) => {
     const started = performance.now();
@@ -90,23 +87,113 @@ export async function throughput(
     await driver.approve(run, digest);
     const stepMs = await driver.stepMs(run);
     const done = performance.now();
-    startToGate.push(atGate - started);
-    approveToDone.push(done - atGate);
-    startToDone.push(done - started);
-    stepMs.forEach((ms, i) => (steps[i] = [...(steps[i] ?? []), ms]));
+    batch.startToGate.push(atGate - started);
+    batch.approveToDone.push(done - atGate);
+    batch.startToDone.push(done - started);
+    stepMs.forEach((ms, i) => (batch.steps[i] = [...(batch.steps[i] ?? []), ms]));
   });
-  const wallMs = performance.now() - t0;
+  batch.wallMs = performance.now() - t0;
+  return batch;
+}
+
+function summarize(subject: ThroughputResult['subject'], mode: BenchMode, concurrency: number, batches: Batch[]): ThroughputResult {
+  const all = (pick: (b: Batch) => number[]) => batches.flatMap(pick);
+  const runs = all((b) => b.startToDone).length;
   return {
     subject,
     mode,
     concurrency,
     runs,
-    runsPerSecond: runs / (wallMs / 1000),
-    startToCompletedMs: spread(startToDone),
-    startToGateMs: spread(startToGate),
-    approveToCompletedMs: spread(approveToDone),
-    stepP50Ms: steps.map((values) => percentile(values, 50)),
+    runsPerSecond: runs / (batches.reduce((sum, b) => sum + b.wallMs, 0) / 1000),
+    startToCompletedMs: spread(all((b) => b.startToDone)),
+    startToGateMs: spread(all((b) => b.startToGate)),
+    approveToCompletedMs: spread(all((b) => b.approveToDone)),
+    stepP50Ms: batches[0].steps.map((_, i) => percentile(all((b) => b.steps[i]), 50)),
   };
+}
+
+const driverOf = (env: BenchEnv, subject: ThroughputResult['subject'], mode: BenchMode) =>
+  subject === 'harness' ? harnessDriver(env, mode) : floorDriver(env, mode as FloorMode);
+
+/** `runs` runs of one subject in one mode at a concurrency, in one batch. */
+export async function throughput(
+  env: BenchEnv,
+  subject: ThroughputResult['subject'],
+  mode: BenchMode,
+  concurrency: number,
+  runs: number,
+): Promise<ThroughputResult> {
+  const ids = Array.from({ length: runs }, (_, i) => `${env.taskQueue}-${subject}-${mode}-c${concurrency}-${i}`);
+  return summarize(subject, mode, concurrency, [await runBatch(driverOf(env, subject, mode), ids, concurrency)]);
+}
+
+/**
+ * The harness and the Temporal floor in the same mode, in alternating batches (floor first, then
+ * harness first, …) so that the server's drift — its SQLite file growing, its background tasks
+ * from earlier runs — falls on both alike. At concurrency 1 every batch is a single run.
+ */
+export async function harnessBesideFloor(
+  env: BenchEnv,
+  mode: Exclude<BenchMode, 'default'>,
+  concurrency: number,
+  runs: number,
+  batches: number,
+): Promise<[ThroughputResult, ThroughputResult]> {
+  const subjects = ['temporal-floor', 'harness'] as const;
+  const recorded = { 'temporal-floor': [] as Batch[], harness: [] as Batch[] };
+  const size = Math.ceil(runs / batches);
+  for (let b = 0; b * size < runs; b++) {
+    for (const subject of b % 2 ? [...subjects].reverse() : subjects) {
+      const ids = Array.from({ length: Math.min(size, runs - b * size) }, (_, i) => `${env.taskQueue}-${subject}-${mode}-c${concurrency}-${b * size + i}`);
+      recorded[subject].push(await runBatch(driverOf(env, subject, mode), ids, concurrency));
+    }
+  }
+  return [summarize('temporal-floor', mode, concurrency, recorded['temporal-floor']), summarize('harness', mode, concurrency, recorded.harness)];
+}
+
+export interface RealisticResult {
+  concurrency: number;
+  runs: number;
+  latencyMs: number;
+  maxConcurrentActivities: number;
+  runsPerSecond: number;
+  /** What the settings allow: every model step (three per run) takes the latency, at most N activities at once. */
+  allowedRunsPerSecond: number;
+  startToCompletedMs: Spread;
+  workerCpuPercent: number;
+  workerRssPeakMb: number;
+}
+
+/**
+ * A realistic load: model calls that take `latencyMs`, `concurrency` runs in flight, one worker.
+ * The bound is the worker's activity slots, not Temporal: three model steps per run, each holding
+ * a slot for the latency, so at most slots / (3 × latency) runs per second.
+ */
+export async function realistic(env: BenchEnv, concurrency: number, runs: number): Promise<RealisticResult> {
+  const latencyMs = env.settings.latencyMs;
+  const slots = env.settings.worker.maxConcurrentActivities ?? 100;
+  const modelSteps = 3;
+  const allowedRunsPerSecond = Math.min(concurrency, slots) / ((modelSteps * latencyMs) / 1000);
+  let peak = env.workerRssBytes();
+  const sampler = setInterval(() => (peak = Math.max(peak, env.workerRssBytes())), 250);
+  const cpuBefore = env.workerCpuSeconds();
+  try {
+    const result = await throughput(env, 'harness', 'default', concurrency, runs);
+    const wallS = runs / result.runsPerSecond;
+    return {
+      concurrency,
+      runs,
+      latencyMs,
+      maxConcurrentActivities: slots,
+      runsPerSecond: result.runsPerSecond,
+      allowedRunsPerSecond,
+      startToCompletedMs: result.startToCompletedMs,
+      workerCpuPercent: ((env.workerCpuSeconds() - cpuBefore) / wallS) * 100,
+      workerRssPeakMb: peak / 2 ** 20,
+    };
+  } finally {
+    clearInterval(sampler);
+  }
 }
 
 export interface FloorResult {
@@ -192,7 +279,19 @@ export async function parked(env: BenchEnv, runs: number): Promise<ParkedResult>
   };
 }
 
+/** Failure-detection settings a recovery is measured under: Temporal's defaults (the baseline) or shorter ones. */
+export interface RecoveryProfile {
+  name: string;
+  workflowTaskTimeoutMs?: number;
+  heartbeatTimeoutMs?: number;
+  stickyQueueTimeoutMs?: number;
+}
+
 export interface RecoveryResult {
+  profile: RecoveryProfile;
+  /** Concurrency 50 under the same settings before the kill: what the shorter timeouts cost on a loaded machine. */
+  loaded: ThroughputResult & { workflowTaskTimeouts: number };
+  latencyMs: number;
   runs: number;
   inFlightAtKill: number;
   newWorkerReadyS: number;
@@ -206,7 +305,9 @@ export interface RecoveryResult {
  * again, and until all finish. Approvals start after the kill, so runs that reached the gate
  * also need the new worker to move on.
  */
-export async function recovery(env: BenchEnv, runs: number): Promise<RecoveryResult> {
+export async function recovery(env: BenchEnv, profile: RecoveryProfile, runs: number, loadRuns: number): Promise<RecoveryResult> {
+  const loadedRuns = await throughput(env, 'harness', 'default', 50, loadRuns);
+  const loaded = { ...loadedRuns, workflowTaskTimeouts: await workflowTaskTimeouts(env, `${env.taskQueue}-harness-default-c50-`, loadRuns) };
   const ids = Array.from({ length: runs }, (_, i) => `${env.taskQueue}-recovery-${i}`);
   await inPool(ids, 50, async (id) => void (await env.startRun(id)));
   // Every run has scheduled its first activity: the kill lands mid-flight.
@@ -235,7 +336,8 @@ export async function recovery(env: BenchEnv, runs: number): Promise<RecoveryRes
     { timeoutMs: 5 * 60_000, intervalMs: 100, what: 'every run to progress after the kill' },
   );
   const progressingAt = Math.max(killAt, ...movedAt.values());
-  await waitFor(async () => (await env.count(`HarnessStatus = 'completed'`)) >= runs, {
+  const mine = `WorkflowId STARTS_WITH '${env.taskQueue}-recovery-'`;
+  await waitFor(async () => (await env.count(`${mine} AND HarnessStatus = 'completed'`)) >= runs, {
     timeoutMs: 5 * 60_000,
     intervalMs: 200,
     what: 'every run to complete',
@@ -243,13 +345,30 @@ export async function recovery(env: BenchEnv, runs: number): Promise<RecoveryRes
   const completedAt = Date.now();
   await approver.stop();
   return {
+    profile,
+    loaded,
+    latencyMs: env.settings.latencyMs,
     runs,
     inFlightAtKill: open.length,
     newWorkerReadyS: (readyAt - killAt) / 1000,
     allProgressingS: (progressingAt - killAt) / 1000,
     allCompletedS: (completedAt - killAt) / 1000,
-    completed: await env.count(`HarnessStatus = 'completed'`),
+    completed: await env.count(`${mine} AND HarnessStatus = 'completed'`),
   };
+}
+
+/** Workflow tasks that timed out across the given runs: a task timeout too short for a loaded worker shows here. */
+async function workflowTaskTimeouts(env: BenchEnv, prefix: string, runs: number): Promise<number> {
+  let count = 0;
+  await inPool(
+    Array.from({ length: runs }, (_, i) => `${prefix}${i}`),
+    25,
+    async (id) => {
+      const events = (await env.client.workflow.getHandle(id).fetchHistory()).events ?? [];
+      count += events.filter((e) => e.workflowTaskTimedOutEventAttributes).length;
+    },
+  );
+  return count;
 }
 
 /** Current history lengths from DescribeWorkflowExecution (visibility only learns them at close). */

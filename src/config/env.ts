@@ -35,6 +35,8 @@ export const HarnessEnv = z
     HARNESS_OFFLINE_LATENCY_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(0)),
     /** How long a workflow task waits on a dead worker's sticky queue before any worker may take it. */
     HARNESS_STICKY_QUEUE_TIMEOUT_MS: positiveMs(3_000),
+    /** Client side, at start: how long a workflow task may run before another worker gets it (Temporal caps it at 120 s). */
+    HARNESS_WORKFLOW_TASK_TIMEOUT_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(1_000).max(120_000).optional()),
     /** How long `harness worker` waits for the server to answer at start. */
     HARNESS_CONNECT_TIMEOUT_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(60_000)),
     /**

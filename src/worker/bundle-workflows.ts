@@ -3,15 +3,34 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { promises as fs } from 'node:fs';
 import { WORKFLOW_BUNDLE_PATH } from './workflow-bundle';
 
+const INLINE_MAP = '//# sourceMappingURL=data:';
+
+/**
+ * The bundle keeps its inline source map (the SDK maps workflow stack traces through it) but not
+ * the map's copy of every source file: two thirds of the map, held in memory by every worker
+ * thread, and only read when a worker sets `showStackTraceSources`, which ours does not.
+ */
+function withoutSourcesContent(code: string): string {
+  const at = code.lastIndexOf(INLINE_MAP);
+  const data = code.indexOf('base64,', at);
+  if (at < 0 || data < 0) throw new Error('the workflow bundle has no inline source map');
+  const map = JSON.parse(Buffer.from(code.slice(data + 'base64,'.length).trimEnd(), 'base64').toString('utf8'));
+  delete map.sourcesContent;
+  return `${code.slice(0, data)}base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
+}
+
 async function main(): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
+    // Shared libraries evaluated once per workflow thread, not once per run (see workflows/preload.ts).
+    preloadModules: [require.resolve('../workflows/preload')],
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
   });
   const temp = `${WORKFLOW_BUNDLE_PATH}.tmp`;
-  await fs.writeFile(temp, code);
+  const bundle = withoutSourcesContent(code);
+  await fs.writeFile(temp, bundle);
   await fs.rename(temp, WORKFLOW_BUNDLE_PATH);
-  console.log(`workflow bundle: ${WORKFLOW_BUNDLE_PATH} (${Math.round(code.length / 1024)} KiB)`);
+  console.log(`workflow bundle: ${WORKFLOW_BUNDLE_PATH} (${Math.round(bundle.length / 1024)} KiB)`);
 }
 
 main().catch((err) => {

@@ -3,7 +3,7 @@
  * (approvers and roles, quorum, self-approval), until when (expiry, escalation), and
  * edit-on-approve. One gate is open at a time; the approve and reject decisions act on it.
  */
-import { ApplicationFailure, condition, patched, upsertMemo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, upsertMemo } from '@temporalio/workflow';
 import { diffSummary } from '../shared/diff-summary';
 import { toolCallDigest } from '../shared/digest';
 import { DESCRIPTIONS, UpdateOutcome } from '../shared/messages';
@@ -13,6 +13,7 @@ import { describeZodError, TOOLS, ToolInput, ToolName } from '../shared/tools';
 import { callTool, CallOptions, ToolFailedError } from './call-tool';
 import type { DecisionDeclaration } from './decisions';
 import type { RunRecorder } from './run-recorder';
+import type { WorkflowShape } from './workflow-shape';
 
 /** What a gate asks approval for. The tool path builds it; finalize_report's carries the report. */
 export interface GateRequest<N extends ToolName = ToolName> {
@@ -31,6 +32,8 @@ export interface GateSetup {
   topic: string;
   previewLines: number;
   callOptions: CallOptions;
+  /** Runs from before the gate memo (`gate-memo`) publish nothing in it. */
+  shape: WorkflowShape;
 }
 
 /** Thrown out of request() when the gate is rejected or expires: the run ends `rejected`. */
@@ -41,7 +44,6 @@ export class GateRejected extends Error {
 }
 
 /** Lets a client decide while no worker runs: the gate's digest lives in the memo, which the server serves. */
-export const GATE_MEMO_PATCH = 'gate-memo';
 export const GATE_MEMO_KEY = 'gate';
 
 interface OpenGate {
@@ -148,7 +150,7 @@ export class ApprovalGates {
       escalated: false,
     };
     run.setStatus('waiting_approval');
-    gate.publishMemo = patched(GATE_MEMO_PATCH);
+    gate.publishMemo = this.setup.shape.has('gate-memo');
     this.publish();
     run.event('approval_required', {
       tool: request.tool,

@@ -24,9 +24,6 @@ export interface CallOptions {
   execution?: Record<ToolName, ToolExecution>;
 }
 
-export const SERVER_RETRIES_PATCH = 'server-retries';
-export const LOCAL_TOOLS_PATCH = 'local-tools';
-
 const executionOf = (name: ToolName, options: CallOptions): ToolExecution => options.execution?.[name] ?? 'remote';
 
 /** One proxy per tool, because each tool has its own timeouts, retry policy and mode. */

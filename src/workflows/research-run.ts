@@ -37,7 +37,8 @@ import { previewOf, RunInput, RunOptions, RunResult } from '../shared/run';
 import { executionOf, RunExecution, ToolExecution } from '../shared/execution';
 import { describeZodError, HarnessActivities, TOOL_NAMES, ToolName } from '../shared/tools';
 import { ApprovalGates, GateRejected } from './approval-gate';
-import { CallOptions, LOCAL_TOOLS_PATCH, SERVER_RETRIES_PATCH, ToolFailedError } from './call-tool';
+import { CallOptions, ToolFailedError } from './call-tool';
+import { WorkflowShape } from './workflow-shape';
 import { registerDecision } from './decisions';
 import { OperatorControl } from './operator-control';
 import { RunRecorder } from './run-recorder';
@@ -53,15 +54,16 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
   const options = RunOptions.safeParse(rawInput?.options ?? {});
   const previewLines = options.success ? options.data.previewLines : 12;
   // Decided once, at the run's first task: a run keeps the retry mode it started with.
+  const shape = new WorkflowShape();
   const calls: CallOptions = {
     heartbeatTimeoutMs: options.success ? options.data.heartbeatTimeoutMs : undefined,
-    serverRetries: patched(SERVER_RETRIES_PATCH),
+    serverRetries: shape.has('server-retries'),
   };
   // Runs from before local tools keep every tool remote; the modes themselves need the policy.
-  const localTools = patched(LOCAL_TOOLS_PATCH);
+  const localTools = shape.has('local-tools');
   const run = new RunRecorder(workflowId, topic, startedBy);
   const control = new OperatorControl(run);
-  const gates = new ApprovalGates({ run, startedBy: startedBy ?? 'unknown', topic, previewLines, callOptions: calls }, BUILTIN_POLICY);
+  const gates = new ApprovalGates({ run, startedBy: startedBy ?? 'unknown', topic, previewLines, callOptions: calls, shape }, BUILTIN_POLICY);
 
   // The run's whole API, registered before the first await so an early decision is refused rather than lost.
   setHandler(stateQuery, () => run.state, { description: 'The whole run state, trace included.' });

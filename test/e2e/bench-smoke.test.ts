@@ -19,11 +19,19 @@ test('the benchmark runs every scenario and writes its JSON and Markdown', async
     '3',
     '--recovery-latency-ms',
     '200',
+    '--recovery-load',
+    '4',
+    '--realistic',
+    '4',
+    '--realistic-runs',
+    '8',
+    '--realistic-latency-ms',
+    '100',
     '--out',
     out,
   ];
   const { code, stdout, stderr } = await runHarnessScript('dist-bench/bench/run.js', args, 240_000);
-  expect(stderr).not.toMatch(/^bench: (?!floor|temporal-floor|harness|parked|recovery)/m);
+  expect(stderr).not.toMatch(/^bench: (?!floor|temporal-floor|harness|parked|recovery|realistic)/m);
   expect(code).toBe(0);
   const report = JSON.parse(await fs.readFile(path.join(out, 'latest.json'), 'utf8'));
   // Every mode on the harness, and on the Temporal floor where it has a twin, at every level.
@@ -47,8 +55,11 @@ test('the benchmark runs every scenario and writes its JSON and Markdown', async
   }
   expect(report.parked).toMatchObject({ runs: 6, completed: 6 });
   expect(report.parked.workerRssPeakWhileParkedMb).toBeGreaterThan(10);
-  expect(report.recovery).toMatchObject({ runs: 3, completed: 3 });
+  expect(report.recovery.map((k: { profile: { name: string } }) => k.profile.name)).toEqual(['Temporal defaults', 'fast detection']);
+  for (const k of report.recovery) expect(k).toMatchObject({ runs: 3, completed: 3, loaded: { runs: 4 } });
   expect(report.settings.eagerActivities).toBe(true);
+  expect(report.realistic).toMatchObject({ concurrency: 4, runs: 8, latencyMs: 100 });
+  expect(report.realistic.workerCpuPercent).toBeGreaterThan(0);
   expect(stdout).toMatch(/^\| local \| 1 \(2\) \| [\d.]+ \| [\d.]+ \| \d+ % \|/m);
   expect(stdout).toMatch(/^\| local \| search_sources \| [\d.]+ ms \| [\d.]+ ms \|/m);
   expect(await fs.readFile(path.join(out, 'latest.md'), 'utf8')).toBe(stdout);

@@ -23,7 +23,8 @@ test('every recorded history replays against the current workflow code', async (
   const files = (await fs.readdir(HISTORIES)).filter((f) => f.endsWith('.json')).sort();
   // Every shape the workflow has had stays here: v1-* predate policies and updates, v2-* predate
   // generic gates and the gate memo, v3-* predate server-side retries (`patched('server-retries')`),
-  // v4-* predate local tools (`patched('local-tools')`); the unprefixed ones are the current shape.
+  // v4-* predate local tools (`patched('local-tools')`), v5-* predate the one patch that implies them
+  // all (`shape-2026-11-26`); the unprefixed ones are the current shape.
   const v2 = [
     'happy-path',
     'reject-path',
@@ -41,7 +42,8 @@ test('every recorded history replays against the current workflow code', async (
     expect.arrayContaining([
       ...['happy-path', 'reject-path', 'refused-approval', 'retried-tool', 'crash-recovered', 'failed-review'].map((n) => `v1-${n}.json`),
       ...v2.map((n) => `v2-${n}.json`),
-      ...current.flatMap((n) => [`v3-${n}.json`, `v4-${n}.json`, `${n}.json`]),
+      ...current.flatMap((n) => [`v3-${n}.json`, `v4-${n}.json`, `v5-${n}.json`, `${n}.json`]),
+      'v5-all-local.json',
       'all-local.json',
     ]),
   );

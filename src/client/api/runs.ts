@@ -49,9 +49,18 @@ export interface StartRequest {
 export interface RunTarget {
   client: Client;
   taskQueue: string;
+  /**
+   * How long a workflow task may take before Temporal hands it to another worker (Temporal's
+   * default: 10 s). It bounds how soon a run whose worker died mid-task moves again.
+   */
+  workflowTaskTimeoutMs?: number;
 }
 
-export const targetOf = (h: HarnessClient): RunTarget => ({ client: h.client, taskQueue: h.env.HARNESS_TASK_QUEUE });
+export const targetOf = (h: HarnessClient): RunTarget => ({
+  client: h.client,
+  taskQueue: h.env.HARNESS_TASK_QUEUE,
+  workflowTaskTimeoutMs: h.env.HARNESS_WORKFLOW_TASK_TIMEOUT_MS,
+});
 
 /** Run options the environment sets for every run a client starts, under what the caller says. */
 export function runOptionsFromEnv(env: HarnessEnv, own: RunOptionsInput = {}): RunOptionsInput {
@@ -68,7 +77,7 @@ export function runOptionsFromEnv(env: HarnessEnv, own: RunOptionsInput = {}): R
 
 /** Starts a research run after checking its whole input against the workflow's own schema: a bad input never starts. */
 export async function startRun(
-  { client, taskQueue }: RunTarget,
+  { client, taskQueue, workflowTaskTimeoutMs }: RunTarget,
   request: StartRequest,
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof researchRun>> {
   const workflowId = checkRunId(request.id ?? newRunId(request.topic));
@@ -97,6 +106,7 @@ export async function startRun(
     memo: { topic: request.topic },
     // An id names one run forever: its report folder and its history. Reusing it is refused.
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    ...(workflowTaskTimeoutMs ? { workflowTaskTimeout: workflowTaskTimeoutMs } : {}),
     typedSearchAttributes: [{ key: HARNESS_STATUS, value: 'running' }],
   });
 }

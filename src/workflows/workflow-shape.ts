@@ -1,0 +1,23 @@
+/**
+ * The run's command-sequence versions (`patched()`), decided in one place. Each patch a run sees
+ * first costs a marker and a `TemporalChangeVersion` search-attribute upsert (a visibility write
+ * on the server); a run started now needs all of them, so it records one patch that stands for
+ * them all. Runs started before keep answering each patch from their own history, at the point
+ * they always asked it.
+ */
+import { patched } from '@temporalio/workflow';
+
+/** Patches a run may have been started without, oldest first. */
+export type ShapePatch = 'gate-memo' | 'server-retries' | 'local-tools';
+
+/** Implies every ShapePatch: new runs record only this one. */
+export const CURRENT_SHAPE_PATCH = 'shape-2026-11-26';
+
+export class WorkflowShape {
+  private readonly current = patched(CURRENT_SHAPE_PATCH);
+
+  /** Whether this run has the behaviour that `patch` introduced. */
+  has(patch: ShapePatch): boolean {
+    return this.current || patched(patch);
+  }
+}
