@@ -24,6 +24,7 @@ export interface WorkerTuningFlags {
   /** V8 flags for the worker process (NODE_OPTIONS), e.g. a heap ceiling that makes it collect sooner. */
   nodeOptions?: string;
   maxCachedWorkflows?: number;
+  workflowHeapMb?: number;
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
   stickyQueueTimeoutMs?: number;
@@ -119,6 +120,7 @@ export class BenchEnv {
       HARNESS_OFFLINE_LATENCY_MS: String(latencyMs),
       ...(worker.nodeOptions ? { NODE_OPTIONS: worker.nodeOptions } : {}),
       ...(worker.maxCachedWorkflows !== undefined ? { HARNESS_MAX_CACHED_WORKFLOWS: String(worker.maxCachedWorkflows) } : {}),
+      ...(worker.workflowHeapMb ? { HARNESS_WORKFLOW_HEAP_MB: String(worker.workflowHeapMb) } : {}),
       ...(worker.maxConcurrentActivities ? { HARNESS_MAX_CONCURRENT_ACTIVITIES: String(worker.maxConcurrentActivities) } : {}),
       ...(worker.maxConcurrentWorkflowTasks ? { HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS: String(worker.maxConcurrentWorkflowTasks) } : {}),
       ...(worker.stickyQueueTimeoutMs ? { HARNESS_STICKY_QUEUE_TIMEOUT_MS: String(worker.stickyQueueTimeoutMs) } : {}),

@@ -25,7 +25,8 @@ const floorOf = (r: BenchReport, h: ThroughputResult) =>
 export function renderMarkdown(r: BenchReport): string {
   const w = r.settings.worker;
   const tuning = [
-    `cached workflows ${w.maxCachedWorkflows ?? 200}`,
+    `cached workflows ${w.maxCachedWorkflows ?? 100}`,
+    `workflow heap ceiling ${w.workflowHeapMb ?? 160} MB`,
     `concurrent activities ${w.maxConcurrentActivities ?? 'SDK default'}`,
     `concurrent workflow tasks ${w.maxConcurrentWorkflowTasks ?? 'SDK default'}`,
     `sticky timeout ${w.stickyQueueTimeoutMs ?? 3000} ms`,

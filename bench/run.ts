@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     .option('--fast-heartbeat-ms <ms>', 'recovery, fast profile: heartbeat timeout of every tool', int, 1_500)
     .option('--fast-sticky-ms <ms>', 'recovery, fast profile: sticky-queue timeout', int, 1_000)
     .option('--max-cached-workflows <n>', 'worker: workflow cache size', int)
+    .option('--workflow-heap-mb <mb>', 'worker: heap ceiling of the workflow thread', int)
     .option('--worker-node-options <flags>', 'worker: NODE_OPTIONS, e.g. "--max-old-space-size=192"')
     .option('--max-concurrent-activities <n>', 'worker: concurrent activity tasks', int)
     .option('--max-concurrent-workflow-tasks <n>', 'worker: concurrent workflow tasks', int)
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     worker: {
       nodeOptions: o.workerNodeOptions,
       maxCachedWorkflows: o.maxCachedWorkflows,
+      workflowHeapMb: o.workflowHeapMb,
       maxConcurrentActivities: o.maxConcurrentActivities,
       maxConcurrentWorkflowTasks: o.maxConcurrentWorkflowTasks,
       stickyQueueTimeoutMs: o.stickyTimeoutMs,

@@ -5,18 +5,20 @@
  */
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { readEnv } from '../../src/config/env';
-import { tuningFromEnv, workerTuningOptions } from '../../src/worker/create-worker';
+import { limitWorkflowHeap, tuningFromEnv, workerTuningOptions } from '../../src/worker/create-worker';
 import { floorActivities } from './activities';
 
 async function main(): Promise<void> {
   const [address, taskQueue] = process.argv.slice(2);
   Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const tuning = tuningFromEnv(readEnv());
+  limitWorkflowHeap(tuning.workflowHeapMb);
   const worker = await Worker.create({
     connection: await NativeConnection.connect({ address }),
     taskQueue,
     workflowsPath: require.resolve('./workflow'),
     activities: floorActivities,
-    ...workerTuningOptions(tuningFromEnv(readEnv())),
+    ...workerTuningOptions(tuning),
   });
   process.stderr.write('floor worker: ready\n');
   await worker.run();

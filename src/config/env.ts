@@ -41,9 +41,15 @@ export const HarnessEnv = z
     HARNESS_CONNECT_TIMEOUT_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(60_000)),
     /**
      * Workflows kept in the worker's cache. Bounded, because runs park at the gate for days: 1,000
-     * parked runs took 2 GB of worker RSS with the SDK's default and half that with a bound.
+     * parked runs took 2 GB of worker RSS with the SDK's default; with this bound and the heap
+     * ceiling below, 350 MB (bench).
      */
-    HARNESS_MAX_CACHED_WORKFLOWS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(200)),
+    HARNESS_MAX_CACHED_WORKFLOWS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).default(100)),
+    /**
+     * Heap ceiling of the worker's workflow thread, in MB: without one V8 lets it grow to gigabytes
+     * before collecting. Leave room for the cache (about 1 MB per cached run).
+     */
+    HARNESS_WORKFLOW_HEAP_MB: z.preprocess(blankAsUndefined, z.coerce.number().int().min(64).default(160)),
     HARNESS_MAX_CONCURRENT_ACTIVITIES: z.preprocess(blankAsUndefined, z.coerce.number().int().positive().optional()),
     HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(2).optional()),
     /** Client side: local or remote activities for every run it starts (`local`, `remote`, or tool=mode,...). */

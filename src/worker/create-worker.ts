@@ -1,5 +1,6 @@
 /** Creates a harness worker on a task queue: the research workflow plus one activity per tool. */
 import { NativeConnection, Worker } from '@temporalio/worker';
+import v8 from 'node:v8';
 import type { HarnessEnv } from '../config/env';
 import type { HarnessActivities } from '../shared/tools';
 import { workflowCodeOptions } from './workflow-bundle';
@@ -20,6 +21,8 @@ export interface WorkerTuning {
   maxCachedWorkflows?: number;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
+  /** Heap ceiling of the workflow thread, in MB (a process-wide V8 flag, read when the thread starts). */
+  workflowHeapMb?: number;
 }
 
 export const DEFAULT_STICKY_QUEUE_TIMEOUT_MS = 3_000;
@@ -30,7 +33,17 @@ export function tuningFromEnv(env: HarnessEnv): WorkerTuning {
     maxCachedWorkflows: env.HARNESS_MAX_CACHED_WORKFLOWS,
     maxConcurrentActivityTaskExecutions: env.HARNESS_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: env.HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS,
+    workflowHeapMb: env.HARNESS_WORKFLOW_HEAP_MB,
   };
+}
+
+/**
+ * Without a ceiling V8 sizes a heap from the machine's memory (4 GB here) and collects late, so a
+ * worker parking thousands of runs grew past 1.5 GB of RSS mostly in garbage. The flag is
+ * process-wide but only read by isolates created after it: the workflow thread Worker.create starts.
+ */
+export function limitWorkflowHeap(mb: number | undefined): void {
+  if (mb) v8.setFlagsFromString(`--max-old-space-size=${mb}`);
 }
 
 /** The Worker.create options a tuning sets (unset ones keep the SDK's defaults). */
@@ -47,6 +60,7 @@ export function workerTuningOptions(tuning: WorkerTuning = {}) {
 }
 
 export function createHarnessWorker(options: HarnessWorkerOptions): Promise<Worker> {
+  limitWorkflowHeap(options.tuning?.workflowHeapMb);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
