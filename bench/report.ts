@@ -38,7 +38,7 @@ export function renderMarkdown(r: BenchReport): string {
     '',
     `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GiB, ${r.machine.platform}. ` +
       `Node ${r.versions.node}, Temporal SDK ${r.versions.temporalSdk}, ${r.versions.temporalCli}.`,
-    `Settings: dev server on a fresh SQLite file (${r.settings.sqlitePragmas.join(', ')}; eager activities ${r.settings.eagerActivities ? 'on' : 'off'}); one worker process (${tuning}); ` +
+    `Settings: dev server on a fresh SQLite file (${[...r.settings.sqlitePragmas, ...(r.settings.dynamicConfig ?? [])].join(', ')}; eager activities ${r.settings.eagerActivities ? 'on' : 'off'}); one worker process (${tuning}); ` +
       `offline provider with ${r.settings.latencyMs} ms model latency; the parked and recovery approver lists the gate every ${r.settings.watchIntervalMs} ms. Took ${r.elapsedS} s.`,
     '',
     '',

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     .option('--max-concurrent-workflow-tasks <n>', 'worker: concurrent workflow tasks', int)
     .option('--sticky-timeout-ms <ms>', 'worker: sticky-queue schedule-to-start timeout', int)
     .option('--pragma <pragma...>', 'server SQLite pragmas', ['journal_mode=WAL'])
+    .option('--dynamic-config <key=json...>', 'server dynamic config values, e.g. matching.numTaskqueueReadPartitions=1')
     .option('--watch-ms <ms>', 'how often the approver lists runs waiting at the gate', int, 250)
     .option('--no-eager-activities', 'turn off eager activity execution on the server (the default before it was measured)')
     .option('--realistic <n>', 'realistic scenario: runs in flight (model latency --realistic-latency-ms)', int, 500)
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
       stickyQueueTimeoutMs: o.stickyTimeoutMs,
     },
     sqlitePragmas: o.pragma,
+    dynamicConfig: o.dynamicConfig,
     latencyMs: o.latencyMs,
     watchIntervalMs: o.watchMs,
     eagerActivities: o.eagerActivities,
