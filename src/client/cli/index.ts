@@ -1,7 +1,7 @@
 /** The `harness` command line: parses arguments, dispatches to one command, prints one-line errors. */
 import { Command, InvalidArgumentError } from 'commander';
 import { oneLine } from './cli-error';
-import { decideCommand } from './commands/decide';
+import { decideCommand, DecisionOptions } from './commands/decide';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { inboxCommand } from './commands/inbox';
@@ -17,12 +17,24 @@ import { statusCommand } from './commands/status';
 import { traceCommand } from './commands/trace';
 import { watchCommand } from './commands/watch';
 import { workerCommand } from './commands/worker';
+import { runIdFrom } from './run-id';
 import { warn } from './terminal';
 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
   return n;
+}
+
+/**
+ * A command about one run: `<name> [id]` with `--latest` (the most recently started run on this
+ * task queue); exactly one of the two.
+ */
+function perRun<O extends object>(program: Command, name: string, action: (id: string, options: O) => Promise<void>): Command {
+  return program
+    .command(`${name} [id]`)
+    .option('--latest', 'the most recently started run on this task queue')
+    .action(async (id: string | undefined, options: O & { latest?: boolean }) => action(await runIdFrom(id, options.latest), options));
 }
 
 export function buildProgram(): Command {
@@ -51,10 +63,9 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable output')
     .option('--wait', 'follow the run live until it pauses for approval or ends (exit code as `watch`)')
     .action(startCommand);
-  program.command('status <id>').description('the run state').option('--json').action(statusCommand);
-  program.command('pending <id>').description('the action waiting for approval').option('--json').action(pendingCommand);
-  program
-    .command('approve <id>')
+  perRun(program, 'status', statusCommand).description('the run state').option('--json');
+  perRun(program, 'pending', pendingCommand).description('the action waiting for approval').option('--json');
+  perRun(program, 'approve', (id, opts: DecisionOptions) => decideCommand('approve', id, opts))
     .description('approve the pending tool call (pinned to its digest; refusals are printed; with no worker, sent as a signal)')
     .option('--approver <name>', 'who approves (default: $HARNESS_IDENTITY or $USER)')
     .option('--comment <text>')
@@ -66,52 +77,38 @@ export function buildProgram(): Command {
       '--edit <file>',
       "approve an edit: at the report gate a markdown file (reviewed again, written exactly); at another gate a JSON file of the tool's arguments",
     )
-    .option('--json')
-    .action((id, opts) => decideCommand('approve', id, opts));
-  program
-    .command('reject <id>')
+    .option('--json');
+  perRun(program, 'reject', (id, opts: DecisionOptions) => decideCommand('reject', id, opts))
     .description('reject the pending action; nothing is written')
     .option('--approver <name>', 'who rejects (default: $HARNESS_IDENTITY or $USER)')
     .option('--reason <text>')
-    .option('--json')
-    .action((id, opts) => decideCommand('reject', id, opts));
+    .option('--json');
   for (const kind of ['resume', 'abort'] as const) {
-    program
-      .command(`${kind} <id>`)
+    perRun(program, kind, (id, opts: DecisionOptions) => decideCommand(kind, id, opts))
       .description(kind === 'resume' ? 'retry the failed step of a run paused on error' : 'end a run paused on error as failed')
       .option('--operator <name>', 'who acts (default: $HARNESS_IDENTITY or $USER)')
       .option('--reason <text>')
-      .option('--json')
-      .action((id, opts) => decideCommand(kind, id, opts));
+      .option('--json');
   }
-  program
-    .command('cancel <id>')
-    .description('cancel a run through Temporal cancellation; nothing is written')
-    .option('--json')
-    .action(cancelCommand);
+  perRun(program, 'cancel', cancelCommand).description('cancel a run through Temporal cancellation; nothing is written').option('--json');
   program
     .command('policy')
     .description('print the effective policy (what a new run would snapshot) and its digest')
     .option('--file <file>', 'policy file (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
     .option('--json')
     .action(policyCommand);
-  program
-    .command('trace <id>')
-    .description('trace events of a run')
+  perRun(program, 'trace', traceCommand)
+    .alias('history')
+    .description('trace events of a run (`history`: the seed harness\'s name for it)')
     .option('--event <type>', 'only events of this type')
     .option('--tail <n>', 'only the last n events', positiveInt)
-    .option('--json')
-    .action(traceCommand);
-  program
-    .command('result <id>')
+    .option('--json');
+  perRun(program, 'result', resultCommand)
     .description('wait for the run to end (exit 0 completed, 1 failed, 3 rejected)')
-    .option('--json')
-    .action(resultCommand);
-  program
-    .command('watch <id>')
+    .option('--json');
+  perRun(program, 'watch', watchCommand)
     .description('follow a run live (exit 0 completed, 1 failed, 2 waiting for approval, 3 rejected, 4 paused on error, 5 cancelled)')
-    .option('--json', 'trace events as JSON lines')
-    .action(watchCommand);
+    .option('--json', 'trace events as JSON lines');
   program
     .command('list')
     .description('research runs, by HarnessStatus')
