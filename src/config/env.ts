@@ -81,9 +81,9 @@ export const HarnessEnv = z
   .superRefine((env, ctx) => {
     if (env.HARNESS_MODEL_PROVIDER !== 'openai_compatible') return;
     const fallbacks = {
-      HARNESS_MODEL_BASE_URL: ' (or OPENAI_BASE_URL)',
-      HARNESS_MODEL_API_KEY: ' (or OPENAI_API_KEY)',
-      HARNESS_MODEL_NAME: '',
+      HARNESS_MODEL_BASE_URL: ' (or HARNESS_OPENAI_BASE_URL, OPENAI_BASE_URL)',
+      HARNESS_MODEL_API_KEY: ' (or HARNESS_OPENAI_API_KEY, OPENAI_API_KEY)',
+      HARNESS_MODEL_NAME: ' (or MODEL_NAME)',
     };
     for (const [name, alias] of Object.entries(fallbacks) as [keyof typeof fallbacks, string][]) {
       if (!env[name])
@@ -95,18 +95,48 @@ export type HarnessEnv = z.infer<typeof HarnessEnv>;
 export class ConfigError extends Error {}
 
 /**
- * Configuration precedence: HARNESS_* names in a `.env` in the working directory, then HARNESS_*
- * names in the environment, then the OpenAI SDK's own names for the endpoint and key.
+ * The seed harness's names for the same settings (67ailab/harness-engineering), so its users' files
+ * keep working: each maps to one of ours and is read only when ours is unset.
+ */
+const SEED_NAMES = {
+  MODEL_PROVIDER: 'HARNESS_MODEL_PROVIDER',
+  MODEL_NAME: 'HARNESS_MODEL_NAME',
+  HARNESS_OPENAI_BASE_URL: 'HARNESS_MODEL_BASE_URL',
+  HARNESS_OPENAI_API_KEY: 'HARNESS_MODEL_API_KEY',
+} as const;
+/** The seed's provider names: its `mock` is our offline provider. */
+const SEED_PROVIDERS: Record<string, string> = { mock: 'offline', offline: 'offline', openai_compatible: 'openai_compatible' };
+/** Names read from a `.env` file: ours, and the seed's. */
+const readFromDotenv = (name: string) => name.startsWith('HARNESS_') || name in SEED_NAMES;
+
+/**
+ * Configuration precedence: our names in a `.env` in the working directory, then our names in the
+ * environment, then the seed's names (`.env`, then environment), then the OpenAI SDK's own names for
+ * the endpoint and key. A seed name whose value we cannot use, or that disagrees with ours, is an
+ * error naming it, never silently ignored.
  */
 export function effectiveVariables(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): NodeJS.ProcessEnv {
-  const fromFile = dotenvHarnessVariables(path.join(cwd, '.env'));
+  const fromFile = dotenvVariables(path.join(cwd, '.env'));
   const merged: NodeJS.ProcessEnv = { ...source, ...fromFile };
+  for (const [seed, ours] of Object.entries(SEED_NAMES)) {
+    let value = merged[seed];
+    if (!value) continue;
+    if (seed === 'MODEL_PROVIDER') {
+      value = SEED_PROVIDERS[value];
+      if (!value) throw new ConfigError(`invalid configuration: ${seed}: use mock (offline) or openai_compatible`);
+    }
+    const own = merged[ours];
+    if (own && own !== value) {
+      throw new ConfigError(`invalid configuration: ${seed} and ${ours} are both set and disagree: unset one (${ours} is this harness's name)`);
+    }
+    merged[ours] = value;
+  }
   merged.HARNESS_MODEL_BASE_URL ||= source.OPENAI_BASE_URL;
   merged.HARNESS_MODEL_API_KEY ||= source.OPENAI_API_KEY;
   return merged;
 }
 
-function dotenvHarnessVariables(file: string): Record<string, string> {
+function dotenvVariables(file: string): Record<string, string> {
   if (!existsSync(file)) return {};
   let parsed: Record<string, string>;
   try {
@@ -114,7 +144,7 @@ function dotenvHarnessVariables(file: string): Record<string, string> {
   } catch (err) {
     throw new ConfigError(`cannot read ${file}: ${(err as Error).message}`);
   }
-  return Object.fromEntries(Object.entries(parsed).filter(([name]) => name.startsWith('HARNESS_')));
+  return Object.fromEntries(Object.entries(parsed).filter(([name]) => readFromDotenv(name)));
 }
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): HarnessEnv {

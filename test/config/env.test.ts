@@ -55,7 +55,7 @@ test('a misconfiguration names what is missing and never a value', async () => {
       await cwdWithDotenv(),
     );
   await expect(attempt()).rejects.toThrow(
-    /HARNESS_MODEL_BASE_URL: .*; HARNESS_MODEL_NAME: required when HARNESS_MODEL_PROVIDER=openai_compatible/,
+    /HARNESS_MODEL_BASE_URL: .*; HARNESS_MODEL_NAME: required \(or MODEL_NAME\) when HARNESS_MODEL_PROVIDER=openai_compatible/,
   );
   await expect(attempt()).rejects.not.toThrow(new RegExp(SECRET));
 });
@@ -81,4 +81,41 @@ test.each([
 test('a base URL with credentials is shown without them', () => {
   expect(withoutCredentials(`https://user:${SECRET}@models.example/v1`)).toBe('https://***@models.example/v1');
   expect(withoutCredentials('http://127.0.0.1:8000/v1')).toBe('http://127.0.0.1:8000/v1');
+});
+
+describe("the seed harness's variable names", () => {
+  test('work beside ours: MODEL_PROVIDER, MODEL_NAME, HARNESS_OPENAI_BASE_URL, HARNESS_OPENAI_API_KEY (also from .env)', async () => {
+    const env = readEnv(
+      { MODEL_PROVIDER: 'openai_compatible', HARNESS_OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', OPENAI_API_KEY: 'sdk-key' },
+      await cwdWithDotenv(`MODEL_NAME=seed-model\nHARNESS_OPENAI_API_KEY=${SECRET}\n`),
+    );
+    expect(env).toMatchObject({
+      HARNESS_MODEL_PROVIDER: 'openai_compatible',
+      HARNESS_MODEL_BASE_URL: 'http://127.0.0.1:9/v1',
+      HARNESS_MODEL_API_KEY: SECRET,
+      HARNESS_MODEL_NAME: 'seed-model',
+    });
+  });
+
+  test("the seed's mock provider is the offline one", async () => {
+    expect(readEnv({ MODEL_PROVIDER: 'mock' }, await cwdWithDotenv()).HARNESS_MODEL_PROVIDER).toBe('offline');
+  });
+
+  test('a value we cannot use, or one that disagrees with ours, is an error naming the variable, never the secret', async () => {
+    const cwd = await cwdWithDotenv();
+    expect(() => readEnv({ MODEL_PROVIDER: 'anthropic' }, cwd)).toThrow(/^invalid configuration: MODEL_PROVIDER: use mock \(offline\) or openai_compatible$/);
+    expect(() => readEnv({ MODEL_PROVIDER: 'openai_compatible', HARNESS_MODEL_PROVIDER: 'offline' }, cwd)).toThrow(
+      /MODEL_PROVIDER and HARNESS_MODEL_PROVIDER are both set and disagree/,
+    );
+    let message = '';
+    try {
+      readEnv({ HARNESS_OPENAI_API_KEY: SECRET, HARNESS_MODEL_API_KEY: 'another-key' }, cwd);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/HARNESS_OPENAI_API_KEY and HARNESS_MODEL_API_KEY are both set and disagree/);
+    expect(message).not.toContain(SECRET);
+    // openai_compatible through the seed's name is used, not silently dropped: its missing endpoint is reported.
+    expect(() => readEnv({ MODEL_PROVIDER: 'openai_compatible' }, cwd)).toThrow(/HARNESS_MODEL_BASE_URL: required/);
+  });
 });

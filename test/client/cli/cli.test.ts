@@ -141,7 +141,7 @@ test('errors are one line on stderr with a non-zero exit', async () => {
   );
   expectOneLineError(
     await runHarness(['worker'], { ...env, HARNESS_MODEL_PROVIDER: 'openai_compatible' }),
-    /HARNESS_MODEL_BASE_URL: required \(or OPENAI_BASE_URL\)/,
+    /HARNESS_MODEL_BASE_URL: required \(or HARNESS_OPENAI_BASE_URL, OPENAI_BASE_URL\)/,
   );
 });
 
