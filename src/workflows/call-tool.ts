@@ -24,12 +24,13 @@ export interface CallOptions {
   execution?: Record<ToolName, ToolExecution>;
 }
 
-const executionOf = (name: ToolName, options: CallOptions): ToolExecution => options.execution?.[name] ?? 'remote';
+/** The mode this run resolved for the tool (research-run.ts); remote in runs from before local tools. */
+const modeOf = (name: ToolName, options: CallOptions): ToolExecution => options.execution?.[name] ?? 'remote';
 
 /** One proxy per tool, because each tool has its own timeouts, retry policy and mode. */
 function activityFor<N extends ToolName>(name: N, options: CallOptions): (input: ToolInput<N>) => Promise<ToolResult<N>> {
   const tool = TOOLS[name];
-  if (executionOf(name, options) === 'local') {
+  if (modeOf(name, options) === 'local') {
     // No heartbeat: a local activity lives inside the workflow task, which Temporal keeps alive itself.
     const local = proxyLocalActivities<ToolActivities>({
       startToCloseTimeout: tool.startToCloseTimeoutMs,
@@ -117,7 +118,7 @@ async function callRetriedByServer<N extends ToolName>(
   input: ToolInput<N>,
   options: CallOptions,
 ): Promise<ToolOutput<N>> {
-  const execution = executionOf(name, options);
+  const execution = modeOf(name, options);
   const step = run.beginStep(name);
   step.attempts = 1;
   if (options.execution) step.execution = execution;

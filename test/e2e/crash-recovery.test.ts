@@ -4,14 +4,12 @@
  * workers sharing runs.
  * Every run completes with exactly one report whose digest is the approved draft's.
  */
-import { WorkflowHandle } from '@temporalio/client';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from '../../src/client/api/wait-for';
 import { approveSignal, stateQuery } from '../../src/shared/messages';
-import type { RunState } from '../../src/shared/run';
 import { useClient, useWorkerProcesses } from '../helpers/test-bed';
-import { activityStarts, sampleSources, startTestRun, tempDir, testAddress, uniqueName, waitForStatus } from '../helpers/temporal';
+import { activityStarts, approveAtGate, sampleSources, startTestRun, tempDir, testAddress, uniqueName, waitForStatus } from '../helpers/temporal';
 import { expectSingleApprovedReport } from '../helpers/reports';
 
 const temporal = useClient();
@@ -30,12 +28,6 @@ async function setup(prefix: string) {
       options: { heartbeatTimeoutMs: 2_000 },
     });
   return { outputRoot, spawnWorker, start };
-}
-
-async function approveAtGate(run: WorkflowHandle): Promise<RunState> {
-  const state = await waitForStatus(run, ['waiting_approval'], 60_000);
-  await run.signal(approveSignal, { approver: 'ops', digest: state.pendingAction!.digest });
-  return state;
 }
 
 test('SIGKILL in the middle of a long activity: the attempt times out on heartbeat and another worker retries it', async () => {

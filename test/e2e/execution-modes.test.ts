@@ -11,12 +11,10 @@ import path from 'node:path';
 import { waitFor } from '../../src/client/api/wait-for';
 import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../../src/config/policy-file';
 import type { RunExecution } from '../../src/shared/execution';
-import { approveSignal } from '../../src/shared/messages';
-import type { RunState } from '../../src/shared/run';
 import { TOOL_NAMES } from '../../src/shared/tools';
 import { expectSingleApprovedReport } from '../helpers/reports';
 import { useClient, useWorkerProcesses } from '../helpers/test-bed';
-import { sampleSources, startTestRun, tempDir, testAddress, toolsInHistory, uniqueName, waitForStatus } from '../helpers/temporal';
+import { approveAtGate, sampleSources, startTestRun, tempDir, testAddress, toolsInHistory, uniqueName } from '../helpers/temporal';
 
 const EventType = temporal.api.enums.v1.EventType;
 const temporalClient = useClient();
@@ -35,12 +33,6 @@ async function setup(prefix: string) {
       options: { execution },
     });
   return { outputRoot, start, spawnWorker: (extra: NodeJS.ProcessEnv = {}) => spawnWorkerProcess({ ...env, ...extra }) };
-}
-
-async function approveAtGate(run: WorkflowHandle): Promise<RunState> {
-  const state = await waitForStatus(run, ['waiting_approval'], 60_000);
-  await run.signal(approveSignal, { approver: 'ops', digest: state.pendingAction!.digest });
-  return state;
 }
 
 test('every tool local and every tool remote: the same report bytes and digest, and the history shows each mode', async () => {

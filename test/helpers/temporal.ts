@@ -9,7 +9,7 @@ import { offlineProvider } from '../../src/activities/model/offline-provider';
 import { waitFor } from '../../src/client/api/wait-for';
 import { readSourcesFile, SAMPLE_SOURCES } from '../../src/client/api/sources-file';
 import { WORKFLOW_TYPE } from '../../src/shared/constants';
-import { stateQuery } from '../../src/shared/messages';
+import { approveSignal, stateQuery } from '../../src/shared/messages';
 import type { RunState, RunStatus } from '../../src/shared/run';
 import { startRun, StartRequest } from '../../src/client/api/runs';
 import type { HarnessActivities } from '../../src/shared/tools';
@@ -95,6 +95,13 @@ export async function waitForStatus(run: WorkflowHandle, statuses: RunStatus[], 
 /** Files in a run's report folder (the report, and any stray temp file). */
 export async function reportFolder(outputRoot: string, runId: string): Promise<string[]> {
   return fs.readdir(path.join(outputRoot, runId)).catch(() => []);
+}
+
+/** Waits for the run's gate, then approves it by signal pinned to the digest it shows; returns the state at the gate. */
+export async function approveAtGate(run: WorkflowHandle): Promise<RunState> {
+  const state = await waitForStatus(run, ['waiting_approval'], 60_000);
+  await run.signal(approveSignal, { approver: 'ops', digest: state.pendingAction!.digest });
+  return state;
 }
 
 /** The run's failure message; fails the test when the run did not fail. */
