@@ -1,6 +1,7 @@
 /** Signals, updates and queries of the research run; wire names are what tctl, temporal CLI and Temporal Web use. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApprovePayload, OperatorPayload, PendingAction, RejectPayload, RunState, RunStatus, TraceEvent } from './run';
+import type { RunSnapshot } from './run-snapshot';
 
 /** Signal payloads arrive unvalidated from any client (tctl, Web UI), so handlers take `unknown`. */
 export const approveSignal = defineSignal<[unknown?]>('approve');
@@ -36,6 +37,8 @@ export const awaitGateUpdate = defineUpdate<GateWait, [{ afterGate?: number }]>(
 export const stateQuery = defineQuery<RunState>('state');
 export const traceQuery = defineQuery<TraceEvent[]>('trace');
 export const pendingQuery = defineQuery<PendingAction | null>('pending');
+/** The state with the run's sources, facts, draft and the whole pending call: what `harness export` keeps. */
+export const snapshotQuery = defineQuery<RunSnapshot>('snapshot');
 
 export const DESCRIPTIONS = {
   approve:

@@ -3,6 +3,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import v8 from 'node:v8';
 import type { HarnessEnv } from '../config/env';
 import type { HarnessActivities } from '../shared/tools';
+import { idleSnapshotSink } from './snapshot-sink';
 import { workflowCodeOptions } from './workflow-bundle';
 
 export interface HarnessWorkerOptions {
@@ -67,6 +68,7 @@ export function createHarnessWorker(options: HarnessWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     activities: options.activities,
     ...workflowCodeOptions(),
+    sinks: idleSnapshotSink,
     ...workerTuningOptions(options.tuning),
     ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),
   });

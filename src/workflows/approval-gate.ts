@@ -9,6 +9,7 @@ import { toolCallDigest } from '../shared/digest';
 import { DESCRIPTIONS, UpdateOutcome } from '../shared/messages';
 import { approvalRefusal, eligibleApprovers, parseDuration, Policy, rejectionRefusal, toolPolicy } from '../shared/policy';
 import { Approval, ApprovePayload, Decision, DraftPreview, GateRecord, PendingAction, previewOf, RejectPayload } from '../shared/run';
+import type { PendingCall } from '../shared/run-snapshot';
 import { describeZodError, TOOLS, ToolInput, ToolName } from '../shared/tools';
 import { callTool, CallOptions, ToolFailedError } from './call-tool';
 import type { DecisionDeclaration } from './decisions';
@@ -41,6 +42,10 @@ export class GateRejected extends Error {
   constructor(readonly decision: Decision) {
     super(decision.reason ?? 'rejected');
   }
+}
+
+function pendingCallOf(request: GateRequest, digest: string): PendingCall {
+  return { tool: request.tool, digest, args: request.args as Record<string, unknown> };
 }
 
 /** Lets a client decide while no worker runs: the gate's digest lives in the memo, which the server serves. */
@@ -149,6 +154,7 @@ export class ApprovalGates {
       expiresAt: gate.expiresAtMs === null ? null : new Date(gate.expiresAtMs).toISOString(),
       escalated: false,
     };
+    run.setPendingCall(pendingCallOf(request, request.digest));
     run.setStatus('waiting_approval');
     gate.publishMemo = this.setup.shape.has('gate-memo');
     this.publish();
@@ -178,6 +184,7 @@ export class ApprovalGates {
     });
     run.state.decision = decision;
     run.state.pendingAction = null;
+    run.setPendingCall(null);
     this.open = null;
     if (gate.publishMemo) upsertMemo({ [GATE_MEMO_KEY]: null });
     if (decision.outcome === 'rejected') {
@@ -325,6 +332,7 @@ export class ApprovalGates {
     const previousDigest = pending.digest;
     gate.request = { ...gate.request, args: args as ToolInput<ToolName> };
     pending.digest = this.digestOf(pending.tool, args);
+    this.setup.run.setPendingCall(pendingCallOf(gate.request, pending.digest));
     pending.preview = previewOf(JSON.stringify(args, null, 2), this.setup.previewLines);
     this.setup.run.event('arguments_edited', { tool: pending.tool, data: { approver, previousDigest, digest: pending.digest } });
   }
@@ -354,6 +362,8 @@ export class ApprovalGates {
       pending.preview = previewOf(markdown, this.setup.previewLines);
       pending.review = { passed: review.passed, findings: review.findings };
       run.state.artifacts.draft = { sha256: review.sha256, lines: pending.preview.lineCount, chars: pending.preview.charCount };
+      run.snapshot.draft = { markdown, sha256: review.sha256 };
+      run.setPendingCall(pendingCallOf(gate.request, review.sha256));
       run.event('draft_edited', {
         tool: 'finalize_report',
         data: { approver, previousDigest: previous.sha256, digest: review.sha256, ...summary },

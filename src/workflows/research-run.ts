@@ -29,6 +29,7 @@ import {
   rejectUpdate,
   resumeSignal,
   resumeUpdate,
+  snapshotQuery,
   stateQuery,
   traceQuery,
 } from '../shared/messages';
@@ -69,6 +70,9 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
   setHandler(stateQuery, () => run.state, { description: 'The whole run state, trace included.' });
   setHandler(traceQuery, () => run.state.trace, { description: 'Trace events in order.' });
   setHandler(pendingQuery, () => run.state.pendingAction, { description: 'The tool call waiting for approval, or null.' });
+  setHandler(snapshotQuery, () => run.snapshot, {
+    description: "The state with the run's sources, extracted facts, draft and the whole pending tool call.",
+  });
   registerDecision(run, gates.approve, approveSignal, approveUpdate);
   registerDecision(run, gates.reject, rejectSignal, rejectUpdate);
   registerDecision(run, control.resume, resumeSignal, resumeUpdate);
@@ -90,6 +94,7 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
     throw ApplicationFailure.nonRetryable(message, 'InvalidRunInput');
   }
   const input = parsed.data;
+  run.snapshot.sources = input.sources;
 
   try {
     const { policy, digest } = await resolvePolicy(run, input);
@@ -107,7 +112,9 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
 
     const { matches } = await tools.call('search_sources', { topic: input.topic, sources: input.sources });
     const { facts } = await tools.call('extract_facts', { matches });
+    run.snapshot.facts = facts;
     const drafted = await tools.call('draft_report', { topic: input.topic, plan: plan.steps, facts });
+    run.snapshot.draft = { markdown: drafted.markdown, sha256: drafted.sha256 };
     run.state.artifacts.draft = { sha256: drafted.sha256, lines: drafted.markdown.split('\n').length, chars: drafted.markdown.length };
 
     const review = await tools.call('review_draft', { topic: input.topic, markdown: drafted.markdown });

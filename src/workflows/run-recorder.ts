@@ -1,11 +1,19 @@
 /** Owns a run's state: every status change, step and trace event goes through here. */
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { proxySinks, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { HARNESS_STATUS } from '../shared/search-attributes';
 import type { RunState, RunStatus, StepResult, TraceEvent, TraceEventType } from '../shared/run';
+import type { PendingCall, RunSnapshot, SnapshotSinks } from '../shared/run-snapshot';
 import type { TokenUsage, ToolName } from '../shared/tools';
+
+const { runSnapshot } = proxySinks<SnapshotSinks>();
 
 export class RunRecorder {
   readonly state: RunState;
+  /**
+   * One object for the run's life, changed in place: a sink call hands over this very object, so
+   * whatever the rest of the activation changes is in it too.
+   */
+  readonly snapshot: RunSnapshot;
 
   constructor(runId: string, topic: string, startedBy: string | null = null) {
     this.state = {
@@ -27,6 +35,16 @@ export class RunRecorder {
       usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0, reportedSteps: 0, unreportedSteps: 0, budget: null },
       trace: [],
     };
+    this.snapshot = { state: this.state, sources: [], facts: [], draft: null, pendingCall: null };
+  }
+
+  setPendingCall(call: PendingCall | null): void {
+    this.snapshot.pendingCall = call;
+  }
+
+  /** Replaying (a client rebuilding a closed run, or a worker after eviction): hand the snapshot over. */
+  private publishWhileReplaying(): void {
+    if (workflowInfo().unsafe.isReplaying) runSnapshot.replayed(this.snapshot);
   }
 
   /** Workflow time: the sandbox makes Date deterministic, so this replays identically. */
@@ -36,12 +54,14 @@ export class RunRecorder {
 
   event(type: TraceEventType, fields: Omit<TraceEvent, 'seq' | 'at' | 'type'> = {}): void {
     this.state.trace.push({ seq: this.state.trace.length + 1, at: this.now(), type, ...fields });
+    this.publishWhileReplaying();
   }
 
   setStatus(status: RunStatus): void {
     if (this.state.status === status) return;
     this.state.status = status;
     upsertSearchAttributes([{ key: HARNESS_STATUS, value: status }]);
+    this.publishWhileReplaying();
   }
 
   beginStep(tool: ToolName): StepResult {

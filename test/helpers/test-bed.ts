@@ -38,6 +38,8 @@ export interface CliTestBed {
   dir: string;
   env: NodeJS.ProcessEnv;
   harness: (...args: string[]) => Promise<CliResult>;
+  /** Stops the bed's worker now (to show what still works without one). */
+  stopWorker(): Promise<void>;
 }
 
 export function useCliTestBed(prefix: string): CliTestBed {
@@ -53,6 +55,10 @@ export function useCliTestBed(prefix: string): CliTestBed {
     // Its own state folder: what `pending` showed (and `approve` is pinned to) stays with this file.
     bed.env = { TEMPORAL_ADDRESS: testAddress(), HARNESS_TASK_QUEUE: taskQueue, HARNESS_IDENTITY: 'tester', XDG_STATE_HOME: bed.dir };
     bed.harness = (...args) => runHarness(args, bed.env);
+    bed.stopWorker = async () => {
+      await worker?.stop();
+      worker = undefined;
+    };
   });
   afterAll(async () => worker?.stop());
   return bed;

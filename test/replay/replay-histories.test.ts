@@ -8,6 +8,9 @@ import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { replaySnapshot } from '../../src/client/api/replay-run';
+import { TERMINAL_STATUSES } from '../../src/shared/run';
+import { idleSnapshotSink } from '../../src/worker/snapshot-sink';
 import { WORKFLOW_BUNDLE_PATH } from '../../src/worker/workflow-bundle';
 import { quietRuntime } from '../helpers/temporal';
 
@@ -49,10 +52,22 @@ test('every recorded history replays against the current workflow code', async (
   );
   const histories = await Promise.all(files.map(async (file) => ({ workflowId: file, history: await loadHistory(file) })));
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }, histories)) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH }, sinks: idleSnapshotSink }, histories)) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
   expect(failures).toEqual([]);
+});
+
+test('every recorded history, of every shape, rebuilds its run on the client with no worker (what export reads)', async () => {
+  const files = (await fs.readdir(HISTORIES)).filter((f) => f.endsWith('.json')).sort();
+  const rebuilt: Record<string, string> = {};
+  for (const file of files) {
+    const { state, sources } = await replaySnapshot(file, await loadHistory(file));
+    const closing = state.trace.at(-1)?.type ?? 'none';
+    // Closed by its own last event, with the sources it was given.
+    rebuilt[file] = TERMINAL_STATUSES.includes(state.status) && sources.length > 0 ? 'closed' : `${state.status} after ${closing}`;
+  }
+  expect(rebuilt).toEqual(Object.fromEntries(files.map((f) => [f, 'closed'])));
 });
 
 test('a reordered workflow fails replay with a determinism error', async () => {

@@ -111,10 +111,11 @@ test('expiry with onTimeout reject ends the run as rejected; a late decision is 
 
 test('expiry with onTimeout escalate widens the approvers to the escalation list and waits once more', async () => {
   const run = await start(
-    await writePolicy('escalate', { approvers: ['role:reviewers'], timeout: '2s', onTimeout: 'escalate', escalateTo: ['role:leads'] }),
+    await writePolicy('escalate', { approvers: ['role:reviewers'], timeout: '5s', onTimeout: 'escalate', escalateTo: ['role:leads'] }),
   );
   await waitForStatus(run, ['waiting_approval']);
   await harness('pending', run.workflowId); // the approver reads what is pending
+  // Within the 5 s before expiry (two CLI processes take about a second; more on a loaded machine).
   const early = await harness('approve', run.workflowId, '--approver', 'carol');
   expect(early.stderr).toMatch(/carol is not an allowed approver/);
 

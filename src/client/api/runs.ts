@@ -1,11 +1,18 @@
 /** What every front end does with a run: start it, find it, read its state. */
-import { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  Client,
+  WorkflowExecutionDescription,
+  WorkflowHandle,
+  WorkflowHandleWithFirstExecutionRunId,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import type { HarnessEnv } from '../../config/env';
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { RUN_ID_PATTERN, WORKFLOW_TYPE } from '../../shared/constants';
 import type { LoadedPolicy } from '../../config/policy-file';
-import { pendingQuery, stateQuery } from '../../shared/messages';
+import { pendingQuery, snapshotQuery, stateQuery } from '../../shared/messages';
+import type { RunSnapshot } from '../../shared/run-snapshot';
 import { ActiveTool, PendingAction, RunInput, RunOptions, RunState, RunStatus, TERMINAL_STATUSES } from '../../shared/run';
 import type { temporal } from '@temporalio/proto';
 import { evaluateToolCall } from '../../shared/policy';
@@ -14,6 +21,7 @@ import { describeZodError, SourceDocument } from '../../shared/tools';
 import type { researchRun } from '../../workflows';
 import { HarnessError } from './harness-error';
 import type { HarnessClient } from './connect';
+import { replaySnapshot } from './replay-run';
 
 /** Queries run on a worker; without one a query would hang, so it gets a deadline and a hint. */
 const QUERY_DEADLINE_MS = 10_000;
@@ -170,8 +178,32 @@ export function reconcile(state: RunState, execution: string): RunState {
   };
 }
 
+/**
+ * The run's state. An open run answers through its worker; a closed one is rebuilt from its history
+ * on this machine, so reading a finished run needs no worker at all.
+ */
 export async function readState(h: HarnessClient, run: WorkflowHandle): Promise<RunState> {
-  const [state, description] = await Promise.all([query<RunState>(h, run, () => run.query(stateQuery)), run.describe()]);
+  const description = await run.describe();
+  if (description.status.name !== 'RUNNING') return (await closedSnapshot(run, description.status.name)).state;
+  const state = await query<RunState>(h, run, () => run.query(stateQuery));
+  return withServerView(state, description);
+}
+
+/** The run's snapshot (state, sources, facts, draft, pending call): queried while open, replayed once closed. */
+export async function readSnapshot(h: HarnessClient, run: WorkflowHandle): Promise<RunSnapshot> {
+  const description = await run.describe();
+  if (description.status.name !== 'RUNNING') return closedSnapshot(run, description.status.name);
+  const snapshot = await query<RunSnapshot>(h, run, () => run.query(snapshotQuery));
+  return { ...snapshot, state: withServerView(snapshot.state, description) };
+}
+
+async function closedSnapshot(run: WorkflowHandle, execution: string): Promise<RunSnapshot> {
+  const snapshot = await replaySnapshot(run.workflowId, await run.fetchHistory());
+  return { ...snapshot, state: reconcile(snapshot.state, execution) };
+}
+
+/** What the server adds to a live run's own account: how it closed, and the tools it is running or retrying. */
+function withServerView(state: RunState, description: WorkflowExecutionDescription): RunState {
   const activeTools = (description.raw.pendingActivities ?? []).map(activeTool);
   return { ...reconcile(state, description.status.name), ...(activeTools.length ? { activeTools } : {}) };
 }

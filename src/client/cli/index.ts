@@ -5,6 +5,7 @@ import { decideCommand, DecisionOptions } from './commands/decide';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { inboxCommand } from './commands/inbox';
+import { interactiveCommand } from './commands/interactive';
 import { listCommand } from './commands/list';
 import { cancelCommand } from './commands/cancel';
 import { policyCommand } from './commands/policy';
@@ -17,6 +18,12 @@ import { statusCommand } from './commands/status';
 import { traceCommand } from './commands/trace';
 import { watchCommand } from './commands/watch';
 import { workerCommand } from './commands/worker';
+import { draftCommand } from './commands/draft';
+import { exportCommand } from './commands/export';
+import { memoryCommand } from './commands/memory';
+import { summaryCommand } from './commands/summary';
+import { traceSummaryCommand } from './commands/trace-summary';
+import { ReadOptions, RunRef, runRefFrom } from './read-run';
 import { runIdFrom } from './run-id';
 import { warn } from './terminal';
 
@@ -35,6 +42,18 @@ function perRun<O extends object>(program: Command, name: string, action: (id: s
     .command(`${name} [id]`)
     .option('--latest', 'the most recently started run on this task queue')
     .action(async (id: string | undefined, options: O & { latest?: boolean }) => action(await runIdFrom(id, options.latest), options));
+}
+
+/**
+ * A command that reads a run: like perRun, or `--from DIR` to read an export folder instead (no
+ * Temporal server needed).
+ */
+function perRunRead<O extends object>(program: Command, name: string, action: (ref: RunRef, options: O) => Promise<void>): Command {
+  return program
+    .command(`${name} [id]`)
+    .option('--latest', 'the most recently started run on this task queue')
+    .option('--from <dir>', 'read an export folder (`harness export`) instead of a live run; no Temporal server needed')
+    .action(async (id: string | undefined, options: O & ReadOptions) => action(await runRefFrom(id, options), options));
 }
 
 export function buildProgram(): Command {
@@ -63,8 +82,17 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable output')
     .option('--wait', 'follow the run live until it pauses for approval or ends (exit code as `watch`)')
     .action(startCommand);
-  perRun(program, 'status', statusCommand).description('the run state').option('--json');
-  perRun(program, 'pending', pendingCommand).description('the action waiting for approval').option('--json');
+  perRunRead(program, 'status', statusCommand).description('the run state').option('--json');
+  perRunRead(program, 'summary', summaryCommand)
+    .description('where the run stands: approval needed and by whom, attempts, pauses and approvals, the report, the next commands')
+    .option('--json');
+  perRunRead(program, 'pending', pendingCommand)
+    .description('the action waiting for approval')
+    .option('--full', 'all of it (as `harness draft`), not the first lines')
+    .option('--json');
+  perRunRead(program, 'draft', draftCommand)
+    .description('the whole report (or tool arguments) waiting for approval, exactly as it would be written')
+    .option('--json');
   perRun(program, 'approve', (id, opts: DecisionOptions) => decideCommand('approve', id, opts))
     .description('approve the pending tool call (pinned to its digest; refusals are printed; with no worker, sent as a signal)')
     .option('--approver <name>', 'who approves (default: $HARNESS_IDENTITY or $USER)')
@@ -97,11 +125,23 @@ export function buildProgram(): Command {
     .option('--file <file>', 'policy file (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
     .option('--json')
     .action(policyCommand);
-  perRun(program, 'trace', traceCommand)
+  perRunRead(program, 'trace', traceCommand)
     .alias('history')
     .description('trace events of a run (`history`: the seed harness\'s name for it)')
     .option('--event <type>', 'only events of this type')
     .option('--tail <n>', 'only the last n events', positiveInt)
+    .option('--json');
+  perRunRead(program, 'trace-summary', traceSummaryCommand)
+    .description('the trace rolled up: events by type, calls, attempts, time and tokens per tool, gate, review, report')
+    .option('--json');
+  perRunRead(program, 'memory', memoryCommand)
+    .description('the run\'s memory: working context, session state, and its sources and facts ranked against a query')
+    .option('--query <text>', 'what to retrieve (default: the topic)')
+    .option('--top-k <k>', 'how many results (default 5)', positiveInt)
+    .option('--json');
+  perRunRead(program, 'export', exportCommand)
+    .description('write the run to <dir>/<id>/ in the seed\'s layout (state, trace, summary, trace_summary, memory .json)')
+    .option('--dir <dir>', 'where (default: $HARNESS_OUTPUT_DIR, beside the report)')
     .option('--json');
   perRun(program, 'result', resultCommand)
     .description('wait for the run to end (exit 0 completed, 1 failed, 3 rejected)')
@@ -132,6 +172,15 @@ export function buildProgram(): Command {
     .option('--db <file>', 'SQLite history file (default .temporal/harness.sqlite)')
     .option('--ui-port <port>', 'Web UI port (default 8233)', positiveInt)
     .action(serverCommand);
+  program
+    .command('interactive')
+    .description('start a run, follow it live, show all that waits at each gate and ask; no leaves it waiting (a worker must run)')
+    .requiredOption('--topic <topic>', 'what to research')
+    .option('--sources <file>', 'JSON file: [{"title","content"}] (default: bundled samples)')
+    .option('--policy <file>', 'policy to snapshot into the run (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
+    .option('--id <id>', 'workflow id (default: generated from the topic)')
+    .option('--as <name>', 'who starts and approves (default: $HARNESS_IDENTITY or $USER)')
+    .action(interactiveCommand);
   program
     .command('demo')
     .description('a complete research run on the embedded default, approved at the terminal')

@@ -7,6 +7,8 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readEnv } from '../../config/env';
+import type { RunState } from '../../shared/run';
 
 const MAX_ENTRIES = 1_000;
 
@@ -46,4 +48,11 @@ export async function recordSeenDigest(address: string, namespace: string, runId
   } catch {
     // Not being able to remember only means the next approve must name its --digest.
   }
+}
+
+/** What `status` and `pending` showed of a live run is what a later `approve` from this user is pinned to. */
+export async function rememberShownDigest(state: RunState): Promise<void> {
+  if (!state.pendingAction) return;
+  const env = readEnv();
+  await recordSeenDigest(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE, state.runId, state.pendingAction.digest);
 }

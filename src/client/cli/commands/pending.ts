@@ -1,17 +1,15 @@
-/** `harness pending ID`: the action waiting for approval, if any. */
+/** `harness pending ID`: the action waiting for approval, if any (`--full`: all of it, as `harness draft`). */
 import { formatPending, printJson } from '../format';
-import { existingRun, readState } from '../../api/runs';
-import { withClient } from '../../api/with-client';
-import { recordSeenDigest } from '../seen-digests';
+import { RunRef, stateOf } from '../read-run';
+import { rememberShownDigest } from '../seen-digests';
 import { say } from '../terminal';
+import { draftCommand } from './draft';
 
-export async function pendingCommand(id: string, options: { json?: boolean }): Promise<void> {
-  await withClient(async (h) => {
-    const state = await readState(h, await existingRun(h, id));
-    // What is shown here is what a later `harness approve` is pinned to.
-    if (state.pendingAction) await recordSeenDigest(h.env.TEMPORAL_ADDRESS, h.env.TEMPORAL_NAMESPACE, id, state.pendingAction.digest);
-    if (options.json) printJson(state.pendingAction);
-    else if (state.pendingAction) say(`${formatPending(state.pendingAction)}\n`);
-    else say(`no pending action (status: ${state.status})\n`);
-  });
+export async function pendingCommand(ref: RunRef, options: { json?: boolean; full?: boolean }): Promise<void> {
+  if (options.full) return draftCommand(ref, options);
+  const { state, live } = await stateOf(ref);
+  if (live) await rememberShownDigest(state);
+  if (options.json) printJson(state.pendingAction);
+  else if (state.pendingAction) say(`${formatPending(state.pendingAction)}\n`);
+  else say(`no pending action (status: ${state.status})\n`);
 }

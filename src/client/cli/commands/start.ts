@@ -7,6 +7,7 @@ import { identity } from '../identity';
 import { printJson } from '../format';
 import { runOptionsFromEnv, startRun, targetOf } from '../../api/runs';
 import { withClient } from '../../api/with-client';
+import type { HarnessClient } from '../../api/connect';
 import { say } from '../terminal';
 import { parseRunExecution, RunExecution } from '../../../shared/execution';
 import { HarnessError } from '../../api/harness-error';
@@ -26,20 +27,9 @@ export interface StartOptions {
 }
 
 export async function startCommand(options: StartOptions): Promise<void> {
-  const execution = options.execution === undefined ? undefined : executionOption(options.execution);
-  const sources = await readSourcesFile(options.sources ?? SAMPLE_SOURCES);
-  const env = readEnv();
-  const policy = await loadPolicyFile(policyFileFor(env, options.policy));
+  const start = await prepareStart(options);
   await withClient(async (h) => {
-    const startedBy = identity(h.env, options.as);
-    const run = await startRun(targetOf(h), {
-      topic: options.topic,
-      sources,
-      id: options.id,
-      policy,
-      startedBy,
-      options: runOptionsFromEnv(h.env, { outputPath: options.output, tokenBudget: options.tokenBudget, execution }),
-    });
+    const { run, policy, startedBy } = await start(h);
     if (options.json) {
       printJson({
         workflowId: run.workflowId,
@@ -52,6 +42,28 @@ export async function startCommand(options: StartOptions): Promise<void> {
     } else say(`${run.workflowId}\n`);
     if (options.wait) process.exitCode = await watchRun(h, run, { json: options.json });
   });
+}
+
+/**
+ * Checks what `harness start` is given (flags, sources and policy files) before any connection, so
+ * a mistake is one line even with no server; returns the start itself, for a connected client.
+ */
+export async function prepareStart(options: Omit<StartOptions, 'json' | 'wait'>) {
+  const execution = options.execution === undefined ? undefined : executionOption(options.execution);
+  const sources = await readSourcesFile(options.sources ?? SAMPLE_SOURCES);
+  const policy = await loadPolicyFile(policyFileFor(readEnv(), options.policy));
+  return async (h: HarnessClient) => {
+    const startedBy = identity(h.env, options.as);
+    const run = await startRun(targetOf(h), {
+      topic: options.topic,
+      sources,
+      id: options.id,
+      policy,
+      startedBy,
+      options: runOptionsFromEnv(h.env, { outputPath: options.output, tokenBudget: options.tokenBudget, execution }),
+    });
+    return { run, policy, startedBy };
+  };
 }
 
 function executionOption(text: string): RunExecution {

@@ -1,16 +1,12 @@
 /** `harness status ID`: the run's whole state. */
 import { formatState, printJson } from '../format';
-import { existingRun, readState } from '../../api/runs';
-import { withClient } from '../../api/with-client';
-import { recordSeenDigest } from '../seen-digests';
+import { RunRef, stateOf } from '../read-run';
+import { rememberShownDigest } from '../seen-digests';
 import { say } from '../terminal';
 
-export async function statusCommand(id: string, options: { json?: boolean }): Promise<void> {
-  await withClient(async (h) => {
-    const state = await readState(h, await existingRun(h, id));
-    // What is shown here is what a later `harness approve` is pinned to.
-    if (state.pendingAction) await recordSeenDigest(h.env.TEMPORAL_ADDRESS, h.env.TEMPORAL_NAMESPACE, id, state.pendingAction.digest);
-    if (options.json) printJson(state);
-    else say(`${formatState(state)}\n`);
-  });
+export async function statusCommand(ref: RunRef, options: { json?: boolean }): Promise<void> {
+  const { state, live } = await stateOf(ref);
+  if (live) await rememberShownDigest(state);
+  if (options.json) printJson(state);
+  else say(`${formatState(state)}\n`);
 }

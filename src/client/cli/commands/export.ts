@@ -1,0 +1,13 @@
+/** `harness export ID [--dir D]`: the run as files in the seed's layout, readable later with `--from`. */
+import { readEnv } from '../../../config/env';
+import { writeExport } from '../../api/run-export';
+import { printJson } from '../format';
+import { RunRef, snapshotOf } from '../read-run';
+import { say } from '../terminal';
+
+export async function exportCommand(ref: RunRef, options: { dir?: string; json?: boolean }): Promise<void> {
+  const { snapshot } = await snapshotOf(ref);
+  const folder = await writeExport(snapshot, options.dir ?? readEnv().HARNESS_OUTPUT_DIR);
+  if (options.json) printJson({ runId: snapshot.state.runId, status: snapshot.state.status, folder });
+  else say(`exported ${snapshot.state.runId} (${snapshot.state.status}) to ${folder}\n`);
+}

@@ -1,0 +1,92 @@
+/** `harness summary`: where a run stands and what to run next, from its snapshot alone. */
+import type { RunSnapshot } from '../../shared/run-snapshot';
+import type { RunStatus, TraceEvent } from '../../shared/run';
+import type { ToolName } from '../../shared/tools';
+
+export interface RunSummary {
+  runId: string;
+  topic: string;
+  status: RunStatus;
+  currentStep: string | null;
+  startedBy: string | null;
+  startedAt: string | null;
+  lastEventAt: string | null;
+  approval: {
+    required: boolean;
+    tool: ToolName | null;
+    digest: string | null;
+    stillNeeded: number;
+    /** Who may approve; null means anyone the policy allows (see `harness policy`). */
+    eligibleApprovers: string[] | null;
+    expiresAt: string | null;
+  };
+  steps: number;
+  totalAttempts: number;
+  attemptsByTool: Partial<Record<ToolName, number>>;
+  /** pauses: gates opened and error pauses; approvals: each approver's; gatesApproved: gates that passed. */
+  events: { pauses: number; resumes: number; approvals: number; gatesApproved: number; refusals: number; rejections: number };
+  report: { path: string; bytes: number; sha256: string } | null;
+  lastError: string | null;
+  nextCommands: string[];
+}
+
+export const countEvents = (trace: TraceEvent[]): Record<string, number> =>
+  trace.reduce<Record<string, number>>((counts, e) => ({ ...counts, [e.type]: (counts[e.type] ?? 0) + 1 }), {});
+
+export function runSummary({ state }: RunSnapshot): RunSummary {
+  const counts = countEvents(state.trace);
+  const n = (...types: string[]) => types.reduce((sum, t) => sum + (counts[t] ?? 0), 0);
+  const attemptsByTool: Partial<Record<ToolName, number>> = {};
+  for (const step of state.steps) attemptsByTool[step.tool] = (attemptsByTool[step.tool] ?? 0) + step.attempts;
+  const pending = state.pendingAction;
+  return {
+    runId: state.runId,
+    topic: state.topic,
+    status: state.status,
+    currentStep: state.currentStep,
+    startedBy: state.startedBy,
+    startedAt: state.trace[0]?.at ?? null,
+    lastEventAt: state.trace.at(-1)?.at ?? null,
+    approval: {
+      required: pending !== null,
+      tool: pending?.tool ?? null,
+      digest: pending?.digest ?? null,
+      stillNeeded: pending?.stillNeeded ?? 0,
+      eligibleApprovers: pending?.eligibleApprovers ?? null,
+      expiresAt: pending?.expiresAt ?? null,
+    },
+    steps: state.steps.length,
+    totalAttempts: state.steps.reduce((sum, s) => sum + s.attempts, 0),
+    attemptsByTool,
+    events: {
+      pauses: n('approval_required', 'run_paused'),
+      resumes: n('run_resumed'),
+      approvals: n('approval_recorded'),
+      gatesApproved: n('approval_granted'),
+      refusals: n('approval_refused', 'operator_refused'),
+      rejections: n('approval_rejected', 'approval_expired'),
+    },
+    report: state.artifacts.report ?? null,
+    lastError: state.error ?? state.pausedOn?.error ?? [...state.steps].reverse().find((s) => s.error)?.error ?? null,
+    nextCommands: nextCommands(state.runId, state.status, pending?.digest),
+  };
+}
+
+/** The exact commands that move the run on (or read what it left), as a seed user expects them. */
+function nextCommands(id: string, status: RunStatus, digest: string | undefined): string[] {
+  switch (status) {
+    case 'waiting_approval':
+      return [
+        `harness draft ${id}`,
+        `harness approve ${id} --digest ${digest?.slice(0, 12)}`,
+        `harness reject ${id} --reason "…"`,
+        `harness result ${id}`,
+      ];
+    case 'paused_on_error':
+      return [`harness resume ${id}`, `harness abort ${id} --reason "…"`, `harness result ${id}`];
+    case 'running':
+      return [`harness watch ${id}`, `harness result ${id}`];
+    default:
+      return [`harness trace-summary ${id}`, `harness export ${id}`];
+  }
+}
