@@ -1,10 +1,12 @@
 /** The `harness` command line: parses arguments, dispatches to one command, prints one-line errors. */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { oneLine } from './cli-error';
 import { decideCommand, DecisionOptions } from './commands/decide';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
+import { blueprintCommand } from './commands/blueprint';
 import { inboxCommand } from './commands/inbox';
+import { workflowCommand } from './commands/workflow';
 import { interactiveCommand } from './commands/interactive';
 import { listCommand } from './commands/list';
 import { cancelCommand } from './commands/cancel';
@@ -172,6 +174,18 @@ export function buildProgram(): Command {
     .option('--db <file>', 'SQLite history file (default .temporal/harness.sqlite)')
     .option('--ui-port <port>', 'Web UI port (default 8233)', positiveInt)
     .action(serverCommand);
+  program
+    .command('workflow')
+    .description("the run's step graph under a policy: steps, gates, pause and resume, failure edges")
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'mermaid']).default('json'))
+    .option('--policy <file>', 'policy (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
+    .action(workflowCommand);
+  program
+    .command('blueprint')
+    .description("the harness's architecture: components, tools, policy, steps, persisted artifacts, limitations")
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'markdown', 'mermaid']).default('json'))
+    .option('--policy <file>', 'policy (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
+    .action(blueprintCommand);
   program
     .command('interactive')
     .description('start a run, follow it live, show all that waits at each gate and ask; no leaves it waiting (a worker must run)')
