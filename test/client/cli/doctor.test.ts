@@ -38,7 +38,14 @@ const model = (overrides: NodeJS.ProcessEnv = {}) => ({
 test('offline, with a worker polling: healthy', async () => {
   const r = await doctor({ HARNESS_MODEL_PROVIDER: 'offline' });
   expect(r).toMatchObject({ code: 0, healthy: true });
-  expect(r.status).toEqual({ temporal: 'ok', workers: 'ok', 'model config': 'ok', 'model listing': 'skip', 'chat round trip': 'skip' });
+  expect(r.status).toEqual({
+    configuration: 'ok',
+    temporal: 'ok',
+    workers: 'ok',
+    'model config': 'ok',
+    'model listing': 'skip',
+    'chat round trip': 'skip',
+  });
   expect(r.detail['model config']).toMatch(/^offline/);
   expect(r.detail.workers).toMatch(/^1 worker\(s\) poll task queue/);
 });
@@ -53,6 +60,20 @@ test('an unreachable server fails', async () => {
   const r = await doctor({ TEMPORAL_ADDRESS: '127.0.0.1:1' });
   expect(r).toMatchObject({ code: 1, healthy: false });
   expect(r.status).toMatchObject({ temporal: 'fail', workers: 'skip' });
+});
+
+test('with Temporal unreachable and an unrelated variable broken, the model is still checked end to end', async () => {
+  const r = await doctor(model({ TEMPORAL_ADDRESS: '127.0.0.1:1', HARNESS_TOKEN_BUDGET: 'lots' }));
+  expect(r.code).toBe(1);
+  expect(r.status).toEqual({
+    configuration: 'fail',
+    temporal: 'fail',
+    workers: 'skip',
+    'model config': 'ok',
+    'model listing': 'ok',
+    'chat round trip': 'ok',
+  });
+  expect(r.detail.configuration).toMatch(/HARNESS_TOKEN_BUDGET/);
 });
 
 test('a misconfigured model fails and names what is missing', async () => {

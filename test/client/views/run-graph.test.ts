@@ -35,7 +35,9 @@ beforeAll(async () => {
   page = await browser.newPage();
   await page.setContent('<!doctype html><html><body></body></html>');
   await page.addScriptTag({ path: require.resolve('mermaid/dist/mermaid.min.js') });
-  await page.evaluate(() => (window as unknown as { mermaid: { initialize(o: object): void } }).mermaid.initialize({ startOnLoad: false }));
+  await page.evaluate(() =>
+    (globalThis as unknown as { mermaid: { initialize(o: object): void } }).mermaid.initialize({ startOnLoad: false }),
+  );
 });
 afterAll(async () => browser?.close());
 
@@ -44,7 +46,8 @@ let renders = 0;
 async function render(text: string): Promise<string> {
   return page.evaluate(
     async ({ text, id }) =>
-      (await (window as unknown as { mermaid: { render(id: string, t: string): Promise<{ svg: string }> } }).mermaid.render(id, text)).svg,
+      (await (globalThis as unknown as { mermaid: { render(id: string, t: string): Promise<{ svg: string }> } }).mermaid.render(id, text))
+        .svg,
     { text, id: `diagram${++renders}` },
   );
 }

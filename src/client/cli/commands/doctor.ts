@@ -79,7 +79,7 @@ async function temporalChecks(env: HarnessEnv): Promise<Check[]> {
 async function modelChecks(): Promise<Check[]> {
   let env: HarnessEnv;
   try {
-    env = readEnv();
+    env = readEnv(only(MODEL_VARIABLES));
   } catch (err) {
     return [
       { name: 'model config', status: 'fail', detail: `misconfigured: ${(err as Error).message}` },
@@ -138,10 +138,36 @@ async function modelChecks(): Promise<Check[]> {
   return checks;
 }
 
+/** The variables each group of checks reads: a mistake in one group must not stop the others. */
+const TEMPORAL_VARIABLES = /^(TEMPORAL_|HARNESS_TASK_QUEUE$|HARNESS_CONNECT_TIMEOUT_MS$)/;
+const MODEL_VARIABLES = /^(HARNESS_MODEL_|MODEL_|HARNESS_OPENAI_|OPENAI_)/;
+const only = (names: RegExp): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([name]) => names.test(name)));
+
+async function configurationCheck(): Promise<Check> {
+  try {
+    readEnv();
+    return { name: 'configuration', status: 'ok', detail: 'every variable this harness reads is usable' };
+  } catch (err) {
+    return { name: 'configuration', status: 'fail', detail: (err as Error).message };
+  }
+}
+
+async function checkTemporal(): Promise<Check[]> {
+  let env: HarnessEnv;
+  try {
+    env = readEnv(only(TEMPORAL_VARIABLES));
+  } catch (err) {
+    return [
+      { name: 'temporal', status: 'fail', detail: (err as Error).message },
+      { name: 'workers', status: 'skip', detail: 'no usable Temporal address' },
+    ];
+  }
+  return temporalChecks(env);
+}
+
 export async function doctorCommand(options: { json?: boolean }): Promise<void> {
-  // Temporal is checked even when the model configuration is broken, which modelChecks reports.
-  const temporalEnv = readEnv({ ...process.env, HARNESS_MODEL_PROVIDER: 'offline' });
-  const checks = [...(await temporalChecks(temporalEnv)), ...(await modelChecks())];
+  // Every check runs whatever the others find: an unreachable server still gets the model checked.
+  const checks = [await configurationCheck(), ...(await checkTemporal()), ...(await modelChecks())];
   const healthy = checks.every((c) => c.status !== 'fail');
   if (options.json) printJson({ healthy, checks });
   else for (const c of checks) say(`[${c.status.padEnd(4)}] ${c.name.padEnd(16)} ${c.detail}\n`);
