@@ -125,6 +125,7 @@ export function buildProgram(): Command {
     .command('policy')
     .description('print the effective policy (what a new run would snapshot) and its digest')
     .option('--file <file>', 'policy file (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
+    .option('--import <file>', "convert the seed harness's JSON policy to this harness's YAML (stdout), naming what does not map")
     .option('--json')
     .action(policyCommand);
   perRunRead(program, 'trace', traceCommand)

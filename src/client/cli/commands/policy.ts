@@ -1,13 +1,18 @@
 /** `harness policy`: the effective policy a new run would snapshot, and its digest. */
 import { readEnv } from '../../../config/env';
 import { loadPolicyFile, policyFileFor } from '../../../config/policy-file';
+import { importSeedPolicy } from '../../../config/seed-policy';
+import { HarnessError } from '../../api/harness-error';
+import { promises as fs } from 'node:fs';
+import { MAX_POLICY_BYTES } from '../../../shared/policy';
 import { executionOf } from '../../../shared/execution';
 import { eligibleApprovers, toolPolicy } from '../../../shared/policy';
 import { TOOL_NAMES } from '../../../shared/tools';
 import { printJson } from '../format';
-import { say } from '../terminal';
+import { say, warn } from '../terminal';
 
-export async function policyCommand(options: { file?: string; json?: boolean }): Promise<void> {
+export async function policyCommand(options: { file?: string; import?: string; json?: boolean }): Promise<void> {
+  if (options.import !== undefined) return importCommand(options.import, options.json);
   const loaded = await loadPolicyFile(policyFileFor(readEnv(), options.file));
   if (options.json) return printJson(loaded);
   const { policy } = loaded;
@@ -16,7 +21,11 @@ export async function policyCommand(options: { file?: string; json?: boolean }):
   for (const [role, members] of Object.entries(policy.roles)) lines.push(`role   ${role}: ${members.join(', ')}`);
   for (const tool of TOOL_NAMES) {
     const rules = toolPolicy(policy, tool);
-    const parts = [rules.enabled ? rules.category : 'DISABLED', executionOf(tool, rules.execution, undefined), `approval ${rules.approval}`];
+    const parts = [
+      rules.enabled ? rules.category : 'DISABLED',
+      executionOf(tool, rules.execution, undefined),
+      `approval ${rules.approval}`,
+    ];
     if (rules.approval === 'required') {
       const who = eligibleApprovers(policy, tool, false);
       parts.push(
@@ -34,4 +43,22 @@ export async function policyCommand(options: { file?: string; json?: boolean }):
     lines.push(`tool   ${tool.padEnd(16)} ${parts.join('; ')}`);
   }
   say(`${lines.join('\n')}\n`);
+}
+
+/** The seed's JSON policy as our YAML on stdout (to redirect into a file); what did not map goes to stderr too. */
+async function importCommand(file: string, json: boolean | undefined): Promise<void> {
+  const text = await fs.readFile(file, 'utf8').catch(() => {
+    throw new HarnessError(`seed policy not found: ${file}`);
+  });
+  if (text.length > MAX_POLICY_BYTES) throw new HarnessError(`seed policy ${file}: ${text.length} characters, at most ${MAX_POLICY_BYTES}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new HarnessError(`seed policy ${file}: not JSON (${(err as Error).message})`);
+  }
+  const imported = importSeedPolicy(raw, file);
+  if (json) return printJson({ policy: imported.policy, notes: imported.notes });
+  say(imported.yaml);
+  for (const note of imported.notes) warn(`note: ${note}\n`);
 }
