@@ -24,6 +24,8 @@ export interface EnvWorker {
 export interface EnvWorkerOptions {
   /** Replaces some tools (tests inject failures); the rest come from the environment. */
   activities?: Partial<HarnessActivities>;
+  /** Wraps every tool (evals script faults and reported usage per run); applied after `activities`. */
+  wrapActivities?: (tools: HarnessActivities) => HarnessActivities;
   /** A model other than the environment's (tests). */
   model?: ModelProvider;
   /** The SDK's own SIGINT/SIGTERM handling by default; hosts that handle signals themselves pass []. */
@@ -52,7 +54,7 @@ export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions =
     const model = options.model ?? selectProvider(env);
     // Loaded (and validated) at start, so a bad default policy stops the worker with a clear message.
     const defaultPolicy = await loadPolicyFile(policyFileFor(env));
-    const activities = {
+    const tools: HarnessActivities = {
       ...createActivities({
         outputRoot: env.HARNESS_OUTPUT_DIR,
         model,
@@ -61,6 +63,7 @@ export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions =
       }),
       ...options.activities,
     };
+    const activities = options.wrapActivities ? options.wrapActivities(tools) : tools;
     const worker = await createHarnessWorker({
       connection,
       namespace: env.TEMPORAL_NAMESPACE,

@@ -21,6 +21,7 @@ import { traceCommand } from './commands/trace';
 import { watchCommand } from './commands/watch';
 import { workerCommand } from './commands/worker';
 import { draftCommand } from './commands/draft';
+import { evalsCommand } from './commands/evals';
 import { exportCommand } from './commands/export';
 import { memoryCommand } from './commands/memory';
 import { summaryCommand } from './commands/summary';
@@ -187,6 +188,13 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'markdown', 'mermaid']).default('json'))
     .option('--policy <file>', 'policy (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
     .action(blueprintCommand);
+  program
+    .command('evals')
+    .description('run trace-aware eval fixtures against the embedded default (started if needed); exit 1 on any failure')
+    .option('--fixtures <file>', 'fixture suite, YAML or JSON (default: evals/default.yaml; format in README "Evals")')
+    .option('--only <names>', 'only these fixtures (comma-separated names)')
+    .option('--json')
+    .action(evalsCommand);
   program
     .command('interactive')
     .description('start a run, follow it live, show all that waits at each gate and ask; no leaves it waiting (a worker must run)')

@@ -1,0 +1,65 @@
+/**
+ * `harness evals` on the suite's dev server: the default suite (at least ten fixtures) passes; a
+ * fixture whose expectation is wrong fails with the check that failed; a malformed fixture file is
+ * one line naming the field.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { runHarness } from '../helpers/processes';
+import { tempDir, testAddress } from '../helpers/temporal';
+
+let env: NodeJS.ProcessEnv;
+beforeAll(async () => {
+  env = { TEMPORAL_ADDRESS: testAddress(), HARNESS_OUTPUT_DIR: await tempDir('evals-out') };
+});
+
+async function suiteFile(fixtures: unknown[]): Promise<string> {
+  const file = path.join(await tempDir('evals'), 'suite.yaml');
+  await fs.writeFile(file, stringify({ version: 1, fixtures }));
+  return file;
+}
+
+test('the default suite passes, every fixture of it', async () => {
+  const result = await runHarness(['evals', '--json'], env, 180_000);
+  expect(result.stderr).toBe('');
+  const report = JSON.parse(result.stdout);
+  const failures = report.results.filter((r: { passed: boolean }) => !r.passed);
+  expect(failures).toEqual([]);
+  expect(report.passed).toBeGreaterThanOrEqual(10);
+  expect(result.code).toBe(0);
+});
+
+test('a fixture that must fail does fail, naming the check, and the command exits 1', async () => {
+  const file = await suiteFile([
+    {
+      name: 'wrong-on-purpose',
+      topic: 'durable agent harness',
+      operator: [{ approve: {} }],
+      expect: {
+        status: 'rejected',
+        events: { exclude: ['approval_granted'] },
+        report: { exists: true, contains: ['a sentence nobody wrote'] },
+      },
+    },
+  ]);
+  const table = await runHarness(['evals', '--fixtures', file], env, 120_000);
+  expect(table.code).toBe(1);
+  expect(table.stdout).toMatch(/^wrong-on-purpose\s+FAIL\s+completed/m);
+  expect(table.stdout).toContain('1 fixtures: 0 passed, 1 failed');
+  expect(table.stdout).toContain('wrong-on-purpose: status: expected "rejected", got "completed"');
+  expect(table.stdout).toContain('wrong-on-purpose: no event approval_granted: expected "absent", got "present"');
+  expect(table.stdout).toContain('wrong-on-purpose: contains "a sentence nobody wrote": expected true, got false');
+});
+
+test('a malformed fixture file, or an unknown --only name, is one line naming what is wrong', async () => {
+  const file = await suiteFile([{ name: 'bad', topic: 'durable agent harness', expect: { status: 'finished' } }]);
+  const bad = await runHarness(['evals', '--fixtures', file], env);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  expect(bad.stderr).toMatch(/^harness: eval fixtures .*suite\.yaml: fixtures\.0\.expect\.status \(line \d+\): Invalid option/);
+
+  const unknown = await runHarness(['evals', '--only', 'no-such-fixture'], env);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr.trim()).toMatch(/^harness: --only: no fixture named no-such-fixture in .*default\.yaml$/);
+});
