@@ -47,9 +47,18 @@ export async function writeExport(snapshot: RunSnapshot, dir: string): Promise<s
   return target;
 }
 
-/** An export folder read back: the folder itself (holding state.json) or a folder holding exactly one export. */
-export async function readExport(dir: string): Promise<RunSnapshot> {
-  const file = await stateFileIn(path.resolve(dir));
+/** Which export of a folder: the one named, the newest (as the seed's --latest over its runs folder), or the only one. */
+export interface ExportChoice {
+  id?: string;
+  latest?: boolean;
+}
+
+/**
+ * An export read back from `dir`: the folder itself when it holds state.json; else, like the seed's
+ * `--runs-dir`, a folder of exports: `dir/<id>`, the newest, or the only one.
+ */
+export async function readExport(dir: string, choice: ExportChoice = {}): Promise<RunSnapshot> {
+  const file = await stateFileIn(path.resolve(dir), choice);
   let raw: unknown;
   try {
     raw = JSON.parse(await fs.readFile(file, 'utf8'));
@@ -71,20 +80,31 @@ export async function readExport(dir: string): Promise<RunSnapshot> {
   return snapshot as unknown as RunSnapshot;
 }
 
-async function stateFileIn(dir: string): Promise<string> {
+async function stateFileIn(dir: string, { id, latest }: ExportChoice): Promise<string> {
+  if (id !== undefined) {
+    const named = path.join(dir, id, STATE_FILE);
+    if (await exists(named)) return named;
+    throw new HarnessError(`no export of run ${id} in ${dir}`);
+  }
   const direct = path.join(dir, STATE_FILE);
-  if (await exists(direct)) return direct;
+  if (!latest && (await exists(direct))) return direct;
   const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => {
     throw new HarnessError(`${dir}: no such folder`);
   });
-  const runs = [];
-  for (const e of entries)
-    if (e.isDirectory() && !e.name.startsWith('.') && (await exists(path.join(dir, e.name, STATE_FILE)))) runs.push(e.name);
-  if (runs.length === 1) return path.join(dir, runs[0], STATE_FILE);
+  const runs: { file: string; mtimeMs: number }[] = [];
+  for (const e of entries) {
+    const file = path.join(dir, e.name, STATE_FILE);
+    if (e.isDirectory() && !e.name.startsWith('.')) {
+      const stat = await fs.stat(file).catch(() => null);
+      if (stat) runs.push({ file, mtimeMs: stat.mtimeMs });
+    }
+  }
+  if (!runs.length) throw new HarnessError(`${dir}: no ${STATE_FILE} here: give the folder \`harness export\` wrote`);
+  if (latest) return runs.reduce((a, b) => (b.mtimeMs > a.mtimeMs ? b : a)).file;
+  if (runs.length === 1) return runs[0].file;
+  const names = runs.map((r) => path.basename(path.dirname(r.file)));
   throw new HarnessError(
-    runs.length
-      ? `${dir} holds ${runs.length} exports (${runs.slice(0, 5).join(', ')}${runs.length > 5 ? ', …' : ''}): name one, e.g. --from ${path.join(dir, runs[0])}`
-      : `${dir}: no ${STATE_FILE} here: give the folder \`harness export\` wrote`,
+    `${dir} holds ${runs.length} exports (${names.slice(0, 5).join(', ')}${runs.length > 5 ? ', …' : ''}): give a run id or --latest`,
   );
 }
 

@@ -6,6 +6,7 @@ import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { blueprintCommand } from './commands/blueprint';
 import { inboxCommand } from './commands/inbox';
+import { inspectCommand } from './commands/inspect';
 import { workflowCommand } from './commands/workflow';
 import { interactiveCommand } from './commands/interactive';
 import { listCommand } from './commands/list';
@@ -27,6 +28,7 @@ import { memoryCommand } from './commands/memory';
 import { summaryCommand } from './commands/summary';
 import { traceSummaryCommand } from './commands/trace-summary';
 import { ReadOptions, RunRef, runRefFrom } from './read-run';
+import { HarnessError } from '../api/harness-error';
 import { runIdFrom } from './run-id';
 import { warn } from './terminal';
 
@@ -34,6 +36,27 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
   return n;
+}
+
+/**
+ * The seed harness's option names, accepted beside ours (hidden from help): `--source-file` for
+ * `--sources`, `--policy-file` for `--policy` (or `--file` on `policy`).
+ */
+function withSeedNames(command: Command, ours: { sources?: 'sources'; policy: 'policy' | 'file' }): Command {
+  if (ours.sources) command.addOption(new Option('--source-file <file>', "the seed harness's name for --sources").hideHelp());
+  command.addOption(new Option('--policy-file <file>', `the seed harness's name for --${ours.policy}`).hideHelp());
+  return command.hook('preAction', (_program, action) => {
+    const options = action.opts();
+    for (const [seed, own] of [
+      ['sourceFile', 'sources'],
+      ['policyFile', ours.policy],
+    ] as const) {
+      if (options[seed] === undefined) continue;
+      if (options[own] !== undefined && options[own] !== options[seed])
+        throw new HarnessError(`--${own} and the seed's --${seed === 'sourceFile' ? 'source-file' : 'policy-file'} disagree: give one`);
+      action.setOptionValue(own, options[seed]);
+    }
+  });
 }
 
 /**
@@ -48,14 +71,15 @@ function perRun<O extends object>(program: Command, name: string, action: (id: s
 }
 
 /**
- * A command that reads a run: like perRun, or `--from DIR` to read an export folder instead (no
- * Temporal server needed).
+ * A command that reads a run: like perRun, or `--from DIR` to read an export instead (no Temporal
+ * server needed): DIR itself, or DIR/<id>, or the newest export in DIR with --latest.
  */
 function perRunRead<O extends object>(program: Command, name: string, action: (ref: RunRef, options: O) => Promise<void>): Command {
   return program
     .command(`${name} [id]`)
     .option('--latest', 'the most recently started run on this task queue')
-    .option('--from <dir>', 'read an export folder (`harness export`) instead of a live run; no Temporal server needed')
+    .option('--from <dir>', 'read an export (`harness export`), no Temporal server needed; with an id or --latest, a folder of exports')
+    .addOption(new Option('--runs-dir <dir>', "the seed harness's name for --from").hideHelp())
     .action(async (id: string | undefined, options: O & ReadOptions) => action(await runRefFrom(id, options), options));
 }
 
@@ -86,6 +110,9 @@ export function buildProgram(): Command {
     .option('--wait', 'follow the run live until it pauses for approval or ends (exit code as `watch`)')
     .action(startCommand);
   perRunRead(program, 'status', statusCommand).description('the run state').option('--json');
+  perRunRead(program, 'inspect', inspectCommand)
+    .description('everything kept of the run as JSON: state, trace, sources, facts, draft, the whole pending call')
+    .option('--json', 'always JSON (accepted for symmetry)');
   perRunRead(program, 'summary', summaryCommand)
     .description('where the run stands: approval needed and by whom, attempts, pauses and approvals, the report, the next commands')
     .option('--json');
@@ -131,7 +158,7 @@ export function buildProgram(): Command {
     .action(policyCommand);
   perRunRead(program, 'trace', traceCommand)
     .alias('history')
-    .description('trace events of a run (`history`: the seed harness\'s name for it)')
+    .description("trace events of a run (`history`: the seed harness's name for it)")
     .option('--event <type>', 'only events of this type')
     .option('--tail <n>', 'only the last n events', positiveInt)
     .option('--json');
@@ -139,17 +166,15 @@ export function buildProgram(): Command {
     .description('the trace rolled up: events by type, calls, attempts, time and tokens per tool, gate, review, report')
     .option('--json');
   perRunRead(program, 'memory', memoryCommand)
-    .description('the run\'s memory: working context, session state, and its sources and facts ranked against a query')
+    .description("the run's memory: working context, session state, and its sources and facts ranked against a query")
     .option('--query <text>', 'what to retrieve (default: the topic)')
     .option('--top-k <k>', 'how many results (default 5)', positiveInt)
     .option('--json');
   perRunRead(program, 'export', exportCommand)
-    .description('write the run to <dir>/<id>/ in the seed\'s layout (state, trace, summary, trace_summary, memory .json)')
+    .description("write the run to <dir>/<id>/ in the seed's layout (state, trace, summary, trace_summary, memory .json)")
     .option('--dir <dir>', 'where (default: $HARNESS_OUTPUT_DIR, beside the report)')
     .option('--json');
-  perRun(program, 'result', resultCommand)
-    .description('wait for the run to end (exit 0 completed, 1 failed, 3 rejected)')
-    .option('--json');
+  perRun(program, 'result', resultCommand).description('wait for the run to end (exit 0 completed, 1 failed, 3 rejected)').option('--json');
   perRun(program, 'watch', watchCommand)
     .description('follow a run live (exit 0 completed, 1 failed, 2 waiting for approval, 3 rejected, 4 paused on error, 5 cancelled)')
     .option('--json', 'trace events as JSON lines');
@@ -181,12 +206,14 @@ export function buildProgram(): Command {
     .description("the run's step graph under a policy: steps, gates, pause and resume, failure edges")
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'mermaid']).default('json'))
     .option('--policy <file>', 'policy (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
+    .option('--json', 'the same as --format json')
     .action(workflowCommand);
   program
     .command('blueprint')
     .description("the harness's architecture: components, tools, policy, steps, persisted artifacts, limitations")
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'markdown', 'mermaid']).default('json'))
     .option('--policy <file>', 'policy (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
+    .option('--json', 'the same as --format json')
     .action(blueprintCommand);
   program
     .command('evals')
@@ -220,6 +247,12 @@ export function buildProgram(): Command {
     .description('find or build the Temporal CLI and tctl (cached per user); --browser: also Chromium for the Temporal Web tests')
     .option('--browser', 'install Debian chromium when it is missing and this user can (root with apt-get)')
     .action(setupCommand);
+  const seedNames = { start: 'policy', interactive: 'policy', workflow: 'policy', blueprint: 'policy', policy: 'file' } as const;
+  for (const [name, policy] of Object.entries(seedNames))
+    withSeedNames(
+      program.commands.find((c) => c.name() === name)!,
+      { policy, ...(name === 'start' || name === 'interactive' ? { sources: 'sources' as const } : {}) },
+    );
   return program;
 }
 

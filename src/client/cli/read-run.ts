@@ -10,26 +10,29 @@ import { HarnessError } from '../api/harness-error';
 import { withClient } from '../api/with-client';
 import { runIdFrom } from './run-id';
 
-export type RunRef = { id: string } | { from: string };
+export type RunRef = { id: string } | { from: string; id?: string; latest?: boolean };
 
 export interface ReadOptions {
   latest?: boolean;
   from?: string;
 }
 
-export async function runRefFrom(id: string | undefined, options: ReadOptions): Promise<RunRef> {
-  if (options.from === undefined) return { id: await runIdFrom(id, options.latest) };
-  if (id || options.latest) throw new HarnessError('give a run id, --latest or --from, one of them');
-  return { from: options.from };
+/** `--runs-dir` is the seed's name for a folder of runs: here, a folder of exports, as `--from`. */
+export async function runRefFrom(id: string | undefined, options: ReadOptions & { runsDir?: string }): Promise<RunRef> {
+  const from = options.from ?? options.runsDir;
+  if (options.from !== undefined && options.runsDir !== undefined) throw new HarnessError('give --from or --runs-dir, not both');
+  if (from === undefined) return { id: await runIdFrom(id, options.latest) };
+  if (id && options.latest) throw new HarnessError('give a run id or --latest, not both');
+  return { from, id, latest: options.latest };
 }
 
 /** The run's state; `live` says it came from Temporal (what an approval can then be pinned to). */
 export async function stateOf(ref: RunRef): Promise<{ state: RunState; live: boolean }> {
-  if ('from' in ref) return { state: (await readExport(ref.from)).state, live: false };
+  if ('from' in ref) return { state: (await readExport(ref.from, ref)).state, live: false };
   return { state: await withClient(async (h) => readState(h, await existingRun(h, ref.id))), live: true };
 }
 
 export async function snapshotOf(ref: RunRef): Promise<{ snapshot: RunSnapshot; live: boolean }> {
-  if ('from' in ref) return { snapshot: await readExport(ref.from), live: false };
+  if ('from' in ref) return { snapshot: await readExport(ref.from, ref), live: false };
   return { snapshot: await withClient(async (h) => readSnapshot(h, await existingRun(h, ref.id))), live: true };
 }

@@ -3,6 +3,8 @@
  * through visibility, whether it is still open or already closed; and `history`, the seed's name
  * for `trace`.
  */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { waitFor } from '../../../src/client/api/wait-for';
 import { runHarness } from '../../helpers/processes';
 import { testAddress, uniqueName } from '../../helpers/temporal';
@@ -60,4 +62,25 @@ test('a run id and --latest together, or neither, is refused in one line', async
   const neither = await bed.harness('trace');
   expect(neither.stderr.trim()).toBe('harness: which run? give its id, or --latest for the most recently started one');
   expect([both.code, neither.code]).not.toContain(0);
+});
+
+test("the seed's option names work beside ours: --source-file, --policy-file", async () => {
+  const policy = path.join(bed.dir, 'seed-named.yaml');
+  await fs.writeFile(policy, 'version: 1\nname: seed-named\n');
+  const sources = path.join(bed.dir, 'sources.json');
+  await fs.writeFile(sources, JSON.stringify([{ title: 'One source', content: 'A durable agent harness records every step.' }]));
+  const started = await bed.harness(
+    'start',
+    '--topic',
+    'durable agent harness',
+    '--source-file',
+    sources,
+    '--policy-file',
+    policy,
+    '--json',
+  );
+  expect(started.stderr).toBe('');
+  expect(JSON.parse(started.stdout).policy).toBe('seed-named');
+  const clash = await bed.harness('policy', '--file', policy, '--policy-file', path.join(bed.dir, 'other.yaml'));
+  expect(clash.stderr.trim()).toBe("harness: --file and the seed's --policy-file disagree: give one");
 });

@@ -82,7 +82,7 @@ test('a run read at its gate, after it ends without a worker, and from its expor
   expect((await runHarness(['summary', '--from', exportDir], NO_SERVER)).stdout).toContain(`run:        ${id}`);
 });
 
-test('an export from an earlier release still reads; a damaged one, or --from with a run id, is refused in one line', async () => {
+test('an export from an earlier release still reads; a damaged one, or two folders, is refused in one line', async () => {
   const dir = await tempDir('bad-export');
   const exported = JSON.parse(await fs.readFile(path.join(__dirname, 'fixtures', 'export-state.json'), 'utf8'));
   await fs.writeFile(path.join(dir, 'state.json'), JSON.stringify(exported));
@@ -94,8 +94,34 @@ test('an export from an earlier release still reads; a damaged one, or --from wi
   expect(damaged.stderr.trim().split('\n')).toHaveLength(1);
   expect(damaged.stderr).toMatch(/state\.json: not a harness export: state\.status/);
 
-  const both = await runHarness(['summary', 'some-run', '--from', dir], NO_SERVER);
-  expect(both.stderr.trim()).toBe('harness: give a run id, --latest or --from, one of them');
+  const both = await runHarness(['summary', '--from', dir, '--runs-dir', dir], NO_SERVER);
+  expect(both.stderr.trim()).toBe('harness: give --from or --runs-dir, not both');
   const nothing = await runHarness(['trace', '--from', path.join(dir, 'missing')], NO_SERVER);
   expect(nothing.stderr.trim()).toMatch(/^harness: .*missing: no such folder$/);
+});
+
+test('a folder of exports, as the seed reads its runs folder: by id, --latest, --runs-dir; inspect shows all of it', async () => {
+  const dir = await tempDir('runs-dir');
+  const exported = JSON.parse(await fs.readFile(path.join(__dirname, 'fixtures', 'export-state.json'), 'utf8'));
+  const older = { ...exported, state: { ...exported.state, runId: 'run-older' } };
+  const newer = { ...exported, state: { ...exported.state, runId: 'run-newer' } };
+  for (const snapshot of [older, newer]) {
+    await fs.mkdir(path.join(dir, snapshot.state.runId));
+    await fs.writeFile(path.join(dir, snapshot.state.runId, 'state.json'), JSON.stringify(snapshot));
+  }
+  // Newest by the time its export was written.
+  await fs.utimes(path.join(dir, 'run-older', 'state.json'), new Date(2026, 0, 1), new Date(2026, 0, 1));
+
+  const ambiguous = await runHarness(['summary', '--from', dir], NO_SERVER);
+  expect(ambiguous.stderr.trim()).toMatch(/holds 2 exports \(.*\): give a run id or --latest$/);
+  const byId = await runHarness(['summary', 'run-older', '--from', dir, '--json'], NO_SERVER);
+  expect(JSON.parse(byId.stdout).runId).toBe('run-older');
+  const latest = await runHarness(['trace-summary', '--latest', '--runs-dir', dir, '--json'], NO_SERVER);
+  expect(JSON.parse(latest.stdout).runId).toBe('run-newer');
+  const missing = await runHarness(['memory', 'run-gone', '--from', dir], NO_SERVER);
+  expect(missing.stderr.trim()).toBe(`harness: no export of run run-gone in ${dir}`);
+
+  const inspected = JSON.parse((await runHarness(['inspect', 'run-older', '--from', dir], NO_SERVER)).stdout);
+  const { format: _format, exportedAt: _at, ...snapshot } = older;
+  expect(inspected).toEqual(snapshot);
 });

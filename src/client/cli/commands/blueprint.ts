@@ -5,10 +5,15 @@ import { blueprint, blueprintToMarkdown, blueprintToMermaid } from '../../views/
 import { printJson } from '../format';
 import { say } from '../terminal';
 
-export async function blueprintCommand(options: { format: 'json' | 'markdown' | 'mermaid'; policy?: string }): Promise<void> {
+export async function blueprintCommand(options: {
+  format: 'json' | 'markdown' | 'mermaid';
+  policy?: string;
+  json?: boolean;
+}): Promise<void> {
   const loaded = await loadPolicyFile(policyFileFor(readEnv(), options.policy));
   const view = blueprint(loaded.policy, loaded.digest);
-  if (options.format === 'markdown') say(blueprintToMarkdown(view));
+  if (options.json) printJson(view);
+  else if (options.format === 'markdown') say(blueprintToMarkdown(view));
   else if (options.format === 'mermaid') say(`${blueprintToMermaid(view)}\n`);
   else printJson(view);
 }

@@ -5,9 +5,10 @@ import { graphToMermaid, runGraph } from '../../views/run-graph';
 import { printJson } from '../format';
 import { say } from '../terminal';
 
-export async function workflowCommand(options: { format: 'json' | 'mermaid'; policy?: string }): Promise<void> {
+export async function workflowCommand(options: { format: 'json' | 'mermaid'; policy?: string; json?: boolean }): Promise<void> {
   const { policy } = await loadPolicyFile(policyFileFor(readEnv(), options.policy));
   const graph = runGraph(policy);
-  if (options.format === 'mermaid') say(`${graphToMermaid(graph)}\n`);
+  if (options.json) printJson(graph);
+  else if (options.format === 'mermaid') say(`${graphToMermaid(graph)}\n`);
   else printJson(graph);
 }
