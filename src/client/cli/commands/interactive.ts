@@ -25,6 +25,8 @@ function ask(question: string): Promise<boolean> {
     prompt.on('close', () => answered || resolve(false));
     prompt.question(question, (answer) => {
       answered = true;
+      // A terminal echoes the answer and its newline; piped input does not.
+      if (!process.stdin.isTTY) process.stdout.write('\n');
       prompt.close();
       resolve(/^y(es)?$/i.test(answer.trim()));
     });
