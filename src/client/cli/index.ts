@@ -24,6 +24,7 @@ import { workerCommand } from './commands/worker';
 import { draftCommand } from './commands/draft';
 import { evalsCommand } from './commands/evals';
 import { exportCommand } from './commands/export';
+import { mcpServeCommand, mcpToolsCommand } from './commands/mcp';
 import { memoryCommand } from './commands/memory';
 import { summaryCommand } from './commands/summary';
 import { traceSummaryCommand } from './commands/trace-summary';
@@ -57,6 +58,12 @@ function withSeedNames(command: Command, ours: { sources?: 'sources'; policy: 'p
       action.setOptionValue(own, options[seed]);
     }
   });
+}
+
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65_535) throw new InvalidArgumentError('must be a port number (0 to 65535)');
+  return n;
 }
 
 /**
@@ -222,6 +229,18 @@ export function buildProgram(): Command {
     .option('--only <names>', 'only these fixtures (comma-separated names)')
     .option('--json')
     .action(evalsCommand);
+  const mcp = program.command('mcp').description('the harness over the Model Context Protocol: tool descriptors, a server');
+  mcp
+    .command('tools')
+    .description('MCP tool descriptors for every tool in the registry (JSON Schemas from the zod contracts)')
+    .option('--json')
+    .action(mcpToolsCommand);
+  mcp
+    .command('serve')
+    .description('an MCP server (stdio, or Streamable HTTP with --http): start, watch and read runs; it cannot approve')
+    .option('--http <port>', 'serve Streamable HTTP on this port at /mcp instead of stdio (0: any free port)', portNumber)
+    .option('--host <host>', 'the address to listen on with --http (default 127.0.0.1)')
+    .action(mcpServeCommand);
   program
     .command('interactive')
     .description('start a run, follow it live, show all that waits at each gate and ask; no leaves it waiting (a worker must run)')
