@@ -1,7 +1,8 @@
 /**
  * `npm run record-histories`: runs each recorded scenario on a real dev server and saves its
  * event history as JSON under test/histories/, the replay set that guards determinism.
- * Histories of earlier workflow shapes are kept; a scenario overwrites only its own file.
+ * Histories of earlier workflow shapes are kept; a scenario overwrites only its own file. Names
+ * given as arguments record only those research-run scenarios (the tool call is always recorded).
  */
 import type { RunExecution } from '../shared/execution';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -14,6 +15,8 @@ import path from 'node:path';
 import { createActivities } from '../activities';
 import { offlineProvider } from '../activities/model/offline-provider';
 import { startRun } from '../client/api/runs';
+import { startToolCall } from '../client/api/tool-calls';
+import { sha256Hex } from '../shared/digest';
 import { readSourcesFile, SAMPLE_SOURCES } from '../client/api/sources-file';
 import { waitFor } from '../client/api/wait-for';
 import { ensureServer } from '../dev-server/dev-server';
@@ -220,7 +223,14 @@ async function main(): Promise<void> {
     await worker.runUntil(async () => {
       await fs.mkdir(HISTORIES_DIR, { recursive: true });
       const defaults = await loadPolicyFile(DEFAULT_POLICY_FILE);
+      const save = async (name: string, run: WorkflowHandle) => {
+        const file = path.join(HISTORIES_DIR, `${name}.json`);
+        await fs.writeFile(file, historyToJSON(await run.fetchHistory()) + '\n');
+        console.log(`recorded ${path.relative(REPO_ROOT, file)}`);
+      };
+      const only = process.argv.slice(2);
       for (const [name, { topic, heartbeatTimeoutMs, execution, policy = 'default', scenario }] of Object.entries(SCENARIOS)) {
+        if (only.length && !only.includes(name)) continue;
         const snapshot =
           policy === 'none'
             ? undefined
@@ -239,10 +249,21 @@ async function main(): Promise<void> {
           },
         );
         await scenario(client, run);
-        const file = path.join(HISTORIES_DIR, `${name}.json`);
-        await fs.writeFile(file, historyToJSON(await run.fetchHistory()) + '\n');
-        console.log(`recorded ${path.relative(REPO_ROOT, file)}`);
+        await save(name, run);
       }
+      // One tool as a toolCall workflow (`harness mcp call`): the report's write, gated and approved.
+      const markdown = '# Report: recorded\n\n## Key Findings\n\n- Written through a tool call. _(source: recorder)_\n';
+      const call = await startToolCall(
+        { client, taskQueue: TASK_QUEUE },
+        {
+          tool: 'finalize_report',
+          args: { runId: `history-tool-call-${Date.now()}`, markdown, sha256: sha256Hex(markdown) },
+          policy: defaults,
+          startedBy: 'recorder',
+        },
+      );
+      await approveAtGate(client, call);
+      await save('tool-call-gated', call);
     });
   } finally {
     await connection.close();

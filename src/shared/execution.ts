@@ -16,17 +16,18 @@ export type ToolExecution = z.infer<typeof ToolExecution>;
 export const RunExecution = z.union([
   ToolExecution,
   z
-    .object(Object.fromEntries(TOOL_NAMES.map((name) => [name, ToolExecution.optional()])) as Record<ToolName, z.ZodOptional<typeof ToolExecution>>)
+    .object(
+      Object.fromEntries(TOOL_NAMES.map((name) => [name, ToolExecution.optional()])) as Record<
+        ToolName,
+        z.ZodOptional<typeof ToolExecution>
+      >,
+    )
     .strict(),
 ]);
 export type RunExecution = z.infer<typeof RunExecution>;
 
 /** The mode a tool runs in: the run's choice, else the policy's, else the registry's. */
-export function executionOf(
-  name: ToolName,
-  policyChoice: ToolExecution | undefined,
-  runChoice: RunExecution | undefined,
-): ToolExecution {
+export function executionOf(name: ToolName, policyChoice: ToolExecution | undefined, runChoice: RunExecution | undefined): ToolExecution {
   const fromRun = typeof runChoice === 'string' ? runChoice : runChoice?.[name];
   return fromRun ?? policyChoice ?? TOOLS[name].execution;
 }
@@ -42,7 +43,9 @@ export function parseRunExecution(text: string): RunExecution {
   for (const part of text.split(',')) {
     const [tool, mode, extra] = part.split('=').map((s) => s.trim());
     if (!(TOOL_NAMES as string[]).includes(tool) || extra !== undefined)
-      throw new Error(`invalid execution "${part.trim()}": use local, remote, or tool=local|remote with a tool from ${TOOL_NAMES.join(', ')}`);
+      throw new Error(
+        `invalid execution "${part.trim()}": use local, remote, or tool=local|remote with a tool from ${TOOL_NAMES.join(', ')}`,
+      );
     const parsed = ToolExecution.safeParse(mode);
     if (!parsed.success) throw new Error(`invalid execution "${part.trim()}": the mode must be local or remote`);
     perTool[tool as ToolName] = parsed.data;

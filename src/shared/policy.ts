@@ -5,7 +5,7 @@
  */
 import { RE2JS } from 're2js';
 import { z } from 'zod';
-import { ToolExecution } from './execution';
+import { executionOf, RunExecution, ToolExecution } from './execution';
 import { canonicalName, PersonName } from './identity';
 import { ActionCategory, TOOLS, TOOL_NAMES, ToolName } from './tools';
 
@@ -305,4 +305,12 @@ export function operatorRefusal(policy: Policy, operator: string): string | null
   if (allowed && !allowed.includes(operator))
     return `${operator} is not an operator under policy "${policy.name}" (allowed: ${allowed.join(', ')})`;
   return null;
+}
+
+/** Every tool's mode for a run: the run's choice over the policy's over the registry's. */
+export function toolModesOf(policy: Policy, runChoice: RunExecution | undefined): Record<ToolName, ToolExecution> {
+  return Object.fromEntries(TOOL_NAMES.map((name) => [name, executionOf(name, toolPolicy(policy, name).execution, runChoice)])) as Record<
+    ToolName,
+    ToolExecution
+  >;
 }

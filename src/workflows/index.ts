@@ -1,2 +1,3 @@
 /** Entry point of the workflow bundle: every workflow type the worker registers. */
 export { researchRun } from './research-run';
+export { toolCall } from './tool-call';

@@ -4,44 +4,17 @@
  * input. A tool that fails for good pauses the run for an operator; a rejected gate ends it
  * `rejected`; cancellation ends it `cancelled` with nothing written.
  */
-import {
-  allHandlersFinished,
-  ApplicationFailure,
-  condition,
-  isCancellation,
-  patched,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { z } from 'zod';
+import { allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { REPORT_FILE_NAME } from '../shared/constants';
-import {
-  abortSignal,
-  abortUpdate,
-  approveSignal,
-  approveUpdate,
-  awaitGateUpdate,
-  DESCRIPTIONS,
-  GateWait,
-  pendingQuery,
-  rejectSignal,
-  rejectUpdate,
-  resumeSignal,
-  resumeUpdate,
-  snapshotQuery,
-  stateQuery,
-  traceQuery,
-} from '../shared/messages';
-import { BUILTIN_POLICY, Policy, toolPolicy } from '../shared/policy';
+import { BUILTIN_POLICY, Policy, toolModesOf, toolPolicy } from '../shared/policy';
 import { previewOf, RunInput, RunOptions, RunResult } from '../shared/run';
-import { executionOf, RunExecution, ToolExecution } from '../shared/execution';
-import { describeZodError, HarnessActivities, TOOL_NAMES, ToolName } from '../shared/tools';
-import { ApprovalGates, GateRejected } from './approval-gate';
-import { CallOptions, ToolFailedError } from './call-tool';
+import { describeZodError, HarnessActivities } from '../shared/tools';
+import { ApprovalGates } from './approval-gate';
+import { CallOptions } from './call-tool';
 import { WorkflowShape } from './workflow-shape';
-import { registerDecision } from './decisions';
 import { OperatorControl } from './operator-control';
+import { registerRunApi } from './run-api';
+import { endStoppedRun } from './run-ending';
 import { RunRecorder } from './run-recorder';
 import { PolicyDeniedError, ToolPath } from './tool-path';
 
@@ -64,26 +37,13 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
   const localTools = shape.has('local-tools');
   const run = new RunRecorder(workflowId, topic, startedBy);
   const control = new OperatorControl(run);
-  const gates = new ApprovalGates({ run, startedBy: startedBy ?? 'unknown', topic, previewLines, callOptions: calls, shape }, BUILTIN_POLICY);
+  const gates = new ApprovalGates(
+    { run, startedBy: startedBy ?? 'unknown', topic, previewLines, callOptions: calls, shape },
+    BUILTIN_POLICY,
+  );
 
   // The run's whole API, registered before the first await so an early decision is refused rather than lost.
-  setHandler(stateQuery, () => run.state, { description: 'The whole run state, trace included.' });
-  setHandler(traceQuery, () => run.state.trace, { description: 'Trace events in order.' });
-  setHandler(pendingQuery, () => run.state.pendingAction, { description: 'The tool call waiting for approval, or null.' });
-  setHandler(snapshotQuery, () => run.snapshot, {
-    description: "The state with the run's sources, extracted facts, draft and the whole pending tool call.",
-  });
-  registerDecision(run, gates.approve, approveSignal, approveUpdate);
-  registerDecision(run, gates.reject, rejectSignal, rejectUpdate);
-  registerDecision(run, control.resume, resumeSignal, resumeUpdate);
-  registerDecision(run, control.abort, abortSignal, abortUpdate);
-  setHandler(awaitGateUpdate, (raw) => awaitGate(run, raw), {
-    description: DESCRIPTIONS.awaitGate,
-    validator: (raw) => {
-      if (!AwaitGatePayload.safeParse(raw ?? {}).success)
-        throw ApplicationFailure.nonRetryable('invalid payload: {"afterGate"?: number}', 'InvalidPayload');
-    },
-  });
+  registerRunApi(run, gates, control);
 
   const parsed = RunInput.safeParse(rawInput);
   run.event('run_created', { data: { workflowType: 'researchRun', valid: parsed.success } });
@@ -100,7 +60,7 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
     const { policy, digest } = await resolvePolicy(run, input);
     gates.usePolicy(policy, digest);
     control.usePolicy(policy);
-    if (localTools) calls.execution = toolModes(policy, input.options?.execution);
+    if (localTools) calls.execution = toolModesOf(policy, input.options?.execution);
     const budget = tokenBudget(input.options?.tokenBudget, policy);
     run.state.usage.budget = budget;
     const tools = new ToolPath({ run, policy, policyDigest: digest, topic: input.topic, gates, control, calls, previewLines, budget });
@@ -143,38 +103,12 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
     run.setStatus('completed');
     run.event('run_completed', { data: { path: report.path, sha256: report.sha256 } });
   } catch (err) {
-    if (isCancellation(err)) {
-      run.close('cancelled', 'cancelled through Temporal; nothing was written');
-      throw err;
-    }
-    if (err instanceof GateRejected) {
-      run.state.currentStep = null;
-      run.setStatus('rejected');
-    } else if (err instanceof ToolFailedError || err instanceof PolicyDeniedError) {
-      run.fail(err.message);
-      await condition(allHandlersFinished);
-      throw ApplicationFailure.nonRetryable(err.message, err instanceof PolicyDeniedError ? 'PolicyDenied' : 'ToolFailed');
-    } else throw err;
+    await endStoppedRun(run, err);
   }
   // An update still in flight (an edit under review, say) finishes before the run closes.
   await condition(allHandlersFinished);
   const { trace: _trace, ...result } = run.state;
   return result;
-}
-
-const AwaitGatePayload = z.object({ afterGate: z.number().int().min(0).optional() }).strict();
-
-/** Resolves once the run waits at a gate numbered above `afterGate`, or stops moving on its own. */
-async function awaitGate(run: RunRecorder, raw: unknown): Promise<GateWait> {
-  const parsed = AwaitGatePayload.safeParse(raw ?? {});
-  const after = parsed.success ? (parsed.data.afterGate ?? 0) : 0;
-  const settled = () => {
-    const { status, pendingAction } = run.state;
-    if (status === 'waiting_approval') return (pendingAction?.gate ?? 1) > after;
-    return status !== 'running';
-  };
-  await condition(settled);
-  return { status: run.state.status, pendingAction: run.state.pendingAction };
 }
 
 /**
@@ -201,14 +135,6 @@ async function resolvePolicy(
   run.state.policy = { name: policy.name, digest };
   if (policy !== BUILTIN_POLICY) run.event('policy_applied', { data: { name: policy.name, digest } });
   return { policy, digest };
-}
-
-/** Every tool's mode for this run: the run's choice over the policy's over the registry's. */
-function toolModes(policy: Policy, runChoice: RunExecution | undefined): Record<ToolName, ToolExecution> {
-  return Object.fromEntries(TOOL_NAMES.map((name) => [name, executionOf(name, toolPolicy(policy, name).execution, runChoice)])) as Record<
-    ToolName,
-    ToolExecution
-  >;
 }
 
 /** The lower of the run's own budget and the policy's; null when neither sets one. */

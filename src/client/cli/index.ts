@@ -24,7 +24,7 @@ import { workerCommand } from './commands/worker';
 import { draftCommand } from './commands/draft';
 import { evalsCommand } from './commands/evals';
 import { exportCommand } from './commands/export';
-import { mcpServeCommand, mcpToolsCommand } from './commands/mcp';
+import { mcpCallCommand, mcpServeCommand, mcpToolsCommand } from './commands/mcp';
 import { memoryCommand } from './commands/memory';
 import { summaryCommand } from './commands/summary';
 import { traceSummaryCommand } from './commands/trace-summary';
@@ -235,6 +235,15 @@ export function buildProgram(): Command {
     .description('MCP tool descriptors for every tool in the registry (JSON Schemas from the zod contracts)')
     .option('--json')
     .action(mcpToolsCommand);
+  mcp
+    .command('call <tool>')
+    .description('run one tool as a durable workflow under the effective policy: its contract, retries and gate (exit 2 at a gate)')
+    .requiredOption('--args <json>', "the tool's arguments, checked against its contract")
+    .option('--policy <file>', 'policy (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
+    .option('--as <name>', 'who calls (default: $HARNESS_IDENTITY or $USER)')
+    .option('--id <id>', 'workflow id (default: call-<tool>-<random>)')
+    .option('--json')
+    .action(mcpCallCommand);
   mcp
     .command('serve')
     .description('an MCP server (stdio, or Streamable HTTP with --http): start, watch and read runs; it cannot approve')

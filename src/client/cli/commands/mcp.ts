@@ -1,6 +1,7 @@
 /**
- * `harness mcp tools | serve`: the tool registry as MCP descriptors, and the harness as an MCP
- * server over stdio or Streamable HTTP (loopback unless told otherwise).
+ * `harness mcp tools | call | serve`: the tool registry as MCP descriptors, one tool run as a
+ * durable workflow, and the harness as an MCP server over stdio or Streamable HTTP (loopback unless
+ * told otherwise).
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -8,6 +9,14 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readEnv } from '../../../config/env';
+import { loadPolicyFile, policyFileFor } from '../../../config/policy-file';
+import type { RunState } from '../../../shared/run';
+import { followRun } from '../../api/follow-run';
+import { targetOf } from '../../api/runs';
+import { startToolCall } from '../../api/tool-calls';
+import { withClient } from '../../api/with-client';
+import { EXIT_CODES } from '../exit-codes';
+import { identity } from '../identity';
 import { REPO_ROOT } from '../../../paths';
 import { connectClient } from '../../api/connect';
 import { HarnessError } from '../../api/harness-error';
@@ -87,4 +96,43 @@ export async function mcpServeCommand(options: { http?: number; host?: string })
     process.once('SIGTERM', stop);
   });
   await h.close();
+}
+
+/**
+ * `harness mcp call TOOL --args JSON`: one tool as a durable workflow under the effective policy;
+ * prints its output, or, at a gate, how a human decides (exit 2).
+ */
+export async function mcpCallCommand(
+  tool: string,
+  options: { args: string; policy?: string; as?: string; id?: string; json?: boolean },
+): Promise<void> {
+  let args: unknown;
+  try {
+    args = JSON.parse(options.args);
+  } catch (err) {
+    throw new HarnessError(`--args: not JSON (${(err as Error).message})`);
+  }
+  const env = readEnv();
+  const policy = await loadPolicyFile(policyFileFor(env, options.policy));
+  await withClient(async (h) => {
+    const run = await startToolCall(targetOf(h), { tool, args, policy, startedBy: identity(h.env, options.as), id: options.id });
+    let state: RunState | undefined;
+    for await (const update of followRun(h, run)) {
+      if (update.kind === 'unanswered') warn(`${update.message}; still waiting…\n`);
+      else state = update.state;
+    }
+    if (!state) return;
+    const id = run.workflowId;
+    const output = state.status === 'completed' ? (await run.result()).output : null;
+    if (options.json) printJson({ runId: id, status: state.status, output, pendingAction: state.pendingAction, error: state.error });
+    else if (state.status === 'completed') say(`${JSON.stringify(output, null, 2)}\n`);
+    else if (state.status === 'waiting_approval')
+      warn(
+        `${tool} waits for approval (run ${id}): a human reads it with \`harness pending ${id}\`, then \`harness approve ${id}\` or \`harness reject ${id}\`\n`,
+      );
+    else if (state.status === 'paused_on_error')
+      warn(`${tool} failed after its retries (run ${id}): ${state.pausedOn?.error}; harness resume|abort ${id}\n`);
+    else warn(`${tool} call ${state.status}: ${state.error ?? ''}\n`);
+    process.exitCode = EXIT_CODES[state.status as Exclude<RunState['status'], 'running'>];
+  });
 }
