@@ -6,6 +6,10 @@ export const DEFAULT_UI_PORT = 8233;
 export const DEFAULT_OUTPUT_DIR = '.runs';
 export const REPORT_FILE_NAME = 'final_report.md';
 export const WORKFLOW_TYPE = 'researchRun';
+/** One tool as a durable workflow (`harness mcp call`). */
+export const TOOL_CALL_WORKFLOW_TYPE = 'toolCall';
+/** Visibility's filter for the harness's own runs, research runs and tool calls alike (list, inbox, --latest). */
+export const HARNESS_RUNS_QUERY = `WorkflowType IN ('${WORKFLOW_TYPE}', '${TOOL_CALL_WORKFLOW_TYPE}')`;
 /** Keyword search attribute that mirrors a run's status, so visibility queries can find runs by it. */
 export const STATUS_SEARCH_ATTRIBUTE = 'HarnessStatus';
 /** Workflow ids become a folder name under the output root, so they are kept to a safe alphabet. */

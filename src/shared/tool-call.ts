@@ -9,7 +9,7 @@ import { Policy } from './policy';
 import type { RunResult } from './run';
 import { TOOL_NAMES, ToolName } from './tools';
 
-export const TOOL_CALL_WORKFLOW_TYPE = 'toolCall';
+export { TOOL_CALL_WORKFLOW_TYPE } from './constants';
 
 export const ToolCallInput = z
   .object({

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { waitFor } from '../../../src/client/api/wait-for';
 import { TOOL_CALL_WORKFLOW_TYPE } from '../../../src/shared/tool-call';
 import { toolsInHistory } from '../../helpers/temporal';
 import { useCliTestBed } from '../../helpers/test-bed';
@@ -37,6 +38,15 @@ test('the gated write waits for a human, who approves it with harness approve; i
     'finalize_report waits for approval (run call-finalize-1): a human reads it with `harness pending call-finalize-1`',
   );
   await expect(fs.stat(path.join(bed.outputRoot, 'mcp-call-report'))).rejects.toThrow();
+  // Where approvers look: the inbox lists the waiting call beside research runs.
+  const inbox = await waitFor(
+    async () => {
+      const { runs } = JSON.parse((await bed.harness('inbox', '--json')).stdout) as { runs: { workflowId: string; topic: string }[] };
+      return runs.find((r) => r.workflowId === 'call-finalize-1');
+    },
+    { timeoutMs: 15_000, what: 'the waiting call in the inbox' },
+  );
+  expect(inbox.topic).toBe('finalize_report call');
 
   expect((await bed.harness('pending', 'call-finalize-1')).code).toBe(0);
   expect((await bed.harness('approve', 'call-finalize-1')).code).toBe(0);
