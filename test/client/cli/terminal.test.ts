@@ -2,10 +2,12 @@
  * Terminal rendering of untrusted text: a topic, a source title and a reason full of escape
  * sequences reach every read command, and none prints a raw control character.
  */
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from '../../../src/client/api/wait-for';
 import { safeJson, safeText } from '../../../src/client/cli/terminal';
+import { HARNESS_BIN } from '../../helpers/processes';
 import { useCliTestBed } from '../../helpers/test-bed';
 
 const bed = useCliTestBed('terminal');
@@ -59,4 +61,14 @@ test('a name with a control character is refused at the door', async () => {
   expect(refused.code).toBe(1);
   expect(refused.stderr).toMatch(/^harness: invalid identity ".*": must not contain control characters\n$/);
   expect(refused.stderr).not.toMatch(RAW_CONTROL);
+});
+
+test('a reader that closes the pipe (| head) ends the command quietly, with no stack trace', async () => {
+  const child = spawn(process.execPath, [HARNESS_BIN, 'mcp', 'tools'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  // Close our end before it writes, as a `head` that has read enough does.
+  child.stdout.destroy();
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
 });
