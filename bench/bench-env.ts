@@ -156,9 +156,13 @@ export class BenchEnv {
     }
   }
 
-  async startRun(id: string, execution?: RunExecution) {
+  async startRun(id: string, execution?: RunExecution, multiAgent = false) {
     const { workflowTaskTimeoutMs, heartbeatTimeoutMs } = this.settings;
-    const options = { ...(execution ? { execution } : {}), ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}) };
+    const options = {
+      ...(execution ? { execution } : {}),
+      ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}),
+      ...(multiAgent ? { multiAgent } : {}),
+    };
     return startRun(
       { client: this.client, taskQueue: this.taskQueue, workflowTaskTimeoutMs },
       {

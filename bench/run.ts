@@ -29,7 +29,11 @@ async function versions(): Promise<Record<string, string>> {
 
 async function main(): Promise<void> {
   const o = new Command('bench')
-    .option('--modes <list>', 'execution modes: remote, local-steps, local, default (the registry\'s)', 'remote,local-steps,local,default')
+    .option(
+      '--modes <list>',
+      "execution modes: remote, local-steps, local, default (the registry's), multi-role (default, as roles)",
+      'remote,local-steps,local,default,multi-role',
+    )
     .option('--concurrency <list>', 'throughput levels', '1,10,50')
     .option('--runs <list>', 'runs per throughput level', '20,100,200')
     .option('--floor-runs <n>', 'in-process baseline runs', int, 200)
@@ -109,11 +113,14 @@ async function main(): Promise<void> {
           const batches = concurrency === 1 ? runs : Math.max(1, Math.floor(runs / (2 * concurrency)));
           for (const mode of modes) {
             const results =
-              mode === 'default'
+              // The registry's own mix and the roles have no floor of their own shape.
+              mode === 'default' || mode === 'multi-role'
                 ? [await throughput(env, 'harness', mode, concurrency, runs)]
                 : await harnessBesideFloor(env, mode, concurrency, runs, batches);
             for (const result of results) {
-              log(`${result.subject} ${mode} c=${concurrency}: ${result.runsPerSecond.toFixed(2)} runs/s, p50 ${result.startToCompletedMs.p50.toFixed(0)} ms`);
+              log(
+                `${result.subject} ${mode} c=${concurrency}: ${result.runsPerSecond.toFixed(2)} runs/s, p50 ${result.startToCompletedMs.p50.toFixed(0)} ms`,
+              );
               report.throughput.push(result);
             }
           }

@@ -16,13 +16,15 @@ import { BenchEnv, inPool, mean, percentile } from './bench-env';
 import { floorApprove, floorAwaitGate, FloorMode, FloorRunResult } from './floor/messages';
 
 /** How the steps run, for the harness and the bare Temporal floor alike (the harness's `default` has no floor twin). */
-export type BenchMode = 'remote' | 'local-steps' | 'local' | 'default';
+/** `multi-role`: the registry's modes, with roles as child workflows (`--multi-agent`). */
+export type BenchMode = 'remote' | 'local-steps' | 'local' | 'default' | 'multi-role';
 
 const HARNESS_EXECUTION: Record<BenchMode, RunExecution | undefined> = {
   remote: 'remote',
   'local-steps': { ...Object.fromEntries(TOOL_NAMES.map((t) => [t, 'local'])), finalize_report: 'remote' },
   local: 'local',
   default: undefined,
+  'multi-role': undefined,
 };
 
 type Spread = { p50: number; p95: number; p99: number };
@@ -51,7 +53,7 @@ interface RunDriver {
 
 function harnessDriver(env: BenchEnv, mode: BenchMode): RunDriver {
   return {
-    start: (id) => env.startRun(id, HARNESS_EXECUTION[mode]),
+    start: (id) => env.startRun(id, HARNESS_EXECUTION[mode], mode === 'multi-role'),
     awaitGate: async (run) => (await run.executeUpdate(awaitGateUpdate, { args: [{}] })).pendingAction?.digest,
     approve: async (run, digest) => void (await run.executeUpdate(approveUpdate, { args: [{ approver: 'bench', digest }] })),
     stepMs: async (run) => ((await run.result()) as RunResult).steps.map((s) => s.durationMs ?? 0),
@@ -108,7 +110,12 @@ function summarize(subject: ThroughputResult['subject'], mode: BenchMode, concur
     startToCompletedMs: spread(all((b) => b.startToDone)),
     startToGateMs: spread(all((b) => b.startToGate)),
     approveToCompletedMs: spread(all((b) => b.approveToDone)),
-    stepP50Ms: batches[0].steps.map((_, i) => percentile(all((b) => b.steps[i]), 50)),
+    stepP50Ms: batches[0].steps.map((_, i) =>
+      percentile(
+        all((b) => b.steps[i]),
+        50,
+      ),
+    ),
   };
 }
 
@@ -144,11 +151,17 @@ export async function harnessBesideFloor(
   const size = Math.ceil(runs / batches);
   for (let b = 0; b * size < runs; b++) {
     for (const subject of b % 2 ? [...subjects].reverse() : subjects) {
-      const ids = Array.from({ length: Math.min(size, runs - b * size) }, (_, i) => `${env.taskQueue}-${subject}-${mode}-c${concurrency}-${b * size + i}`);
+      const ids = Array.from(
+        { length: Math.min(size, runs - b * size) },
+        (_, i) => `${env.taskQueue}-${subject}-${mode}-c${concurrency}-${b * size + i}`,
+      );
       recorded[subject].push(await runBatch(driverOf(env, subject, mode), ids, concurrency));
     }
   }
-  return [summarize('temporal-floor', mode, concurrency, recorded['temporal-floor']), summarize('harness', mode, concurrency, recorded.harness)];
+  return [
+    summarize('temporal-floor', mode, concurrency, recorded['temporal-floor']),
+    summarize('harness', mode, concurrency, recorded.harness),
+  ];
 }
 
 export interface RealisticResult {
@@ -307,7 +320,10 @@ export interface RecoveryResult {
  */
 export async function recovery(env: BenchEnv, profile: RecoveryProfile, runs: number, loadRuns: number): Promise<RecoveryResult> {
   const loadedRuns = await throughput(env, 'harness', 'default', 50, loadRuns);
-  const loaded = { ...loadedRuns, workflowTaskTimeouts: await workflowTaskTimeouts(env, `${env.taskQueue}-harness-default-c50-`, loadRuns) };
+  const loaded = {
+    ...loadedRuns,
+    workflowTaskTimeouts: await workflowTaskTimeouts(env, `${env.taskQueue}-harness-default-c50-`, loadRuns),
+  };
   const ids = Array.from({ length: runs }, (_, i) => `${env.taskQueue}-recovery-${i}`);
   await inPool(ids, 50, async (id) => void (await env.startRun(id)));
   // Every run has scheduled its first activity: the kill lands mid-flight.

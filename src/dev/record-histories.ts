@@ -56,6 +56,7 @@ interface ScenarioSpec {
   topic?: string;
   heartbeatTimeoutMs?: number;
   execution?: RunExecution;
+  multiAgent?: boolean;
   policy?: PolicyChoice;
   scenario: Scenario;
 }
@@ -157,6 +158,8 @@ const SCENARIOS: Record<string, ScenarioSpec> = {
       await run.result();
     },
   },
+  // Roles as child workflows: planner, executor, reviewer, then the parent's gate.
+  'multi-role': { multiAgent: true, scenario: approveAtGate },
   // Every tool a local activity, the report's write too: one marker per step.
   'all-local': { execution: 'local', scenario: approveAtGate },
   // Started without a snapshot (as `temporal workflow start` would): the worker's default policy is recorded.
@@ -229,7 +232,7 @@ async function main(): Promise<void> {
         console.log(`recorded ${path.relative(REPO_ROOT, file)}`);
       };
       const only = process.argv.slice(2);
-      for (const [name, { topic, heartbeatTimeoutMs, execution, policy = 'default', scenario }] of Object.entries(SCENARIOS)) {
+      for (const [name, { topic, heartbeatTimeoutMs, execution, multiAgent, policy = 'default', scenario }] of Object.entries(SCENARIOS)) {
         if (only.length && !only.includes(name)) continue;
         const snapshot =
           policy === 'none'
@@ -245,7 +248,11 @@ async function main(): Promise<void> {
             sources,
             startedBy: 'recorder',
             policy: snapshot,
-            options: { ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}), ...(execution ? { execution } : {}) },
+            options: {
+              ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}),
+              ...(execution ? { execution } : {}),
+              ...(multiAgent ? { multiAgent } : {}),
+            },
           },
         );
         await scenario(client, run);

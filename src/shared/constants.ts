@@ -10,6 +10,10 @@ export const WORKFLOW_TYPE = 'researchRun';
 export const TOOL_CALL_WORKFLOW_TYPE = 'toolCall';
 /** Visibility's filter for the harness's own runs, research runs and tool calls alike (list, inbox, --latest). */
 export const HARNESS_RUNS_QUERY = `WorkflowType IN ('${WORKFLOW_TYPE}', '${TOOL_CALL_WORKFLOW_TYPE}')`;
+/** The roles of a multi-role run, each a child workflow of the research run. */
+export const ROLE_WORKFLOW_TYPES = { planner: 'plannerRole', executor: 'executorRole', reviewer: 'reviewerRole' } as const;
+/** The inbox also shows a role's child workflow waiting at a gate a policy put inside the role. */
+export const WAITING_RUNS_QUERY = `WorkflowType IN (${[WORKFLOW_TYPE, TOOL_CALL_WORKFLOW_TYPE, ...Object.values(ROLE_WORKFLOW_TYPES)].map((t) => `'${t}'`).join(', ')})`;
 /** Keyword search attribute that mirrors a run's status, so visibility queries can find runs by it. */
 export const STATUS_SEARCH_ATTRIBUTE = 'HarnessStatus';
 /** Workflow ids become a folder name under the output root, so they are kept to a safe alphabet. */

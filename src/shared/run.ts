@@ -30,6 +30,8 @@ export const RunOptions = z
     tokenBudget: z.number().int().positive().optional(),
     /** Local or remote activities: `local`, `remote`, or per tool; overrides the policy and the registry. */
     execution: RunExecution.optional(),
+    /** Roles as child workflows (planner, executor, reviewer) instead of the single loop. */
+    multiAgent: z.boolean().optional(),
   })
   .strict();
 
@@ -150,6 +152,8 @@ export const TRACE_EVENT_TYPES = [
   'run_completed',
   'run_failed',
   'run_cancelled',
+  'role_activity',
+  'role_handoff',
 ] as const;
 export type TraceEventType = (typeof TRACE_EVENT_TYPES)[number];
 
@@ -170,6 +174,8 @@ export interface StepResult {
   attempts: number;
   /** Absent in runs from before local tools: remote. */
   execution?: ToolExecution;
+  /** The role (child workflow) that ran the step, in a multi-role run. */
+  role?: RoleName;
   startedAt: string;
   finishedAt?: string;
   durationMs?: number;
@@ -271,6 +277,8 @@ export interface RunState {
   policy: { name: string; digest: string | null };
   startedBy: string | null;
   usage: RunUsage;
+  /** Multi-role runs only: the role at work and every handoff between roles. */
+  roles?: RoleRecord;
   trace: TraceEvent[];
   /**
    * Filled by clients, never by the workflow: tools Temporal is running or retrying right now, from
@@ -288,6 +296,28 @@ export interface ActiveTool {
   nextAttemptAt: string | null;
   /** Paused by an operator (`temporal activity pause`). */
   paused: boolean;
+}
+
+export const ROLE_NAMES = ['planner', 'executor', 'reviewer'] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+
+/** One handoff: work passed from a role (or the run itself) to a role (or to the approval gate). */
+export interface Handoff {
+  seq: number;
+  from: RoleName | 'run';
+  to: RoleName | 'approval';
+  purpose: string;
+  /** What was passed, in a line (bounded). */
+  summary: string;
+  /** The receiving role's child workflow; null when the work goes back to the run (its gate). */
+  childId: string | null;
+  startedAt: string;
+  endedAt?: string;
+}
+
+export interface RoleRecord {
+  current: RoleName | null;
+  handoffs: Handoff[];
 }
 
 /** Token accounting of the model steps, summed per run; steps whose endpoint reported nothing are counted apart. */

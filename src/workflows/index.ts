@@ -1,3 +1,4 @@
 /** Entry point of the workflow bundle: every workflow type the worker registers. */
 export { researchRun } from './research-run';
 export { toolCall } from './tool-call';
+export { executorRole, plannerRole, reviewerRole } from './roles';

@@ -22,7 +22,10 @@ z.object({
   map: z.record(z.string(), z.enum(['a', 'b'])),
   either: z.union([z.literal('x'), z.object({ y: z.null() }).strict()]),
   tagged: z.discriminatedUnion('kind', [z.object({ kind: z.literal('k') })]),
-  shaped: z.string().transform((v) => v.length).pipe(z.number()),
+  shaped: z
+    .string()
+    .transform((v) => v.length)
+    .pipe(z.number()),
 })
   .superRefine(() => undefined)
   .safeParse({ text: 't', map: {}, either: 'x', tagged: { kind: 'k' }, shaped: 'abc' });

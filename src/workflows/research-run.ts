@@ -16,6 +16,7 @@ import { OperatorControl } from './operator-control';
 import { registerRunApi } from './run-api';
 import { endStoppedRun } from './run-ending';
 import { RunRecorder } from './run-recorder';
+import { RoleBase, RoleRunner } from './role-runner';
 import { PolicyDeniedError, ToolPath } from './tool-path';
 
 // Short: it returns the policy the worker loaded at start, and a lost attempt must be retried quickly.
@@ -65,19 +66,11 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
     run.state.usage.budget = budget;
     const tools = new ToolPath({ run, policy, policyDigest: digest, topic: input.topic, gates, control, calls, previewLines, budget });
 
-    const plan = await tools.call('plan_run', { topic: input.topic, sourceTitles: input.sources.map((s) => s.title) });
-    run.state.plan = plan.steps;
-    run.state.provider = plan.provider;
-    run.event('plan_recorded', { data: { steps: plan.steps, provider: plan.provider } });
-
-    const { matches } = await tools.call('search_sources', { topic: input.topic, sources: input.sources });
-    const { facts } = await tools.call('extract_facts', { matches });
-    run.snapshot.facts = facts;
-    const drafted = await tools.call('draft_report', { topic: input.topic, plan: plan.steps, facts });
-    run.snapshot.draft = { markdown: drafted.markdown, sha256: drafted.sha256 };
-    run.state.artifacts.draft = { sha256: drafted.sha256, lines: drafted.markdown.split('\n').length, chars: drafted.markdown.length };
-
-    const review = await tools.call('review_draft', { topic: input.topic, markdown: drafted.markdown });
+    // Multi-role runs (a new option, so never in an earlier history) record the patch; single-loop runs do not.
+    const { drafted, review } =
+      input.options?.multiAgent && patched('multi-role')
+        ? await byRoles(new RoleRunner(run, control, roleBase(workflowId, input, digest, policy, calls, previewLines), budget), run, input)
+        : await inOneLoop(tools, run, input);
     run.state.findings = review.findings;
     run.event('draft_reviewed', { data: { passed: review.passed, findings: review.findings } });
     if (!review.passed) {
@@ -111,14 +104,101 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
   return result;
 }
 
+type Input = ReturnType<typeof RunInput.parse>;
+type Drafted = { markdown: string; sha256: string };
+type Reviewed = { passed: boolean; findings: string[] };
+
+/** The single loop: every step a tool call of this workflow, in order. */
+async function inOneLoop(tools: ToolPath, run: RunRecorder, input: Input): Promise<{ drafted: Drafted; review: Reviewed }> {
+  const plan = await tools.call('plan_run', { topic: input.topic, sourceTitles: input.sources.map((s) => s.title) });
+  recordPlan(run, plan);
+  const { matches } = await tools.call('search_sources', { topic: input.topic, sources: input.sources });
+  const { facts } = await tools.call('extract_facts', { matches });
+  run.snapshot.facts = facts;
+  const drafted = await tools.call('draft_report', { topic: input.topic, plan: plan.steps, facts });
+  recordDraft(run, drafted);
+  const review = await tools.call('review_draft', { topic: input.topic, markdown: drafted.markdown });
+  return { drafted, review };
+}
+
+/** How many drafts the reviewer may see: the first, and one revision after it sent the draft back. */
+const REVIEW_ROUNDS = 2;
+
+/** The roles: planner, then executor and reviewer (the reviewer may send the draft back once), each a child workflow. */
+async function byRoles(roles: RoleRunner, run: RunRecorder, input: Input): Promise<{ drafted: Drafted; review: Reviewed }> {
+  const titles = input.sources.map((s) => s.title);
+  const planned = await roles.hand('planner', 'run', 'plan the run', `topic "${input.topic}"; ${titles.length} source title(s)`, {
+    sourceTitles: titles,
+  });
+  recordPlan(run, planned.plan!);
+  let findings: string[] = [];
+  for (let round = 1; ; round++) {
+    const executed = await roles.hand(
+      'executor',
+      round === 1 ? 'planner' : 'reviewer',
+      round === 1 ? 'execute the plan' : "revise the draft with the reviewer's findings",
+      round === 1 ? `plan of ${planned.plan!.steps.length} step(s); ${input.sources.length} source(s)` : `findings: ${findings.join('; ')}`,
+      { sources: input.sources, plan: planned.plan!.steps, findings },
+    );
+    run.snapshot.facts = executed.facts!;
+    recordDraft(run, executed.draft!);
+    const reviewed = await roles.hand(
+      'reviewer',
+      'executor',
+      'review the draft',
+      `draft sha256 ${executed.draft!.sha256.slice(0, 12)}…, ${executed.facts!.length} fact(s)`,
+      {
+        markdown: executed.draft!.markdown,
+      },
+    );
+    const review = reviewed.review!;
+    if (review.passed)
+      roles.handBack(
+        'reviewer',
+        'approve the report before it is written',
+        `reviewed draft sha256 ${executed.draft!.sha256.slice(0, 12)}…`,
+      );
+    if (review.passed || round === REVIEW_ROUNDS) return { drafted: executed.draft!, review };
+    findings = review.findings;
+  }
+}
+
+function roleBase(
+  parentId: string,
+  input: Input,
+  policyDigest: string | null,
+  policy: Policy,
+  calls: CallOptions,
+  previewLines: number,
+): RoleBase {
+  return {
+    parentId,
+    topic: input.topic,
+    startedBy: input.startedBy ?? null,
+    policy,
+    policyDigest,
+    previewLines,
+    ...(calls.heartbeatTimeoutMs ? { heartbeatTimeoutMs: calls.heartbeatTimeoutMs } : {}),
+    ...(calls.execution ? { execution: calls.execution } : {}),
+  };
+}
+
+function recordPlan(run: RunRecorder, plan: { steps: string[]; provider: string }): void {
+  run.state.plan = plan.steps;
+  run.state.provider = plan.provider;
+  run.event('plan_recorded', { data: { steps: plan.steps, provider: plan.provider } });
+}
+
+function recordDraft(run: RunRecorder, drafted: Drafted): void {
+  run.snapshot.draft = { markdown: drafted.markdown, sha256: drafted.sha256 };
+  run.state.artifacts.draft = { sha256: drafted.sha256, lines: drafted.markdown.split('\n').length, chars: drafted.markdown.length };
+}
+
 /**
  * The run's policy: the snapshot in its input; else the worker's default (recorded through an
  * activity, so replay sees the same one); runs from before policies keep the built-in rules.
  */
-async function resolvePolicy(
-  run: RunRecorder,
-  input: ReturnType<typeof RunInput.parse>,
-): Promise<{ policy: Policy; digest: string | null }> {
+async function resolvePolicy(run: RunRecorder, input: Input): Promise<{ policy: Policy; digest: string | null }> {
   let policy = BUILTIN_POLICY;
   let digest: string | null = null;
   if (input.policy) {

@@ -21,6 +21,13 @@ export async function endStoppedRun(run: RunRecorder, err: unknown): Promise<voi
   } else if (err instanceof ToolFailedError || err instanceof PolicyDeniedError) {
     run.fail(err.message);
     await condition(allHandlersFinished);
-    throw ApplicationFailure.nonRetryable(err.message, err instanceof PolicyDeniedError ? 'PolicyDenied' : 'ToolFailed');
+    // The failing tool travels in the details: a role's parent pauses on it.
+    const tool = err instanceof ToolFailedError ? err.failure?.tool : undefined;
+    throw ApplicationFailure.create({
+      message: err.message,
+      type: err instanceof PolicyDeniedError ? 'PolicyDenied' : 'ToolFailed',
+      nonRetryable: true,
+      details: tool ? [{ tool }] : [],
+    });
   } else throw err;
 }

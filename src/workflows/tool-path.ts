@@ -30,6 +30,8 @@ export interface ToolPathSetup {
   previewLines: number;
   /** The lower of the run's and the policy's token budgets; null: none. */
   budget: number | null;
+  /** False in a role's child workflow: a failure for good ends the child, and its parent pauses. */
+  pauseOnFailure?: boolean;
 }
 
 export class ToolPath {
@@ -82,7 +84,7 @@ export class ToolPath {
       try {
         return TOOLS[name].risky ? await CancellationScope.nonCancellable(attempt) : await attempt();
       } catch (err) {
-        if (!(err instanceof ToolFailedError) || !err.failure) throw err;
+        if (!(err instanceof ToolFailedError) || !err.failure || this.setup.pauseOnFailure === false) throw err;
         const { error, attempts } = err.failure;
         if ((await control.pause(name, error, attempts)) === 'abort') throw new ToolFailedError(`${err.message} (aborted by an operator)`);
       }

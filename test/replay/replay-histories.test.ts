@@ -18,6 +18,17 @@ const HISTORIES = path.resolve(__dirname, '../histories');
 
 beforeAll(quietRuntime);
 
+/**
+ * The id the run had: a multi-role run derives its children's ids from it, so its replay needs it
+ * (the history names it only through them). Other runs replay under their file name.
+ */
+function workflowIdOf(history: Awaited<ReturnType<typeof loadHistory>>, file: string): string {
+  const child = history.events?.find(
+    (e) => e.startChildWorkflowExecutionInitiatedEventAttributes,
+  )?.startChildWorkflowExecutionInitiatedEventAttributes;
+  return child?.workflowId?.replace(/--\w+$/, '') ?? file;
+}
+
 async function loadHistory(name: string) {
   return historyFromJSON(JSON.parse(await fs.readFile(path.join(HISTORIES, name), 'utf8')));
 }
@@ -49,9 +60,15 @@ test('every recorded history replays against the current workflow code', async (
       'v5-all-local.json',
       'all-local.json',
       'tool-call-gated.json',
+      'multi-role.json',
     ]),
   );
-  const histories = await Promise.all(files.map(async (file) => ({ workflowId: file, history: await loadHistory(file) })));
+  const histories = await Promise.all(
+    files.map(async (file) => {
+      const history = await loadHistory(file);
+      return { workflowId: workflowIdOf(history, file), history };
+    }),
+  );
   const failures: string[] = [];
   for await (const result of Worker.runReplayHistories(
     { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH }, sinks: idleSnapshotSink },
@@ -67,7 +84,7 @@ test('every recorded history, of every shape, rebuilds its run on the client wit
   const rebuilt: Record<string, string> = {};
   for (const file of files) {
     const history = await loadHistory(file);
-    const { state, sources } = await replaySnapshot(file, history);
+    const { state, sources } = await replaySnapshot(workflowIdOf(history, file), history);
     const closing = state.trace.at(-1)?.type ?? 'none';
     const researchRun = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name === 'researchRun';
     // Closed by its own last event, and a research run with the sources it was given.

@@ -4,7 +4,7 @@
  */
 import { defaultPayloadConverter, mapFromPayloads } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { HARNESS_RUNS_QUERY, STATUS_SEARCH_ATTRIBUTE } from '../../shared/constants';
+import { HARNESS_RUNS_QUERY, STATUS_SEARCH_ATTRIBUTE, WAITING_RUNS_QUERY } from '../../shared/constants';
 import { OPEN_STATUSES, RUN_STATUSES, RunStatus } from '../../shared/run';
 import { HarnessError } from './harness-error';
 import type { HarnessClient } from './connect';
@@ -40,7 +40,8 @@ export function statusQuery(status?: string): string {
   if (status && !RUN_STATUSES.includes(status as RunStatus)) {
     throw new HarnessError(`unknown status "${status}": use one of ${RUN_STATUSES.join(', ')}`);
   }
-  const query = HARNESS_RUNS_QUERY;
+  // A role's child only shows where it waits for someone: at a gate.
+  const query = status === 'waiting_approval' ? WAITING_RUNS_QUERY : HARNESS_RUNS_QUERY;
   if (!status) return query;
   // The server closes some executions under the run (terminate, timeout): their HarnessStatus is stale.
   if (status === 'terminated') return `${query} AND ExecutionStatus = 'Terminated'`;

@@ -1,7 +1,7 @@
 /**
  * A run exported to files in the seed harness's layout, `<dir>/<run id>/`: state.json (the whole
  * snapshot, which every read command can load back), trace.json, summary.json, trace_summary.json and
- * memory.json. By default it lands in the output root beside the run's report, as in the seed. Each
+ * memory.json, and handoffs.json for a multi-role run. By default it lands in the output root beside the run's report, as in the seed. Each
  * file is written whole (a temporary file renamed into place), state.json last.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { RunSnapshot, StoredSnapshot } from '../../shared/run-snapshot';
 import { describeZodError } from '../../shared/tools';
+import { runHandoffs } from '../views/handoffs';
 import { runMemory } from '../views/memory';
 import { runSummary } from '../views/summary';
 import { traceSummary } from '../views/trace-summary';
@@ -25,6 +26,8 @@ export function exportFiles(snapshot: RunSnapshot, exportedAt: string): Record<s
     'summary.json': runSummary(snapshot),
     'trace_summary.json': traceSummary(snapshot),
     'memory.json': runMemory(snapshot),
+    // As in the seed: only a multi-role run has handoffs to keep.
+    ...(snapshot.state.roles ? { 'handoffs.json': runHandoffs(snapshot) } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { decideCommand, DecisionOptions } from './commands/decide';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { blueprintCommand } from './commands/blueprint';
+import { handoffsCommand } from './commands/handoffs';
 import { inboxCommand } from './commands/inbox';
 import { inspectCommand } from './commands/inspect';
 import { workflowCommand } from './commands/workflow';
@@ -113,6 +114,7 @@ export function buildProgram(): Command {
       '--execution <mode>',
       'local or remote activities: local, remote, or tool=mode,... (default: $HARNESS_EXECUTION, else the policy and the registry)',
     )
+    .option('--multi-agent', 'roles as child workflows: planner, executor, reviewer (the reviewer may send the draft back once)')
     .option('--json', 'machine-readable output')
     .option('--wait', 'follow the run live until it pauses for approval or ends (exit code as `watch`)')
     .action(startCommand);
@@ -169,6 +171,7 @@ export function buildProgram(): Command {
     .option('--event <type>', 'only events of this type')
     .option('--tail <n>', 'only the last n events', positiveInt)
     .option('--json');
+  perRunRead(program, 'handoffs', handoffsCommand).description('the role handoffs of a run (single-role runs have none)').option('--json');
   perRunRead(program, 'trace-summary', traceSummaryCommand)
     .description('the trace rolled up: events by type, calls, attempts, time and tokens per tool, gate, review, report')
     .option('--json');
@@ -258,6 +261,7 @@ export function buildProgram(): Command {
     .option('--policy <file>', 'policy to snapshot into the run (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
     .option('--id <id>', 'workflow id (default: generated from the topic)')
     .option('--as <name>', 'who starts and approves (default: $HARNESS_IDENTITY or $USER)')
+    .option('--multi-agent', 'roles as child workflows: planner, executor, reviewer')
     .action(interactiveCommand);
   program
     .command('demo')

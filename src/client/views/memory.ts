@@ -57,6 +57,7 @@ export function runMemory(snapshot: RunSnapshot, options: { query?: string; topK
         topic: state.topic,
         status: state.status,
         currentStep: state.currentStep,
+        currentRole: state.roles?.current ?? null,
         plan: state.plan,
         factCount: facts.length,
         factsPreview: facts.slice(0, 3).map((f) => ({ source: f.source, text: compact(f.text) })),
@@ -78,6 +79,7 @@ export function runMemory(snapshot: RunSnapshot, options: { query?: string; topK
         steps: state.steps.map((s) => ({ tool: s.tool, status: s.status, attempts: s.attempts, error: s.error ?? null })),
         totalAttempts: state.steps.reduce((sum, s) => sum + s.attempts, 0),
         eventCounts: countEvents(state.trace),
+        handoffCount: state.roles?.handoffs.length ?? 0,
         lastError,
       },
       retrievalMemory: {

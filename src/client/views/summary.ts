@@ -27,6 +27,8 @@ export interface RunSummary {
   events: { pauses: number; resumes: number; approvals: number; gatesApproved: number; refusals: number; rejections: number };
   report: { path: string; bytes: number; sha256: string } | null;
   lastError: string | null;
+  /** Multi-role runs: the role at work, the handoffs so far and the roles that ran; null for a single-loop run. */
+  roles: { current: string | null; handoffs: number; seen: string[] } | null;
   nextCommands: string[];
 }
 
@@ -68,6 +70,13 @@ export function runSummary({ state }: RunSnapshot): RunSummary {
     },
     report: state.artifacts.report ?? null,
     lastError: state.error ?? state.pausedOn?.error ?? [...state.steps].reverse().find((s) => s.error)?.error ?? null,
+    roles: state.roles
+      ? {
+          current: state.roles.current,
+          handoffs: state.roles.handoffs.length,
+          seen: [...new Set(state.roles.handoffs.flatMap((h) => (h.to === 'approval' ? [] : [h.to])))],
+        }
+      : null,
     nextCommands: nextCommands(state.runId, state.status, pending?.digest),
   };
 }

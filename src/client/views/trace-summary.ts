@@ -25,6 +25,8 @@ export interface TraceSummary {
   gate: { status: 'none' | 'pending' | 'approved' | 'rejected'; gates: number; pendingTool: string | null };
   review: { passed: boolean; findings: string[] } | null;
   report: { written: boolean; path: string | null; sha256: string | null; onThisMachine: boolean | null };
+  /** Multi-role runs: handoffs by pair (from->to) and role activity by role; null for a single-loop run. */
+  roles: { current: string | null; handoffPairs: Record<string, number>; activityByRole: Record<string, number> } | null;
 }
 
 export function traceSummary({ state }: RunSnapshot): TraceSummary {
@@ -61,6 +63,16 @@ export function traceSummary({ state }: RunSnapshot): TraceSummary {
   const reviewed = [...state.trace].reverse().find((e) => e.type === 'draft_reviewed')?.data as
     { passed: boolean; findings: string[] } | undefined;
   const report = state.artifacts.report;
+  const tally = (keys: string[]) => keys.reduce<Record<string, number>>((n, k) => ({ ...n, [k]: (n[k] ?? 0) + 1 }), {});
+  const roles = state.roles
+    ? {
+        current: state.roles.current,
+        handoffPairs: tally(state.roles.handoffs.map((h) => `${h.from}->${h.to}`)),
+        activityByRole: tally(
+          state.trace.filter((e) => e.type === 'role_activity').map((e) => String((e.data as { role?: string })?.role)),
+        ),
+      }
+    : null;
   return {
     runId: state.runId,
     status: state.status,
@@ -82,5 +94,6 @@ export function traceSummary({ state }: RunSnapshot): TraceSummary {
       // The path is the worker's; on the embedded default that is this machine.
       onThisMachine: report ? existsSync(report.path) : null,
     },
+    roles,
   };
 }

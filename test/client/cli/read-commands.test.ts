@@ -27,6 +27,8 @@ const READS: string[][] = [
   ['memory', '--query', 'idempotent'],
   ['pending'],
   ['draft'],
+  ['handoffs'],
+  ['inspect'],
 ];
 
 test('a run read at its gate, after it ends without a worker, and from its export without a server', async () => {

@@ -15,7 +15,7 @@ import { say } from '../terminal';
 import { watchRun } from '../watch-view';
 import { prepareStart, StartOptions } from './start';
 
-type InteractiveOptions = Pick<StartOptions, 'topic' | 'sources' | 'policy' | 'as' | 'id'>;
+type InteractiveOptions = Pick<StartOptions, 'topic' | 'sources' | 'policy' | 'as' | 'id' | 'multiAgent'>;
 
 /** One y/N question; an input that ends (no terminal, ctrl-D) is a no. */
 function ask(question: string): Promise<boolean> {

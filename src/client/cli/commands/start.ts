@@ -22,6 +22,8 @@ export interface StartOptions {
   tokenBudget?: number;
   /** `local`, `remote` or tool=mode,... (checked here, so a mistake is one line). */
   execution?: string;
+  /** Roles as child workflows (planner, executor, reviewer). */
+  multiAgent?: boolean;
   json?: boolean;
   wait?: boolean;
 }
@@ -60,7 +62,12 @@ export async function prepareStart(options: Omit<StartOptions, 'json' | 'wait'>)
       id: options.id,
       policy,
       startedBy,
-      options: runOptionsFromEnv(h.env, { outputPath: options.output, tokenBudget: options.tokenBudget, execution }),
+      options: runOptionsFromEnv(h.env, {
+        outputPath: options.output,
+        tokenBudget: options.tokenBudget,
+        execution,
+        ...(options.multiAgent ? { multiAgent: true } : {}),
+      }),
     });
     return { run, policy, startedBy };
   };

@@ -26,6 +26,11 @@ function formatSummary(s: RunSummary): string {
     `attempts:   ${s.totalAttempts} over ${s.steps} step(s)${byTool ? ` (${byTool})` : ''}`,
     `events:     ${e.pauses} pause(s), ${e.resumes} resume(s), ${e.approvals} approval(s) (${e.gatesApproved} gate(s) passed), ${e.refusals} refusal(s), ${e.rejections} rejection(s)`,
     `report:     ${s.report ? `${s.report.path} (${s.report.bytes} bytes, sha256 ${s.report.sha256})` : 'not written'}`,
+    ...(s.roles
+      ? [
+          `roles:      ${s.roles.seen.join(', ')}; ${s.roles.handoffs} handoff(s); now ${s.roles.current ?? '-'} (harness handoffs ${s.runId})`,
+        ]
+      : []),
     ...(s.lastError ? [`last error: ${s.lastError}`] : []),
     'next:',
     ...s.nextCommands.map((c) => `  ${c}`),

@@ -28,6 +28,13 @@ function formatTraceSummary(s: TraceSummary): string {
     `latest:   ${s.latestEvent ? `#${s.latestEvent.seq} ${s.latestEvent.type}${s.latestEvent.tool ? ` ${s.latestEvent.tool}` : ''} at ${s.latestEvent.at}` : '-'}`,
     `gate:     ${s.gate.status}${s.gate.gates ? ` (${s.gate.gates} gate(s) opened)` : ''}${s.gate.pendingTool ? `; waiting before ${s.gate.pendingTool}` : ''}`,
     `review:   ${s.review ? `${s.review.passed ? 'passed' : 'failed'}${s.review.findings.length ? ` (${s.review.findings.join('; ')})` : ''}` : 'not yet'}`,
+    ...(s.roles
+      ? [
+          `roles:    ${Object.entries(s.roles.handoffPairs)
+            .map(([pair, n]) => `${pair} ${n}`)
+            .join(', ')}; now ${s.roles.current ?? '-'}`,
+        ]
+      : []),
     `report:   ${s.report.written ? `${s.report.path} (${s.report.onThisMachine ? 'present on this machine' : 'not on this machine'})` : 'not written'}`,
   ].join('\n');
 }
