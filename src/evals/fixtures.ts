@@ -84,7 +84,12 @@ export const Fixture = z
     policy: z.union([z.string().min(1), Policy]).optional(),
     startedBy: Name.default('eval'),
     options: z
-      .object({ tokenBudget: z.number().int().positive().optional(), outputPath: z.string().min(1).optional() })
+      .object({
+        tokenBudget: z.number().int().positive().optional(),
+        outputPath: z.string().min(1).optional(),
+        /** Roles as child workflows (`harness start --multi-agent`); scripted tools apply to the single loop only. */
+        multiAgent: z.boolean().optional(),
+      })
       .strict()
       .default({}),
     tools: z
