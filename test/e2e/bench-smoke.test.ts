@@ -46,9 +46,11 @@ test('the benchmark runs every scenario and writes its JSON and Markdown', async
       expect(measured).toContain(`temporal-floor ${mode} ${concurrency} ${runs}`);
       expect(measured).toContain(`harness ${mode} ${concurrency} ${runs}`);
     }
+    // The registry's mix and the roles have no floor twin.
     expect(measured).toContain(`harness default ${concurrency} ${runs}`);
+    expect(measured).toContain(`harness multi-role ${concurrency} ${runs}`);
   }
-  expect(measured).toHaveLength(14);
+  expect(measured).toHaveLength(16);
   for (const t of report.throughput) {
     expect(t.runsPerSecond).toBeGreaterThan(0);
     expect(t.stepP50Ms).toHaveLength(6);
