@@ -6,7 +6,8 @@ import type { Connection } from '@temporalio/client';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { STATUS_SEARCH_ATTRIBUTE } from '../shared/constants';
+import { DEFAULT_DB_FILE, TEMPORAL_DIR } from '../paths';
+import { DEFAULT_UI_PORT, STATUS_SEARCH_ATTRIBUTE } from '../shared/constants';
 import { stopProcess } from '../stop-process';
 import { connectClientConnection } from '../temporal-connection';
 import { ensureGoTool, TEMPORAL_CLI } from '../toolchain/go-tools';
@@ -129,4 +130,9 @@ export async function ensureServer(options: DevServerOptions): Promise<RunningSe
     return { address: options.address, uiUrl: null, startedHere: false, stop: async () => undefined };
   }
   return startDevServer(options);
+}
+
+/** The embedded default the demo and `harness evals` share: history kept in .temporal, Temporal Web on its usual port. */
+export function ensureEmbeddedServer(address: string): Promise<RunningServer> {
+  return ensureServer({ address, uiPort: DEFAULT_UI_PORT, dbFile: DEFAULT_DB_FILE, logFile: path.join(TEMPORAL_DIR, 'server.log') });
 }

@@ -4,11 +4,10 @@
  * prints the report path and the run's Temporal Web URL, and stops what it started.
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { readEnv } from '../../../config/env';
-import { ensureServer, splitAddress } from '../../../dev-server/dev-server';
-import { DEFAULT_DB_FILE, TEMPORAL_DIR } from '../../../paths';
+import { ensureEmbeddedServer, splitAddress } from '../../../dev-server/dev-server';
+import { DEFAULT_DB_FILE } from '../../../paths';
 import { DEFAULT_UI_PORT } from '../../../shared/constants';
 import { EnvWorker, workerFromEnv } from '../../../worker/worker-from-env';
 import { HarnessError } from '../../api/harness-error';
@@ -41,12 +40,7 @@ export async function demoCommand(options: { yes?: boolean; topic?: string }): P
   const env = readEnv();
   const sources = await readSourcesFile(SAMPLE_SOURCES);
   sayLine(`Temporal at ${env.TEMPORAL_ADDRESS}: reusing a running server or starting the embedded dev server…`);
-  const server = await ensureServer({
-    address: env.TEMPORAL_ADDRESS,
-    uiPort: DEFAULT_UI_PORT,
-    dbFile: DEFAULT_DB_FILE,
-    logFile: path.join(TEMPORAL_DIR, 'server.log'),
-  });
+  const server = await ensureEmbeddedServer(env.TEMPORAL_ADDRESS);
   sayLine(server.startedHere ? `started dev server (history in ${DEFAULT_DB_FILE})` : 'reusing the running server');
   Runtime.install({ logger: new DefaultLogger('WARN') });
   let client: HarnessClient | undefined;

@@ -8,12 +8,10 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { readEnv } from '../../../config/env';
-import { ensureServer } from '../../../dev-server/dev-server';
+import { ensureEmbeddedServer } from '../../../dev-server/dev-server';
 import { DEFAULT_FIXTURES, loadFixtures } from '../../../evals/fixtures';
 import { EvalResult, runEvalSuite } from '../../../evals/run-evals';
 import { scriptedActivities, ToolScripts } from '../../../evals/scripted-tools';
-import { DEFAULT_DB_FILE, TEMPORAL_DIR } from '../../../paths';
-import { DEFAULT_UI_PORT } from '../../../shared/constants';
 import { workerFromEnv } from '../../../worker/worker-from-env';
 import { connectClient } from '../../api/connect';
 import { HarnessError } from '../../api/harness-error';
@@ -30,12 +28,7 @@ export async function evalsCommand(options: { fixtures?: string; only?: string; 
     suite.fixtures = suite.fixtures.filter((f) => wanted.includes(f.name));
   }
   const env = { ...readEnv(), HARNESS_TASK_QUEUE: `evals-${randomBytes(4).toString('hex')}`, HARNESS_MODEL_PROVIDER: 'offline' as const };
-  const server = await ensureServer({
-    address: env.TEMPORAL_ADDRESS,
-    uiPort: DEFAULT_UI_PORT,
-    dbFile: DEFAULT_DB_FILE,
-    logFile: path.join(TEMPORAL_DIR, 'server.log'),
-  });
+  const server = await ensureEmbeddedServer(env.TEMPORAL_ADDRESS);
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
   } catch {
