@@ -32,8 +32,14 @@ export interface RunSummary {
   nextCommands: string[];
 }
 
-export const countEvents = (trace: TraceEvent[]): Record<string, number> =>
-  trace.reduce<Record<string, number>>((counts, e) => ({ ...counts, [e.type]: (counts[e.type] ?? 0) + 1 }), {});
+/** How often each key occurs, in first-seen order. */
+export function tally(keys: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
+  return counts;
+}
+
+export const countEvents = (trace: TraceEvent[]): Record<string, number> => tally(trace.map((e) => e.type));
 
 export function runSummary({ state }: RunSnapshot): RunSummary {
   const counts = countEvents(state.trace);

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { RunSnapshot } from '../../shared/run-snapshot';
 import type { RunStatus, TraceEvent } from '../../shared/run';
-import { countEvents } from './summary';
+import { countEvents, tally } from './summary';
 
 export interface ToolRollup {
   calls: number;
@@ -63,7 +63,6 @@ export function traceSummary({ state }: RunSnapshot): TraceSummary {
   const reviewed = [...state.trace].reverse().find((e) => e.type === 'draft_reviewed')?.data as
     { passed: boolean; findings: string[] } | undefined;
   const report = state.artifacts.report;
-  const tally = (keys: string[]) => keys.reduce<Record<string, number>>((n, k) => ({ ...n, [k]: (n[k] ?? 0) + 1 }), {});
   const roles = state.roles
     ? {
         current: state.roles.current,
