@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants, promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { LOCAL_BIN_DIR, userCacheDir } from '../paths';
 
@@ -15,6 +16,11 @@ export interface GoSource {
   /** Name of the binary `go install` produces (the last path element). */
   builtName: string;
   ldflags?: string;
+  /**
+   * Built from a scratch module that requires it as a tool (`go get -tool`, then `go install`):
+   * for modules whose go.mod has a `replace`, which `go install path@version` refuses.
+   */
+  viaToolModule?: boolean;
 }
 
 export interface GoTool {
@@ -47,6 +53,13 @@ export const TCTL: GoTool = {
       ldflags: '-checklinkname=0',
     },
   ],
+};
+
+/** Jaeger v2: OTLP on 4317/4318, UI and query API on 16686, in-memory storage. */
+export const JAEGER: GoTool = {
+  name: 'jaeger',
+  envVar: 'JAEGER_BIN',
+  sources: [{ modulePath: 'github.com/jaegertracing/jaeger/cmd/jaeger', version: 'v1.76.0', builtName: 'jaeger', viaToolModule: true }],
 };
 
 type Log = (line: string) => void;
@@ -115,10 +128,22 @@ export async function ensureGoTool(tool: GoTool, log: Log = (l) => process.stder
   throw new Error(`could not build ${tool.name}: ${failures.map((f) => f.split('\n')[0]).join('; ')}`);
 }
 
-function goInstall(go: string, source: GoSource, gobin: string, log: Log): Promise<void> {
-  const args = ['install', '-v', ...(source.ldflags ? [`-ldflags=${source.ldflags}`] : []), `${source.modulePath}@${source.version}`];
+async function goInstall(go: string, source: GoSource, gobin: string, log: Log): Promise<void> {
+  const flags = ['-v', ...(source.ldflags ? [`-ldflags=${source.ldflags}`] : [])];
+  if (!source.viaToolModule) return runGo(go, ['install', ...flags, `${source.modulePath}@${source.version}`], { gobin, log });
+  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'harness-go-tool-'));
+  try {
+    await runGo(go, ['mod', 'init', 'harness-tools'], { gobin, log, cwd: scratch });
+    await runGo(go, ['get', '-tool', `${source.modulePath}@${source.version}`], { gobin, log, cwd: scratch });
+    await runGo(go, ['install', ...flags, source.modulePath], { gobin, log, cwd: scratch });
+  } finally {
+    await fs.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+function runGo(go: string, args: string[], { gobin, log, cwd }: { gobin: string; log: Log; cwd?: string }): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(go, args, { env: { ...process.env, GOBIN: gobin }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(go, args, { cwd, env: { ...process.env, GOBIN: gobin }, stdio: ['ignore', 'ignore', 'pipe'] });
     let built = 0;
     let downloads = 0;
     const tail: string[] = [];
@@ -127,7 +152,7 @@ function goInstall(go: string, source: GoSource, gobin: string, log: Log): Promi
       for (const line of chunk.split('\n').filter(Boolean)) {
         tail.push(line);
         if (tail.length > 20) tail.shift();
-        if (line.startsWith('go: downloading')) {
+        if (line.startsWith('go: downloading') || line.startsWith('go: added')) {
           if (++downloads % 25 === 0) log(`  downloaded ${downloads} modules…`);
         } else if (++built % 100 === 0) {
           log(`  compiled ${built} packages…`);
@@ -138,7 +163,7 @@ function goInstall(go: string, source: GoSource, gobin: string, log: Log): Promi
     child.on('close', (code) =>
       code === 0
         ? resolve()
-        : reject(new Error(`go install ${source.modulePath}@${source.version} failed (exit ${code}): ${tail.slice(-3).join(' | ')}`)),
+        : reject(new Error(`go ${args.join(' ')} failed (exit ${code}): ${tail.slice(-3).join(' | ')}`)),
     );
   });
 }

@@ -1,7 +1,7 @@
 /** Build step: bundles the workflow code once into dist/workflow-bundle.js. */
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { promises as fs } from 'node:fs';
-import { WORKFLOW_BUNDLE_PATH } from './workflow-bundle';
+import { TRACED_WORKFLOW_BUNDLE_PATH, TRACING_INTERCEPTORS_MODULE, WORKFLOW_BUNDLE_PATH } from './workflow-bundle';
 
 const INLINE_MAP = '//# sourceMappingURL=data:';
 
@@ -19,18 +19,24 @@ function withoutSourcesContent(code: string): string {
   return `${code.slice(0, data)}base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
 }
 
-async function main(): Promise<void> {
+async function writeBundle(file: string, workflowInterceptorModules: string[]): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
+    workflowInterceptorModules,
     // Shared libraries evaluated once per workflow thread, not once per run (see workflows/preload.ts).
     preloadModules: [require.resolve('../workflows/preload')],
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
   });
-  const temp = `${WORKFLOW_BUNDLE_PATH}.tmp`;
+  const temp = `${file}.tmp`;
   const bundle = withoutSourcesContent(code);
   await fs.writeFile(temp, bundle);
-  await fs.rename(temp, WORKFLOW_BUNDLE_PATH);
-  console.log(`workflow bundle: ${WORKFLOW_BUNDLE_PATH} (${Math.round(bundle.length / 1024)} KiB)`);
+  await fs.rename(temp, file);
+  console.log(`workflow bundle: ${file} (${Math.round(bundle.length / 1024)} KiB)`);
+}
+
+async function main(): Promise<void> {
+  await writeBundle(WORKFLOW_BUNDLE_PATH, []);
+  await writeBundle(TRACED_WORKFLOW_BUNDLE_PATH, [TRACING_INTERCEPTORS_MODULE]);
 }
 
 main().catch((err) => {

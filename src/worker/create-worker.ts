@@ -3,6 +3,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import v8 from 'node:v8';
 import type { HarnessEnv } from '../config/env';
 import type { HarnessActivities } from '../shared/tools';
+import type { Tracing } from '../telemetry/tracing';
 import { idleSnapshotSink } from './snapshot-sink';
 import { workflowCodeOptions } from './workflow-bundle';
 
@@ -14,6 +15,8 @@ export interface HarnessWorkerOptions {
   /** Defaults to the SDK's own SIGINT/SIGTERM handling; in-process hosts (tests, demo) pass []. */
   shutdownSignals?: NodeJS.Signals[];
   tuning?: WorkerTuning;
+  /** The process's tracing, when OpenTelemetry is configured: the traced bundle, interceptors and span sink. */
+  tracing?: Tracing | null;
 }
 
 export interface WorkerTuning {
@@ -62,13 +65,18 @@ export function workerTuningOptions(tuning: WorkerTuning = {}) {
 
 export function createHarnessWorker(options: HarnessWorkerOptions): Promise<Worker> {
   limitWorkflowHeap(options.tuning?.workflowHeapMb);
+  const { tracing } = options;
+  const code = workflowCodeOptions(Boolean(tracing));
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
-    ...workflowCodeOptions(),
-    sinks: idleSnapshotSink,
+    ...code,
+    ...(tracing
+      ? { interceptors: { ...code.interceptors, activity: tracing.activityInterceptors, client: { workflow: tracing.clientInterceptors } } }
+      : {}),
+    sinks: { ...idleSnapshotSink, ...tracing?.workflowSinks },
     ...workerTuningOptions(options.tuning),
     ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),
   });

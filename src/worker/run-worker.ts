@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { HarnessEnv, readEnv } from '../config/env';
+import { flushTracing } from '../telemetry/tracing';
 import { AbortError } from '../temporal-connection';
 import { workerFromEnv } from './worker-from-env';
 
@@ -47,6 +48,7 @@ export async function runWorker(env: HarnessEnv = readEnv()): Promise<void> {
       await running;
       if (stop.signal.aborted) say('stopped');
     } finally {
+      await flushTracing();
       await connection.close();
     }
   } catch (err) {

@@ -10,6 +10,7 @@ import type { ModelProvider } from '../activities/model/provider';
 import type { HarnessEnv } from '../config/env';
 import { LoadedPolicy, loadPolicyFile, policyFileFor } from '../config/policy-file';
 import type { HarnessActivities } from '../shared/tools';
+import { processTracing } from '../telemetry/tracing';
 import { connectWorkerConnection } from '../temporal-connection';
 import { createHarnessWorker, tuningFromEnv } from './create-worker';
 import { registerSearchAttribute } from './register-search-attribute';
@@ -70,6 +71,7 @@ export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions =
       taskQueue: env.HARNESS_TASK_QUEUE,
       activities,
       tuning: tuningFromEnv(env),
+      tracing: processTracing('worker'),
       ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),
     });
     return { worker, connection, model, defaultPolicy };

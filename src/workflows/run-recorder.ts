@@ -1,6 +1,7 @@
 /** Owns a run's state: every status change, step and trace event goes through here. */
 import { proxySinks, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { HARNESS_STATUS } from '../shared/search-attributes';
+import { notifyRunObservers } from './run-observers';
 import type { RunState, RunStatus, StepResult, TraceEvent, TraceEventType } from '../shared/run';
 import type { PendingCall, RunSnapshot, SnapshotSinks } from '../shared/run-snapshot';
 import type { TokenUsage, ToolName } from '../shared/tools';
@@ -53,7 +54,9 @@ export class RunRecorder {
   }
 
   event(type: TraceEventType, fields: Omit<TraceEvent, 'seq' | 'at' | 'type'> = {}): void {
-    this.state.trace.push({ seq: this.state.trace.length + 1, at: this.now(), type, ...fields });
+    const event: TraceEvent = { seq: this.state.trace.length + 1, at: this.now(), type, ...fields };
+    this.state.trace.push(event);
+    notifyRunObservers(event, this.state);
     this.publishWhileReplaying();
   }
 

@@ -11,7 +11,11 @@ import path from 'node:path';
 import { replaySnapshot } from '../../src/client/api/replay-run';
 import { TERMINAL_STATUSES } from '../../src/shared/run';
 import { idleSnapshotSink } from '../../src/worker/snapshot-sink';
-import { WORKFLOW_BUNDLE_PATH } from '../../src/worker/workflow-bundle';
+import { TRACED_WORKFLOW_BUNDLE_PATH, WORKFLOW_BUNDLE_PATH } from '../../src/worker/workflow-bundle';
+
+/** The traced bundle's span exporter: a replay calls it for nothing, which this proves too. */
+const exported: unknown[] = [];
+const tracingSink = { exporter: { export: { fn: (_info: unknown, spans: unknown[]) => void exported.push(...spans) } } };
 import { quietRuntime } from '../helpers/temporal';
 
 const HISTORIES = path.resolve(__dirname, '../histories');
@@ -69,14 +73,15 @@ test('every recorded history replays against the current workflow code', async (
       return { workflowId: workflowIdOf(history, file), history };
     }),
   );
+  // Both bundles: a worker that traces (OpenTelemetry interceptors) must replay every run an untraced one recorded.
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories(
-    { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH }, sinks: idleSnapshotSink },
-    histories,
-  )) {
-    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  for (const codePath of [WORKFLOW_BUNDLE_PATH, TRACED_WORKFLOW_BUNDLE_PATH]) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath }, sinks: { ...idleSnapshotSink, ...tracingSink } }, histories)) {
+      if (result.error) failures.push(`${path.basename(codePath)} ${result.workflowId}: ${result.error.message}`);
+    }
   }
   expect(failures).toEqual([]);
+  expect(exported).toEqual([]);
 });
 
 test('every recorded history, of every shape, rebuilds its run on the client with no worker (what export reads)', async () => {

@@ -16,6 +16,7 @@ import { policyCommand } from './commands/policy';
 import { pendingCommand } from './commands/pending';
 import { resultCommand } from './commands/result';
 import { serverCommand } from './commands/server';
+import { jaegerCommand } from './commands/jaeger';
 import { setupCommand } from './commands/setup';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
@@ -33,6 +34,7 @@ import { ReadOptions, RunRef, runRefFrom } from './read-run';
 import { HarnessError } from '../api/harness-error';
 import { runIdFrom } from './run-id';
 import { warn } from './terminal';
+import { flushTracing } from '../../telemetry/tracing';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -212,6 +214,10 @@ export function buildProgram(): Command {
     .option('--ui-port <port>', 'Web UI port (default 8233)', positiveInt)
     .action(serverCommand);
   program
+    .command('jaeger')
+    .description('run Jaeger v2 on loopback in the foreground (OTLP 4317/4318, UI 16686; built with Go the first time)')
+    .action(jaegerCommand);
+  program
     .command('workflow')
     .description("the run's step graph under a policy: steps, gates, pause and resume, failure edges")
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'mermaid']).default('json'))
@@ -304,5 +310,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     warn(`harness: ${oneLine(err)}\n`);
     process.exitCode = (err as { exitCode?: number }).exitCode ?? 1;
+  } finally {
+    await flushTracing();
   }
 }
