@@ -1,6 +1,6 @@
 /** Headless Debian Chromium driven by playwright-core, with the flags this closed network needs. */
 import { existsSync } from 'node:fs';
-import { chromiumPath } from '../../src/toolchain/chromium';
+import { chromiumPath } from '../../src/toolchain/debian-tools';
 import { Browser, chromium } from 'playwright-core';
 
 export const CHROMIUM = chromiumPath();

@@ -1,29 +1,36 @@
 /**
- * `harness setup [--browser]`: finds or builds the Temporal CLI and tctl (and with --browser,
- * Chromium for the Temporal Web tests), so later commands and `npm test` start at once.
+ * `harness setup [--browser] [--observability]`: finds or builds the Temporal CLI and tctl; with
+ * --browser, Chromium for the Temporal Web tests; with --observability, Jaeger (built with Go) and
+ * Prometheus with promtool (Debian), so later commands and `npm test` start at once.
  */
-import { ensureChromium } from '../../../toolchain/chromium';
-import { ensureGoTool, TCTL, TEMPORAL_CLI } from '../../../toolchain/go-tools';
+import { CHROMIUM, ensureDebianTool, PROMETHEUS, PROMTOOL, type DebianTool } from '../../../toolchain/debian-tools';
+import { ensureGoTool, GoTool, JAEGER, TCTL, TEMPORAL_CLI } from '../../../toolchain/go-tools';
 import { HarnessError } from '../../api/harness-error';
 import { say, warn } from '../terminal';
 
 const log = (line: string) => warn(`${line}\n`);
 
-export async function setupCommand(options: { browser?: boolean } = {}): Promise<void> {
-  for (const tool of [TEMPORAL_CLI, TCTL]) {
-    const binary = await ensureGoTool(tool, log).catch((err: Error) => {
-      throw new HarnessError(err.message.split('\n')[0]);
-    });
-    if (!binary) {
-      throw new HarnessError(
-        `no ${tool.name} and no Go toolchain: install Go (https://go.dev/dl) or set ${tool.envVar} to a ${tool.name} binary`,
-      );
-    }
-    say(`${tool.name}: ${binary}\n`);
+async function goTool(tool: GoTool): Promise<void> {
+  const binary = await ensureGoTool(tool, log).catch((err: Error) => {
+    throw new HarnessError(err.message.split('\n')[0]);
+  });
+  if (!binary) {
+    throw new HarnessError(`no ${tool.name} and no Go toolchain: install Go (https://go.dev/dl) or set ${tool.envVar} to a ${tool.name} binary`);
   }
-  if (!options.browser) return;
-  const chromium = await ensureChromium(log).catch((err: Error) => {
+  say(`${tool.name}: ${binary}\n`);
+}
+
+async function debianTool(tool: DebianTool): Promise<void> {
+  const binary = await ensureDebianTool(tool, log).catch((err: Error) => {
     throw new HarnessError(err.message);
   });
-  say(`chromium: ${chromium}\n`);
+  say(`${tool.label}: ${binary}\n`);
+}
+
+export async function setupCommand(options: { browser?: boolean; observability?: boolean } = {}): Promise<void> {
+  for (const tool of [TEMPORAL_CLI, TCTL]) await goTool(tool);
+  if (options.browser) await debianTool(CHROMIUM);
+  if (!options.observability) return;
+  await goTool(JAEGER);
+  for (const tool of [PROMETHEUS, PROMTOOL]) await debianTool(tool);
 }

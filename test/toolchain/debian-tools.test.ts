@@ -1,5 +1,5 @@
-/** Chromium provisioning never skips in silence: without it and without the right to install it, one line says what to run. */
-import { ensureChromium } from '../../src/toolchain/chromium';
+/** Debian-packaged tools (Chromium, Prometheus) never skip in silence: without one and without the right to install it, one line says what to run. */
+import { ensureChromium } from '../../src/toolchain/debian-tools';
 
 const log = () => undefined;
 const missing = '/nonexistent/chromium';
