@@ -75,6 +75,17 @@ export const HarnessEnv = z
     HARNESS_POLICY_FILE: optionalText,
     /** Who the CLI says started a run or approves it, when no flag says (default: $USER). */
     HARNESS_IDENTITY: optionalText,
+    /** Worker: serve Prometheus metrics (the SDK's and the harness's) at host:port, e.g. 127.0.0.1:9464; off when unset. */
+    HARNESS_METRICS_ADDRESS: z.preprocess(
+      blankAsUndefined,
+      z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464').optional(),
+    ),
+    /** Worker: how often the open-run gauges (waiting for approval, paused on error) are read from visibility. */
+    HARNESS_METRICS_POLL_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(100).default(15_000)),
+    /** Worker: `text` (the SDK's lines) or `json` (one object per line, with run id, workflow id, tool and attempt). */
+    HARNESS_LOG_FORMAT: z.preprocess(blankAsUndefined, z.enum(['text', 'json']).default('text')),
+    /** Worker: the least severe level written (TRACE, DEBUG, INFO, WARN, ERROR). */
+    HARNESS_LOG_LEVEL: z.preprocess(blankAsUndefined, z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO')),
     /** Fault injection for crash tests only: `crash_after_report_write` kills the worker mid-finalize. */
     HARNESS_FAULT: z.preprocess(blankAsUndefined, z.enum(['crash_after_report_write']).optional()),
   })

@@ -16,10 +16,25 @@ export interface DebianTool {
   debianPackage: string;
 }
 
-export const CHROMIUM: DebianTool = { label: 'Chromium', defaultPath: '/usr/bin/chromium', envVar: 'CHROMIUM_PATH', debianPackage: 'chromium' };
-export const PROMETHEUS: DebianTool = { label: 'Prometheus', defaultPath: '/usr/bin/prometheus', envVar: 'PROMETHEUS_PATH', debianPackage: 'prometheus' };
+export const CHROMIUM: DebianTool = {
+  label: 'Chromium',
+  defaultPath: '/usr/bin/chromium',
+  envVar: 'CHROMIUM_PATH',
+  debianPackage: 'chromium',
+};
+export const PROMETHEUS: DebianTool = {
+  label: 'Prometheus',
+  defaultPath: '/usr/bin/prometheus',
+  envVar: 'PROMETHEUS_PATH',
+  debianPackage: 'prometheus',
+};
 /** promtool comes with the prometheus package. */
-export const PROMTOOL: DebianTool = { label: 'promtool', defaultPath: '/usr/bin/promtool', envVar: 'PROMTOOL_PATH', debianPackage: 'prometheus' };
+export const PROMTOOL: DebianTool = {
+  label: 'promtool',
+  defaultPath: '/usr/bin/promtool',
+  envVar: 'PROMTOOL_PATH',
+  debianPackage: 'prometheus',
+};
 
 export const DEFAULT_CHROMIUM = CHROMIUM.defaultPath;
 

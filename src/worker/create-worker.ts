@@ -3,6 +3,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import v8 from 'node:v8';
 import type { HarnessEnv } from '../config/env';
 import type { HarnessActivities } from '../shared/tools';
+import { toolAttemptMetrics } from '../telemetry/tool-metrics';
 import type { Tracing } from '../telemetry/tracing';
 import { idleSnapshotSink } from './snapshot-sink';
 import { workflowCodeOptions } from './workflow-bundle';
@@ -73,9 +74,11 @@ export function createHarnessWorker(options: HarnessWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     activities: options.activities,
     ...code,
-    ...(tracing
-      ? { interceptors: { ...code.interceptors, activity: tracing.activityInterceptors, client: { workflow: tracing.clientInterceptors } } }
-      : {}),
+    interceptors: {
+      ...code.interceptors,
+      activity: [...(tracing?.activityInterceptors ?? []), toolAttemptMetrics],
+      ...(tracing ? { client: { workflow: tracing.clientInterceptors } } : {}),
+    },
     sinks: { ...idleSnapshotSink, ...tracing?.workflowSinks },
     ...workerTuningOptions(options.tuning),
     ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),

@@ -5,7 +5,9 @@
  */
 import path from 'node:path';
 import { HarnessEnv, readEnv } from '../config/env';
+import { startRunGauges } from '../telemetry/run-gauges';
 import { flushTracing } from '../telemetry/tracing';
+import { installWorkerRuntime } from '../telemetry/worker-runtime';
 import { AbortError } from '../temporal-connection';
 import { workerFromEnv } from './worker-from-env';
 
@@ -30,6 +32,7 @@ export async function runWorker(env: HarnessEnv = readEnv()): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  installWorkerRuntime(env);
   try {
     const built = await workerFromEnv(env, {
       shutdownSignals: [],
@@ -43,9 +46,11 @@ export async function runWorker(env: HarnessEnv = readEnv()): Promise<void> {
         `task queue ${env.HARNESS_TASK_QUEUE} at ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE}), ` +
           `model ${model.name}, default policy ${defaultPolicy.policy.name} (${defaultPolicy.digest.slice(0, 12)}), sticky queue timeout ${env.HARNESS_STICKY_QUEUE_TIMEOUT_MS} ms, output ${path.resolve(env.HARNESS_OUTPUT_DIR)}, pid ${process.pid}`,
       );
+      if (env.HARNESS_METRICS_ADDRESS) say(`Prometheus metrics at http://${env.HARNESS_METRICS_ADDRESS}/metrics`);
+      const gauges = env.HARNESS_METRICS_ADDRESS ? startRunGauges(connection, env.TEMPORAL_NAMESPACE, env.HARNESS_METRICS_POLL_MS) : null;
       const running = worker.run();
       stop.signal.addEventListener('abort', () => worker.shutdown(), { once: true });
-      await running;
+      await running.finally(() => gauges?.stop());
       if (stop.signal.aborted) say('stopped');
     } finally {
       await flushTracing();

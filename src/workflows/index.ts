@@ -1,4 +1,5 @@
 /** Entry point of the workflow bundle: every workflow type the worker registers. */
+import './run-metrics';
 export { researchRun } from './research-run';
 export { toolCall } from './tool-call';
 export { executorRole, plannerRole, reviewerRole } from './roles';

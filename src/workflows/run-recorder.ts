@@ -1,7 +1,7 @@
 /** Owns a run's state: every status change, step and trace event goes through here. */
 import { proxySinks, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { HARNESS_STATUS } from '../shared/search-attributes';
-import { notifyRunObservers } from './run-observers';
+import { notifyEvent, notifyStatus } from './run-observers';
 import type { RunState, RunStatus, StepResult, TraceEvent, TraceEventType } from '../shared/run';
 import type { PendingCall, RunSnapshot, SnapshotSinks } from '../shared/run-snapshot';
 import type { TokenUsage, ToolName } from '../shared/tools';
@@ -56,13 +56,15 @@ export class RunRecorder {
   event(type: TraceEventType, fields: Omit<TraceEvent, 'seq' | 'at' | 'type'> = {}): void {
     const event: TraceEvent = { seq: this.state.trace.length + 1, at: this.now(), type, ...fields };
     this.state.trace.push(event);
-    notifyRunObservers(event, this.state);
+    notifyEvent(event, this.state);
     this.publishWhileReplaying();
   }
 
   setStatus(status: RunStatus): void {
-    if (this.state.status === status) return;
+    const previous = this.state.status;
+    if (previous === status) return;
     this.state.status = status;
+    notifyStatus(status, previous, this.state);
     upsertSearchAttributes([{ key: HARNESS_STATUS, value: status }]);
     this.publishWhileReplaying();
   }

@@ -150,7 +150,7 @@ const spansOfThisRun = () => {
   return spans;
 };
 
-observeRuns((event, state) => spansOfThisRun().onEvent(event, state));
+observeRuns({ event: (event, state) => spansOfThisRun().onEvent(event, state) });
 
 class RunInbound extends OpenTelemetryInboundInterceptor {
   async execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>): Promise<unknown> {

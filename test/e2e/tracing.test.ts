@@ -62,6 +62,8 @@ test('one trace per run: CLI start → workflow → every tool attempt → the g
   await second.kill('SIGTERM'); // a graceful stop flushes its spans
 
   // The run's work is one trace; the approver's CLI has its own small trace (its update call).
+  // Jaeger stores what it received within its batch timeout: wait for the span that ends last.
+  await waitFor(async () => named(await spansOf(runId), 'RunWorkflow:researchRun').length > 0, { timeoutMs: 30_000, what: 'the run span in Jaeger' });
   const traces = await tracesOfWorkflow(jaeger.uiUrl, runId);
   const runTraces = traces.filter((t) =>
     t.spans.some((s) => !s.operationName.match(/^(StartWorkflowUpdate|SignalWorkflow|DescribeWorkflow)/)),
@@ -111,6 +113,10 @@ test('one trace per run: CLI start → workflow → every tool attempt → the g
   const third = await spawnWorkerProcess(env);
   for (let i = 0; i < 20; i++) expect((await run.query(stateQuery)).status).toBe('completed');
   await third.kill('SIGTERM');
+  // A barrier: a span sent after the third worker stopped; once Jaeger shows it, anything that worker sent is stored too.
+  const barrier = uniqueName('barrier');
+  expect((await runHarness(['start', '--id', barrier, '--topic', 'a barrier span', '--json'], env)).code).toBe(0);
+  await waitFor(async () => (await spansOf(barrier)).length > 0, { timeoutMs: 30_000, what: 'the barrier span in Jaeger' });
   const after = (await tracesOfWorkflow(jaeger.uiUrl, runId)).find((t) => t.traceID === runTraces[0].traceID)!.spans;
   expect(after.map((s) => s.spanID).sort()).toEqual(spans.map((s) => s.spanID).sort());
   expect((await operationsOf(jaeger.uiUrl)).filter((name) => /^(HandleQuery|HandleUpdate|HandleSignal|ValidateUpdate)/.test(name))).toEqual(

@@ -17,6 +17,7 @@ import { pendingCommand } from './commands/pending';
 import { resultCommand } from './commands/result';
 import { serverCommand } from './commands/server';
 import { jaegerCommand } from './commands/jaeger';
+import { prometheusCommand } from './commands/prometheus';
 import { setupCommand } from './commands/setup';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
@@ -217,6 +218,12 @@ export function buildProgram(): Command {
     .command('jaeger')
     .description('run Jaeger v2 on loopback in the foreground (OTLP 4317/4318, UI 16686; built with Go the first time)')
     .action(jaegerCommand);
+  program
+    .command('prometheus')
+    .description('run Prometheus (Debian) on loopback in the foreground, scraping workers with the shipped alert rules')
+    .option('--target <host:port...>', 'worker metrics addresses (default: $HARNESS_METRICS_ADDRESS or 127.0.0.1:9464)')
+    .option('--port <port>', 'Prometheus port (default 9090)', positiveInt)
+    .action(prometheusCommand);
   program
     .command('workflow')
     .description("the run's step graph under a policy: steps, gates, pause and resume, failure edges")

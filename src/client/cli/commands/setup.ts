@@ -15,7 +15,9 @@ async function goTool(tool: GoTool): Promise<void> {
     throw new HarnessError(err.message.split('\n')[0]);
   });
   if (!binary) {
-    throw new HarnessError(`no ${tool.name} and no Go toolchain: install Go (https://go.dev/dl) or set ${tool.envVar} to a ${tool.name} binary`);
+    throw new HarnessError(
+      `no ${tool.name} and no Go toolchain: install Go (https://go.dev/dl) or set ${tool.envVar} to a ${tool.name} binary`,
+    );
   }
   say(`${tool.name}: ${binary}\n`);
 }
