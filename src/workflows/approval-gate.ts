@@ -205,7 +205,8 @@ export class ApprovalGates {
     const rules = toolPolicy(this.policy, tool);
     for (;;) {
       if (gate.expiresAtMs === null) return void (await condition(() => this.decided(gate)));
-      if (await condition(() => this.decided(gate), Math.max(1, gate.expiresAtMs - Date.now()))) return;
+      const expiry = { summary: `approval expiry: ${tool} gate ${gate.record.gate}${this.pending?.escalated ? ' (escalated)' : ''}` };
+      if (await condition(() => this.decided(gate), Math.max(1, gate.expiresAtMs - Date.now()), expiry)) return;
       const pending = this.pending!;
       if (rules.onTimeout === 'escalate' && !pending.escalated) {
         pending.escalated = true;

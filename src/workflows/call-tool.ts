@@ -10,6 +10,7 @@
 import { RetryState } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities, sleep, TimeoutFailure } from '@temporalio/workflow';
 import type { ToolExecution } from '../shared/execution';
+import { toolSummary } from '../shared/tool-summaries';
 import { backoffMs, shouldRetry } from '../shared/retry';
 import { temporalRetryPolicy, TOOLS, ToolActivities, ToolInput, ToolName, ToolOutput, ToolResult } from '../shared/tools';
 import type { StepResult } from '../shared/run';
@@ -27,23 +28,29 @@ export interface CallOptions {
 /** The mode this run resolved for the tool (research-run.ts); remote in runs from before local tools. */
 const modeOf = (name: ToolName, options: CallOptions): ToolExecution => options.execution?.[name] ?? 'remote';
 
-/** One proxy per tool, because each tool has its own timeouts, retry policy and mode. */
-function activityFor<N extends ToolName>(name: N, options: CallOptions): (input: ToolInput<N>) => Promise<ToolResult<N>> {
+/**
+ * Runs the tool as an activity with its own timeouts, retry policy and mode; the summary (user
+ * metadata, not part of the command sequence) names it and its key argument in Temporal Web.
+ */
+function runActivity<N extends ToolName>(name: N, options: CallOptions, input: ToolInput<N>): Promise<ToolResult<N>> {
   const tool = TOOLS[name];
+  const summary = toolSummary(name, input);
   if (modeOf(name, options) === 'local') {
     // No heartbeat: a local activity lives inside the workflow task, which Temporal keeps alive itself.
     const local = proxyLocalActivities<ToolActivities>({
       startToCloseTimeout: tool.startToCloseTimeoutMs,
       retry: temporalRetryPolicy(tool.retry),
+      summary,
     });
-    return local[name] as (input: ToolInput<N>) => Promise<ToolResult<N>>;
+    return (local[name] as (input: ToolInput<N>) => Promise<ToolResult<N>>)(input);
   }
   const proxies = proxyActivities<ToolActivities>({
     startToCloseTimeout: tool.startToCloseTimeoutMs,
     heartbeatTimeout: tool.heartbeatTimeoutMs && (options.heartbeatTimeoutMs ?? tool.heartbeatTimeoutMs),
     retry: options.serverRetries ? temporalRetryPolicy(tool.retry) : { maximumAttempts: 1 },
+    summary,
   });
-  return proxies[name] as (input: ToolInput<N>) => Promise<ToolResult<N>>;
+  return (proxies[name] as (input: ToolInput<N>) => Promise<ToolResult<N>>)(input);
 }
 
 /** The tool's output without the attempt the activity reported. */
@@ -124,7 +131,7 @@ async function callRetriedByServer<N extends ToolName>(
   if (options.execution) step.execution = execution;
   run.event('tool_start', { tool: name, attempt: 1, ...(options.execution ? { data: { execution } } : {}) });
   try {
-    const result = await activityFor(name, options)(input);
+    const result = await runActivity(name, options, input);
     step.attempts = result.attempt ?? 1;
     run.endStep(step, 'ok');
     run.event('tool_ok', { tool: name, attempt: step.attempts });
@@ -164,7 +171,7 @@ async function callRetriedHere<N extends ToolName>(
     step.attempts = attempt;
     run.event('tool_start', { tool: name, attempt });
     try {
-      const result = await activityFor(name, options)(input);
+      const result = await runActivity(name, options, input);
       run.endStep(step, 'ok');
       run.event('tool_ok', { tool: name, attempt });
       return outputOf(result);
@@ -175,7 +182,7 @@ async function callRetriedHere<N extends ToolName>(
       const delayMs = Math.max(backoffMs(policy, attempt + 1), failure.retryAfterMs ?? 0);
       run.event('tool_error', { tool: name, attempt, message: error, data: { retrying, ...(retrying ? { retryInMs: delayMs } : {}) } });
       if (!retrying) failedForGood(run, step, name, error);
-      await sleep(delayMs);
+      await sleep(delayMs, { summary: `retry backoff: ${name} attempt ${attempt + 1} in ${delayMs} ms` });
     }
   }
 }

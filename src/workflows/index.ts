@@ -1,4 +1,5 @@
 /** Entry point of the workflow bundle: every workflow type the worker registers. */
+import './run-details';
 import './run-metrics';
 export { researchRun } from './research-run';
 export { toolCall } from './tool-call';

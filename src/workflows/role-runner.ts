@@ -46,6 +46,7 @@ export class RoleRunner {
           workflowId: childId,
           args: [{ ...this.base, ...given, role }],
           memo: { topic: `${this.base.topic} (${role})` },
+          staticSummary: `${role} role of run ${this.run.state.runId}`,
         });
         handoff.endedAt = run.now();
         this.fold(role, out);

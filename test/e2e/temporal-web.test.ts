@@ -143,3 +143,47 @@ test("the UI's own signal dialog lists approve and reject and approves a waiting
   const result = await run.result();
   expect(result).toMatchObject({ status: 'completed', decision: { approver: 'web-ui', comment: 'approved in Temporal Web' } });
 });
+
+test('the run page explains itself: what the run is, what each tool call did, and what the gate waits for', async () => {
+  const run = await waitingRun();
+  const { pendingAction } = await waitForStatus(run, ['waiting_approval']);
+  const digest = pendingAction!.digest.slice(0, 12);
+  // The UI renders summaries and details as markdown in frames of their own: read every frame.
+  const text = await waitFor(
+    async () => {
+      await openRun(run.workflowId);
+      await page.getByText('User Metadata').first().click();
+      await page.getByText('Events with Metadata').waitFor();
+      const frames = await Promise.all(
+        page.frames().map((f) =>
+          f
+            .locator('body')
+            .innerText()
+            .catch(() => ''),
+        ),
+      );
+      const all = frames.join('\n');
+      const expected = [
+        /research [“"]durable agent harness[”"] · policy worker default · single loop/, // static summary (the UI curls quotes)
+        /Sources \(\d+\)/, // static details
+        /plan_run: plan "durable agent harness" from \d+ source title/, // activity summaries
+        /search_sources: search \d+ source\(s\) for "durable agent harness"/, // a local one
+        /approval expiry: finalize_report gate 1/, // the gate's timer
+        /Gate 1: finalize_report/, // current details: the gate
+        /approvals: 0 of 1 \(none yet\), 1 still needed/,
+        /who may approve: anyone/,
+        new RegExp(`harness approve ${run.workflowId} --digest ${digest}`),
+      ];
+      return expected.every((pattern) => pattern.test(all)) ? all : null;
+    },
+    { timeoutMs: 30_000, what: 'the run page to show its summary, details, tool summaries and current details' },
+  );
+  expect(text).toMatch(/expires: \d{4}-/);
+  await screenshot('temporal-web-details.png');
+
+  // The current details follow the run: once approved, they say it completed and where the report went.
+  await run.signal(approveSignal, { approver: 'ops', digest: pendingAction!.digest });
+  await run.result();
+  const metadata = (await run.query('__temporal_workflow_metadata')) as { currentDetails?: string };
+  expect(metadata.currentDetails).toMatch(/\*\*completed\*\* · durable agent harness[\s\S]*report: /);
+});

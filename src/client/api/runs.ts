@@ -16,6 +16,7 @@ import type { RunSnapshot } from '../../shared/run-snapshot';
 import { ActiveTool, PendingAction, RunInput, RunOptions, RunState, RunStatus, TERMINAL_STATUSES } from '../../shared/run';
 import type { temporal } from '@temporalio/proto';
 import { evaluateToolCall } from '../../shared/policy';
+import { runStaticDetails, runStaticSummary } from '../../shared/run-metadata';
 import { HARNESS_STATUS } from '../../shared/search-attributes';
 import { describeZodError, SourceDocument } from '../../shared/tools';
 import type { researchRun } from '../../workflows';
@@ -112,6 +113,8 @@ export async function startRun(
     taskQueue,
     workflowId,
     memo: { topic: request.topic },
+    staticSummary: runStaticSummary(checked.data),
+    staticDetails: runStaticDetails(checked.data),
     // An id names one run forever: its report folder and its history. Reusing it is refused.
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     ...(workflowTaskTimeoutMs ? { workflowTaskTimeout: workflowTaskTimeoutMs } : {}),

@@ -37,6 +37,7 @@ export async function startToolCall({ client, taskQueue }: RunTarget, request: T
     workflowId: checkRunId(request.id ?? `call-${tool.replace(/_/g, '-')}-${randomBytes(3).toString('hex')}`),
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     memo: { topic: `${tool} call` },
+    staticSummary: `tool call: ${tool}`,
     typedSearchAttributes: [{ key: HARNESS_STATUS, value: 'running' }],
   });
 }
