@@ -25,6 +25,15 @@ export function jsonLine(entry: LogEntry): string {
   return JSON.stringify({ time, level: entry.level, message: entry.message, ...meta });
 }
 
+/** The worker process's own lines (start, stop, signals): `harness worker: …`, or JSON like the rest. */
+export function workerSay(format: HarnessEnv['HARNESS_LOG_FORMAT']): (line: string) => void {
+  if (format !== 'json') return (line) => process.stderr.write(`harness worker: ${line}\n`);
+  return (line) =>
+    process.stderr.write(
+      `${JSON.stringify({ time: new Date().toISOString(), level: 'INFO', message: line, sdkComponent: 'harness-worker' })}\n`,
+    );
+}
+
 export function workerLogger(env: LogEnv): DefaultLogger {
   if (env.HARNESS_LOG_FORMAT === 'json')
     return new DefaultLogger(env.HARNESS_LOG_LEVEL, (entry) => process.stderr.write(`${jsonLine(entry)}\n`));

@@ -3,7 +3,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import v8 from 'node:v8';
 import type { HarnessEnv } from '../config/env';
 import type { HarnessActivities } from '../shared/tools';
-import { toolAttemptMetrics } from '../telemetry/tool-metrics';
+import { toolAttempts } from '../telemetry/tool-attempts';
 import type { Tracing } from '../telemetry/tracing';
 import { idleSnapshotSink } from './snapshot-sink';
 import { workflowCodeOptions } from './workflow-bundle';
@@ -76,7 +76,7 @@ export function createHarnessWorker(options: HarnessWorkerOptions): Promise<Work
     ...code,
     interceptors: {
       ...code.interceptors,
-      activity: [...(tracing?.activityInterceptors ?? []), toolAttemptMetrics],
+      activity: [...(tracing?.activityInterceptors ?? []), toolAttempts],
       ...(tracing ? { client: { workflow: tracing.clientInterceptors } } : {}),
     },
     sinks: { ...idleSnapshotSink, ...tracing?.workflowSinks },

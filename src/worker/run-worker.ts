@@ -7,16 +7,15 @@ import path from 'node:path';
 import { HarnessEnv, readEnv } from '../config/env';
 import { startRunGauges } from '../telemetry/run-gauges';
 import { flushTracing } from '../telemetry/tracing';
-import { installWorkerRuntime } from '../telemetry/worker-runtime';
+import { installWorkerRuntime, workerSay } from '../telemetry/worker-runtime';
 import { AbortError } from '../temporal-connection';
 import { workerFromEnv } from './worker-from-env';
 
 /** After the first signal the process exits within this, whatever the SDK is waiting for. */
 export const SHUTDOWN_DEADLINE_MS = 30_000;
 
-const say = (line: string) => process.stderr.write(`harness worker: ${line}\n`);
-
 export async function runWorker(env: HarnessEnv = readEnv()): Promise<void> {
+  const say = workerSay(env.HARNESS_LOG_FORMAT);
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (stop.signal.aborted) {

@@ -1,5 +1,6 @@
 /** Entry point of the workflow bundle: every workflow type the worker registers. */
 import './run-details';
+import './run-log';
 import './run-metrics';
 export { researchRun } from './research-run';
 export { toolCall } from './tool-call';

@@ -102,7 +102,7 @@ test('a worker exports run, gate, tool and SDK metrics; Prometheus scrapes them;
   expect(await total(`harness_approvals_total{${ofQueue}, outcome="rejected"}`)).toBe(1);
   expect(await total(`harness_gate_wait_seconds_count{${ofQueue}, tool="finalize_report"}`)).toBe(2);
   expect(await total(`harness_gate_wait_seconds_sum{${ofQueue}}`)).toBeGreaterThan(0);
-  // Tool attempts from the activity side: the five tools before the gate once per run, finalize_report once.
+  // Tool attempts from the activity side (tools only): the five before the gate once per run, finalize_report once.
   expect(await total('harness_tool_attempts_total{tool="plan_run", outcome="ok"}')).toBe(2);
   expect(await total('harness_tool_attempts_total{tool="finalize_report", outcome="ok"}')).toBe(1);
   expect(await total('harness_tool_attempt_seconds_count{tool="draft_report"}')).toBe(2);

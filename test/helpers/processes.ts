@@ -51,7 +51,7 @@ export async function spawnWorkerProcess(env: NodeJS.ProcessEnv): Promise<Worker
   await waitFor(
     async () => {
       if (child.exitCode !== null) throw new Error(`worker exited early: ${output}`);
-      return output.includes('harness worker: task queue');
+      return /harness worker: task queue|"message":"task queue/.test(output);
     },
     { timeoutMs: 30_000, what: 'the worker process to start polling' },
   );
