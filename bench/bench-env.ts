@@ -50,6 +50,7 @@ export class BenchEnv {
   private worker: ChildProcess | null = null;
   private workerDied: string | null = null;
   private floorWorker: ChildProcess | null = null;
+  private observedWorker: ChildProcess | null = null;
   private constructor(
     readonly dir: string,
     readonly server: RunningServer,
@@ -110,6 +111,25 @@ export class BenchEnv {
     this.floorWorker = await spawnReady([script, this.server.address, this.floorTaskQueue], this.workerEnv(), 'floor worker: ready');
   }
 
+  /** Runs on this queue go to a second harness worker with tracing and metrics on. */
+  get observedTaskQueue(): string {
+    return `${this.taskQueue}-observed`;
+  }
+
+  /** The same harness worker, exporting OTLP traces to `otlpEndpoint` and serving Prometheus metrics. */
+  async startObservedWorker(otlpEndpoint: string, metricsAddress: string): Promise<void> {
+    this.observedWorker = await spawnReady(
+      [path.join(REPO_ROOT, 'bin', 'harness.js'), 'worker'],
+      {
+        ...this.workerEnv(),
+        HARNESS_TASK_QUEUE: this.observedTaskQueue,
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
+        HARNESS_METRICS_ADDRESS: metricsAddress,
+      },
+      'harness worker: task queue',
+    );
+  }
+
   private workerEnv(): NodeJS.ProcessEnv {
     const { worker, latencyMs } = this.settings;
     return {
@@ -156,7 +176,7 @@ export class BenchEnv {
     }
   }
 
-  async startRun(id: string, execution?: RunExecution, multiAgent = false) {
+  async startRun(id: string, execution?: RunExecution, multiAgent = false, taskQueue = this.taskQueue) {
     const { workflowTaskTimeoutMs, heartbeatTimeoutMs } = this.settings;
     const options = {
       ...(execution ? { execution } : {}),
@@ -164,7 +184,7 @@ export class BenchEnv {
       ...(multiAgent ? { multiAgent } : {}),
     };
     return startRun(
-      { client: this.client, taskQueue: this.taskQueue, workflowTaskTimeoutMs },
+      { client: this.client, taskQueue, workflowTaskTimeoutMs },
       {
         id,
         topic: 'durable agent harness',
@@ -236,6 +256,7 @@ export class BenchEnv {
   async stop(): Promise<void> {
     if (this.worker) await stopProcess(this.worker);
     if (this.floorWorker) await stopProcess(this.floorWorker);
+    if (this.observedWorker) await stopProcess(this.observedWorker);
     await this.connection.close();
     await this.server.stop();
     await fs.rm(this.dir, { recursive: true, force: true });

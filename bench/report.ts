@@ -13,6 +13,8 @@ export interface BenchReport {
   parked: ParkedResult | null;
   recovery: RecoveryResult[];
   realistic: RealisticResult | null;
+  /** The harness with telemetry off and on, alternating in the same invocation (absent in older reports). */
+  telemetry?: { off: ThroughputResult; on: ThroughputResult }[];
   elapsedS: number;
 }
 
@@ -115,6 +117,22 @@ export function renderMarkdown(r: BenchReport): string {
       `| ${x.runsPerSecond.toFixed(1)} | ${x.allowedRunsPerSecond.toFixed(1)} (${x.maxConcurrentActivities} slots ÷ 3 model calls × ${x.latencyMs} ms) | ${pct(x.runsPerSecond / x.allowedRunsPerSecond)} | ` +
         `${ms(x.startToCompletedMs.p50)} / ${ms(x.startToCompletedMs.p95)} | ${x.workerCpuPercent.toFixed(0)} % of one core | ${x.workerRssPeakMb.toFixed(0)} MB |`,
     );
+  }
+  if (r.telemetry?.length) {
+    lines.push(
+      '',
+      'Telemetry cost: the same worker with OpenTelemetry tracing (OTLP to a real Jaeger) and Prometheus metrics (scraped every second) on, beside one with both off, alternating batches (default mode):',
+      '',
+      '| concurrency (runs each) | runs/s off | runs/s on | on ÷ off | start → completed p50 / p95 off | on | p50 cost |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const { off, on } of r.telemetry) {
+      lines.push(
+        `| ${off.concurrency} (${off.runs}) | ${off.runsPerSecond.toFixed(2)} | ${on.runsPerSecond.toFixed(2)} | ${pct(on.runsPerSecond / off.runsPerSecond)} | ` +
+          `${ms(off.startToCompletedMs.p50)} / ${ms(off.startToCompletedMs.p95)} | ${ms(on.startToCompletedMs.p50)} / ${ms(on.startToCompletedMs.p95)} | ` +
+          `${pct(on.startToCompletedMs.p50 / off.startToCompletedMs.p50 - 1, true)} |`,
+      );
+    }
   }
   return lines.join('\n') + '\n';
 }

@@ -12,7 +12,20 @@ import { freeLoopbackAddress } from '../src/dev-server/free-port';
 import { findGoTool, TEMPORAL_CLI } from '../src/toolchain/go-tools';
 import { REPO_ROOT } from '../src/paths';
 import { BenchEnv, BenchSettings } from './bench-env';
-import { BenchMode, floor, harnessBesideFloor, parked, realistic, recovery, RecoveryProfile, throughput } from './scenarios';
+import { freePort } from '../src/dev-server/free-port';
+import { startJaeger } from '../src/observability/jaeger';
+import { startPrometheus } from '../src/observability/prometheus';
+import {
+  BenchMode,
+  floor,
+  harnessBesideFloor,
+  parked,
+  realistic,
+  recovery,
+  RecoveryProfile,
+  telemetryBeside,
+  throughput,
+} from './scenarios';
 import { renderMarkdown, BenchReport } from './report';
 
 const int = (v: string) => Number.parseInt(v, 10);
@@ -58,7 +71,9 @@ async function main(): Promise<void> {
     .option('--realistic <n>', 'realistic scenario: runs in flight (model latency --realistic-latency-ms)', int, 500)
     .option('--realistic-runs <n>', 'realistic scenario: runs in all', int, 1000)
     .option('--realistic-latency-ms <ms>', 'realistic scenario: model latency per model step', int, 1000)
-    .option('--skip <list>', 'skip scenarios: throughput,parked,recovery,realistic', '')
+    .option('--telemetry-concurrency <list>', 'telemetry scenario: concurrency levels', '1,10')
+    .option('--telemetry-runs <list>', 'telemetry scenario: runs per level and per side', '20,100')
+    .option('--skip <list>', 'skip scenarios: throughput,parked,recovery,realistic,telemetry', '')
     .option('--out <dir>', 'results folder', path.join(REPO_ROOT, 'bench', 'results'))
     .parse()
     .opts();
@@ -95,6 +110,7 @@ async function main(): Promise<void> {
     parked: null,
     recovery: [],
     realistic: null,
+    telemetry: [],
     elapsedS: 0,
   };
   log(`floor: ${report.floor.meanRunMs.toFixed(2)} ms per run in-process`);
@@ -173,6 +189,35 @@ async function main(): Promise<void> {
       report.realistic = await realistic(env, o.realistic, o.realisticRuns);
       log(`realistic: ${report.realistic.runsPerSecond.toFixed(1)} runs/s of ${report.realistic.allowedRunsPerSecond.toFixed(1)} allowed`);
     } finally {
+      await env.stop();
+    }
+  }
+  if (!skip.has('telemetry')) {
+    const env = await BenchEnv.start(settings, await freeLoopbackAddress());
+    const jaeger = await startJaeger(
+      { otlpGrpc: await freePort(), otlpHttp: await freePort(), ui: await freePort() },
+      path.join(env.dir, 'jaeger'),
+    );
+    const metricsAddress = await freeLoopbackAddress();
+    const prometheus = await startPrometheus({
+      port: await freePort(),
+      targets: [metricsAddress],
+      intervalS: 1,
+      dir: path.join(env.dir, 'prometheus'),
+    });
+    try {
+      await env.startObservedWorker(jaeger.otlpEndpoint, metricsAddress);
+      const counts = String(o.telemetryRuns).split(',').map(int);
+      for (const [i, concurrency] of String(o.telemetryConcurrency).split(',').map(int).entries()) {
+        const runs = counts[i] ?? counts[counts.length - 1];
+        const batches = concurrency === 1 ? runs : Math.max(1, Math.floor(runs / (2 * concurrency)));
+        const [off, on] = await telemetryBeside(env, concurrency, runs, batches);
+        report.telemetry!.push({ off, on });
+        log(`telemetry c=${concurrency}: ${off.runsPerSecond.toFixed(2)} runs/s off, ${on.runsPerSecond.toFixed(2)} on`);
+      }
+    } finally {
+      await prometheus.stop();
+      await jaeger.stop();
       await env.stop();
     }
   }

@@ -31,7 +31,8 @@ type Spread = { p50: number; p95: number; p99: number };
 const spread = (values: number[]): Spread => ({ p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) });
 
 export interface ThroughputResult {
-  subject: 'harness' | 'temporal-floor';
+  /** `harness-observed`: the same worker with OpenTelemetry tracing to Jaeger and Prometheus metrics on. */
+  subject: 'harness' | 'temporal-floor' | 'harness-observed';
   mode: BenchMode;
   concurrency: number;
   runs: number;
@@ -51,9 +52,9 @@ interface RunDriver {
   stepMs(run: WorkflowHandle): Promise<number[]>;
 }
 
-function harnessDriver(env: BenchEnv, mode: BenchMode): RunDriver {
+function harnessDriver(env: BenchEnv, mode: BenchMode, taskQueue = env.taskQueue): RunDriver {
   return {
-    start: (id) => env.startRun(id, HARNESS_EXECUTION[mode], mode === 'multi-role'),
+    start: (id) => env.startRun(id, HARNESS_EXECUTION[mode], mode === 'multi-role', taskQueue),
     awaitGate: async (run) => (await run.executeUpdate(awaitGateUpdate, { args: [{}] })).pendingAction?.digest,
     approve: async (run, digest) => void (await run.executeUpdate(approveUpdate, { args: [{ approver: 'bench', digest }] })),
     stepMs: async (run) => ((await run.result()) as RunResult).steps.map((s) => s.durationMs ?? 0),
@@ -120,7 +121,11 @@ function summarize(subject: ThroughputResult['subject'], mode: BenchMode, concur
 }
 
 const driverOf = (env: BenchEnv, subject: ThroughputResult['subject'], mode: BenchMode) =>
-  subject === 'harness' ? harnessDriver(env, mode) : floorDriver(env, mode as FloorMode);
+  subject === 'harness'
+    ? harnessDriver(env, mode)
+    : subject === 'harness-observed'
+      ? harnessDriver(env, mode, env.observedTaskQueue)
+      : floorDriver(env, mode as FloorMode);
 
 /** `runs` runs of one subject in one mode at a concurrency, in one batch. */
 export async function throughput(
@@ -146,8 +151,28 @@ export async function harnessBesideFloor(
   runs: number,
   batches: number,
 ): Promise<[ThroughputResult, ThroughputResult]> {
-  const subjects = ['temporal-floor', 'harness'] as const;
-  const recorded = { 'temporal-floor': [] as Batch[], harness: [] as Batch[] };
+  return alternating(env, ['temporal-floor', 'harness'], mode, concurrency, runs, batches);
+}
+
+/** The harness with telemetry off and on (tracing to a real Jaeger, metrics scraped by Prometheus), alternating the same way. */
+export async function telemetryBeside(
+  env: BenchEnv,
+  concurrency: number,
+  runs: number,
+  batches: number,
+): Promise<[ThroughputResult, ThroughputResult]> {
+  return alternating(env, ['harness', 'harness-observed'], 'default', concurrency, runs, batches);
+}
+
+async function alternating(
+  env: BenchEnv,
+  subjects: [ThroughputResult['subject'], ThroughputResult['subject']],
+  mode: BenchMode,
+  concurrency: number,
+  runs: number,
+  batches: number,
+): Promise<[ThroughputResult, ThroughputResult]> {
+  const recorded: Record<string, Batch[]> = { [subjects[0]]: [], [subjects[1]]: [] };
   const size = Math.ceil(runs / batches);
   for (let b = 0; b * size < runs; b++) {
     for (const subject of b % 2 ? [...subjects].reverse() : subjects) {
@@ -159,8 +184,8 @@ export async function harnessBesideFloor(
     }
   }
   return [
-    summarize('temporal-floor', mode, concurrency, recorded['temporal-floor']),
-    summarize('harness', mode, concurrency, recorded.harness),
+    summarize(subjects[0], mode, concurrency, recorded[subjects[0]]),
+    summarize(subjects[1], mode, concurrency, recorded[subjects[1]]),
   ];
 }
 

@@ -27,11 +27,15 @@ test('the benchmark runs every scenario and writes its JSON and Markdown', async
     '8',
     '--realistic-latency-ms',
     '100',
+    '--telemetry-concurrency',
+    '1,2',
+    '--telemetry-runs',
+    '2,4',
     '--out',
     out,
   ];
   const { code, stdout, stderr } = await runHarnessScript('dist-bench/bench/run.js', args, 240_000);
-  expect(stderr).not.toMatch(/^bench: (?!floor|temporal-floor|harness|parked|recovery|realistic)/m);
+  expect(stderr).not.toMatch(/^bench: (?!floor|temporal-floor|harness|parked|recovery|realistic|telemetry)/m);
   expect(code).toBe(0);
   const report = JSON.parse(await fs.readFile(path.join(out, 'latest.json'), 'utf8'));
   // Every mode on the harness, and on the Temporal floor where it has a twin, at every level.
@@ -62,6 +66,18 @@ test('the benchmark runs every scenario and writes its JSON and Markdown', async
   expect(report.settings.eagerActivities).toBe(true);
   expect(report.realistic).toMatchObject({ concurrency: 4, runs: 8, latencyMs: 100 });
   expect(report.realistic.workerCpuPercent).toBeGreaterThan(0);
+  // Telemetry off and on, side by side at each level.
+  expect(
+    report.telemetry.map((t: { off: { concurrency: number; subject: string }; on: { subject: string } }) => [
+      t.off.concurrency,
+      t.off.subject,
+      t.on.subject,
+    ]),
+  ).toEqual([
+    [1, 'harness', 'harness-observed'],
+    [2, 'harness', 'harness-observed'],
+  ]);
+  expect(stdout).toMatch(/^\| 2 \(4\) \| [\d.]+ \| [\d.]+ \| \d+ % \|/m);
   expect(stdout).toMatch(/^\| local \| 1 \(2\) \| [\d.]+ \| [\d.]+ \| \d+ % \|/m);
   expect(stdout).toMatch(/^\| local \| search_sources \| [\d.]+ ms \| [\d.]+ ms \|/m);
   expect(await fs.readFile(path.join(out, 'latest.md'), 'utf8')).toBe(stdout);
