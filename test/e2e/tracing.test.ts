@@ -4,14 +4,40 @@
  * API. One trace per run, across a worker SIGKILLed at the gate; nothing new after a replay and
  * 20 queries.
  */
+import path from 'node:path';
 import { waitFor } from '../../src/client/api/wait-for';
 import { freePort } from '../../src/dev-server/free-port';
-import { operationsOf, parentOf, tagOf, tracesOfWorkflow, type JaegerSpan } from '../../src/observability/jaeger-api';
+import { operationsOf, parentOf, tagOf, tracesOfWorkflow, type JaegerSpan, type JaegerTrace } from '../../src/observability/jaeger-api';
+import { traceToGantt } from '../../src/observability/trace-gantt';
+import { launchBrowser } from '../helpers/browser';
 import { startJaeger, type RunningJaeger } from '../../src/observability/jaeger';
 import { stateQuery } from '../../src/shared/messages';
 import { runHarness } from '../helpers/processes';
 import { useClient, useWorkerProcesses } from '../helpers/test-bed';
 import { tempDir, testAddress, uniqueName, waitForStatus } from '../helpers/temporal';
+
+const SCREENSHOT_DIRS = [path.resolve(__dirname, '../../test-results'), ...(process.env.HARNESS_UPDATE_SCREENSHOTS ? [path.resolve(__dirname, '../../docs')] : [])];
+
+/** The trace as Jaeger's API returned it, drawn by Mermaid in Chromium (the README's picture; `npm run docs:trace`). */
+async function drawTrace(trace: JaegerTrace, runId: string): Promise<void> {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.setContent('<!doctype html><html><body style="background:white"><div id="chart"></div></body></html>');
+    await page.addScriptTag({ path: require.resolve('mermaid/dist/mermaid.min.js') });
+    const svg = await page.evaluate(async (text) => {
+      const mermaid = (globalThis as unknown as { mermaid: { initialize(o: object): void; render(id: string, t: string): Promise<{ svg: string }> } }).mermaid;
+      mermaid.initialize({ startOnLoad: false, gantt: { useWidth: 1350 } });
+      const { svg } = await mermaid.render('trace', text);
+      (globalThis as unknown as { document: { getElementById(id: string): { innerHTML: string } } }).document.getElementById('chart').innerHTML = svg;
+      return svg;
+    }, traceToGantt(trace, `run ${runId}, one trace from Jaeger (${trace.spans.length} spans)`));
+    expect(svg).toContain('Gate finalize_report');
+    for (const dir of SCREENSHOT_DIRS) await page.locator('#chart').screenshot({ path: path.join(dir, 'jaeger-trace.png') });
+  } finally {
+    await browser.close();
+  }
+}
 
 const temporal = useClient();
 const spawnWorkerProcess = useWorkerProcesses();
@@ -108,6 +134,8 @@ test('one trace per run: CLI start → workflow → every tool attempt → the g
   expect(tagOf(gates[0], 'harness.approval.approver')).toBe('alice');
   expect(tagOf(gates[0], 'harness.gate.waited_ms')).toBeGreaterThan(0);
   expect(tagOf(gates[0], 'harness.policy.verdict')).toBe('approval_required');
+
+  await drawTrace(runTraces[0], runId);
 
   // A replay (a new worker answering for a closed run it never cached) and 20 queries add nothing.
   const third = await spawnWorkerProcess(env);
