@@ -11,6 +11,8 @@ export interface BackendOptions {
   name: string;
   binary: string;
   args: string[];
+  /** A configuration file written (in its folder) before the backend starts. */
+  config: { file: string; text: string };
   /** Output goes here, so a failed start can point at it. */
   logFile: string;
   /** A URL that answers 2xx once the backend is ready. */
@@ -24,6 +26,8 @@ export interface RunningBackend {
 }
 
 export async function startBackend(options: BackendOptions): Promise<RunningBackend> {
+  await fs.mkdir(path.dirname(options.config.file), { recursive: true });
+  await fs.writeFile(options.config.file, options.config.text);
   await fs.mkdir(path.dirname(options.logFile), { recursive: true });
   const output = await fs.open(options.logFile, 'a');
   const child = spawn(options.binary, options.args, { stdio: ['ignore', output.fd, output.fd] });

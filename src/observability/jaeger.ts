@@ -3,7 +3,6 @@
  * HTTP), the UI and its HTTP query API out, traces kept in memory. `npm run jaeger` and the tests
  * start it here; its configuration is generated, so ports are chosen by the caller.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { TEMPORAL_DIR } from '../paths';
 import { ensureGoTool, JAEGER } from '../toolchain/go-tools';
@@ -75,13 +74,12 @@ export async function startJaeger(
 ): Promise<RunningJaeger> {
   const binary = await ensureGoTool(JAEGER);
   if (!binary) throw new Error(`no jaeger binary and no Go toolchain to build it: install Go (https://go.dev/dl) or set ${JAEGER.envVar}`);
-  await fs.mkdir(dir, { recursive: true });
   const config = path.join(dir, `config-${ports.ui}.yaml`);
-  await fs.writeFile(config, jaegerConfig(ports));
   const uiUrl = `http://127.0.0.1:${ports.ui}`;
   const backend = await startBackend({
     name: 'jaeger',
     binary,
+    config: { file: config, text: jaegerConfig(ports) },
     args: ['--config', config],
     logFile: path.join(dir, `jaeger-${ports.ui}.log`),
     readyUrl: `${uiUrl}/api/services`,

@@ -3,7 +3,6 @@
  * configuration and the shipped alert rules (observability/alerts.yml). `npm run prometheus`
  * and the tests start it here; the caller stops what it started.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, TEMPORAL_DIR } from '../paths';
 import { ensureDebianTool, PROMETHEUS } from '../toolchain/debian-tools';
@@ -48,13 +47,12 @@ scrape_configs:
 export async function startPrometheus(options: PrometheusOptions): Promise<RunningPrometheus> {
   const binary = await ensureDebianTool(PROMETHEUS, (line) => process.stderr.write(`${line}\n`));
   const dir = options.dir ?? path.join(TEMPORAL_DIR, 'prometheus');
-  await fs.mkdir(dir, { recursive: true });
   const config = path.join(dir, `prometheus-${options.port}.yml`);
-  await fs.writeFile(config, prometheusConfig(options));
   const url = `http://127.0.0.1:${options.port}`;
   const backend = await startBackend({
     name: 'prometheus',
     binary,
+    config: { file: config, text: prometheusConfig(options) },
     args: [
       `--config.file=${config}`,
       `--storage.tsdb.path=${path.join(dir, `data-${options.port}`)}`,

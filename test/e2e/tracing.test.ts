@@ -16,7 +16,10 @@ import { runHarness } from '../helpers/processes';
 import { useClient, useWorkerProcesses } from '../helpers/test-bed';
 import { tempDir, testAddress, uniqueName, waitForStatus } from '../helpers/temporal';
 
-const SCREENSHOT_DIRS = [path.resolve(__dirname, '../../test-results'), ...(process.env.HARNESS_UPDATE_SCREENSHOTS ? [path.resolve(__dirname, '../../docs')] : [])];
+const SCREENSHOT_DIRS = [
+  path.resolve(__dirname, '../../test-results'),
+  ...(process.env.HARNESS_UPDATE_SCREENSHOTS ? [path.resolve(__dirname, '../../docs')] : []),
+];
 
 /** The trace as Jaeger's API returned it, drawn by Mermaid in Chromium (the README's picture; `npm run docs:trace`). */
 async function drawTrace(trace: JaegerTrace, runId: string): Promise<void> {
@@ -25,13 +28,20 @@ async function drawTrace(trace: JaegerTrace, runId: string): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.setContent('<!doctype html><html><body style="background:white"><div id="chart"></div></body></html>');
     await page.addScriptTag({ path: require.resolve('mermaid/dist/mermaid.min.js') });
-    const svg = await page.evaluate(async (text) => {
-      const mermaid = (globalThis as unknown as { mermaid: { initialize(o: object): void; render(id: string, t: string): Promise<{ svg: string }> } }).mermaid;
-      mermaid.initialize({ startOnLoad: false, gantt: { useWidth: 1350 } });
-      const { svg } = await mermaid.render('trace', text);
-      (globalThis as unknown as { document: { getElementById(id: string): { innerHTML: string } } }).document.getElementById('chart').innerHTML = svg;
-      return svg;
-    }, traceToGantt(trace, `run ${runId}, one trace from Jaeger (${trace.spans.length} spans)`));
+    const svg = await page.evaluate(
+      async (text) => {
+        const mermaid = (
+          globalThis as unknown as { mermaid: { initialize(o: object): void; render(id: string, t: string): Promise<{ svg: string }> } }
+        ).mermaid;
+        mermaid.initialize({ startOnLoad: false, gantt: { useWidth: 1350 } });
+        const { svg } = await mermaid.render('trace', text);
+        (globalThis as unknown as { document: { getElementById(id: string): { innerHTML: string } } }).document.getElementById(
+          'chart',
+        ).innerHTML = svg;
+        return svg;
+      },
+      traceToGantt(trace, `run ${runId}, one trace from Jaeger (${trace.spans.length} spans)`),
+    );
     expect(svg).toContain('Gate finalize_report');
     for (const dir of SCREENSHOT_DIRS) await page.locator('#chart').screenshot({ path: path.join(dir, 'jaeger-trace.png') });
   } finally {
@@ -89,7 +99,10 @@ test('one trace per run: CLI start → workflow → every tool attempt → the g
 
   // The run's work is one trace; the approver's CLI has its own small trace (its update call).
   // Jaeger stores what it received within its batch timeout: wait for the span that ends last.
-  await waitFor(async () => named(await spansOf(runId), 'RunWorkflow:researchRun').length > 0, { timeoutMs: 30_000, what: 'the run span in Jaeger' });
+  await waitFor(async () => named(await spansOf(runId), 'RunWorkflow:researchRun').length > 0, {
+    timeoutMs: 30_000,
+    what: 'the run span in Jaeger',
+  });
   const traces = await tracesOfWorkflow(jaeger.uiUrl, runId);
   const runTraces = traces.filter((t) =>
     t.spans.some((s) => !s.operationName.match(/^(StartWorkflowUpdate|SignalWorkflow|DescribeWorkflow)/)),

@@ -4,6 +4,7 @@
  * worker keeps no workflow in its cache (every workflow task replays the whole history).
  */
 import { approveSignal } from '../../src/shared/messages';
+import { TOOL_NAMES } from '../../src/shared/tools';
 import { useClient, useWorkerProcesses } from '../helpers/test-bed';
 import { sampleSources, startTestRun, tempDir, testAddress, uniqueName, waitForStatus } from '../helpers/temporal';
 
@@ -40,14 +41,7 @@ test('JSON logs, one line per status change and per tool attempt, replay-safe', 
   const statuses = ofRun.filter((e) => String(e.message).startsWith('run ')).map((e) => e.status);
   expect(statuses).toEqual(['waiting_approval', 'running', 'completed']);
   const attempts = ofRun.filter((e) => e.message === 'tool attempt ok');
-  expect(attempts.map((e) => e.tool)).toEqual([
-    'plan_run',
-    'search_sources',
-    'extract_facts',
-    'draft_report',
-    'review_draft',
-    'finalize_report',
-  ]);
+  expect(attempts.map((e) => e.tool)).toEqual(TOOL_NAMES);
   for (const attempt of attempts)
     expect(attempt).toMatchObject({ attempt: 1, workflowId: run.workflowId, workflowRunId: expect.any(String) });
 });
