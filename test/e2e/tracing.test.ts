@@ -164,3 +164,40 @@ test('one trace per run: CLI start → workflow → every tool attempt → the g
     [],
   );
 });
+
+test('roles nest under their parent: StartChildWorkflow → RunWorkflow of each role, in the run’s one trace', async () => {
+  const env = {
+    TEMPORAL_ADDRESS: testAddress(),
+    HARNESS_TASK_QUEUE: uniqueName('tracing-roles'),
+    HARNESS_OUTPUT_DIR: await tempDir('tracing-roles-out'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpEndpoint,
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    XDG_STATE_HOME: await tempDir('tracing-roles-state'),
+  };
+  await spawnWorkerProcess(env);
+  const runId = uniqueName('traced-roles');
+  expect((await runHarness(['start', '--id', runId, '--topic', 'durable agent harness', '--multi-agent', '--json'], env)).code).toBe(0);
+  const run = temporal.client.workflow.getHandle(runId);
+  const gate = await waitForStatus(run, ['waiting_approval']);
+  expect((await runHarness(['approve', runId, '--approver', 'alice', '--digest', gate.pendingAction!.digest], env)).code).toBe(0);
+  await waitForStatus(run, ['completed']);
+  const spans = await waitFor(
+    async () => {
+      const all =
+        (await tracesOfWorkflow(jaeger.uiUrl, runId)).find((t) => t.spans.some((s) => s.operationName === 'StartWorkflow:researchRun'))
+          ?.spans ?? [];
+      return named(all, 'RunWorkflow:researchRun').length > 0 && all;
+    },
+    { timeoutMs: 30_000, what: 'the multi-role run in Jaeger' },
+  );
+  const byId = new Map(spans.map((s) => [s.spanID, s]));
+  const parentName = (s: JaegerSpan) => byId.get(parentOf(s) ?? '')?.operationName;
+  expect(new Set(spans.map((s) => s.traceID)).size).toBe(1);
+  for (const role of ['plannerRole', 'executorRole', 'reviewerRole']) {
+    const [child] = named(spans, `RunWorkflow:${role}`);
+    expect(parentName(child)).toBe(`StartChildWorkflow:${role}`);
+    expect(parentName(byId.get(parentOf(child)!)!)).toBe('RunWorkflow:researchRun');
+  }
+  // A tool call made inside a role hangs under that role.
+  expect(parentName(named(spans, 'StartActivity:draft_report')[0])).toBe('RunWorkflow:executorRole');
+});
