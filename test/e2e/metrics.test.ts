@@ -20,6 +20,7 @@ import {
 } from '../../src/observability/prometheus';
 import { approveSignal, rejectSignal } from '../../src/shared/messages';
 import { PROMTOOL, toolPath } from '../../src/toolchain/debian-tools';
+import { runHarness } from '../helpers/processes';
 import { useClient, useWorkerProcesses } from '../helpers/test-bed';
 import { sampleSources, startTestRun, tempDir, testAddress, uniqueName, waitForStatus } from '../helpers/temporal';
 
@@ -61,6 +62,12 @@ test('a worker exports run, gate, tool and SDK metrics; Prometheus scrapes them;
   const outputRoot = await tempDir('metrics-out');
   const first = await spawnWorker(metricsAddresses[0]);
   expect(first.output()).toContain(`Prometheus metrics at http://${metricsAddresses[0]}/metrics`);
+  const doctor = await runHarness(['doctor', '--json'], {
+    TEMPORAL_ADDRESS: testAddress(),
+    HARNESS_TASK_QUEUE: taskQueue,
+    HARNESS_METRICS_ADDRESS: metricsAddresses[0],
+  });
+  expect(JSON.parse(doctor.stdout).checks.find((c: { name: string }) => c.name === 'metrics')).toMatchObject({ status: 'ok' });
   const query = (promql: string) => queryPrometheus(prometheus.url, promql);
   const valueOf = async (promql: string) => Number((await query(promql))[0]?.value[1] ?? NaN);
   // Summed over both workers, the dead one included (its last scrape), so a count made twice shows.
@@ -82,10 +89,13 @@ test('a worker exports run, gate, tool and SDK metrics; Prometheus scrapes them;
   // the second worker replays the run from its history (start included) and ends it.
   const rejected = await start();
   await waitForStatus(rejected, ['waiting_approval']);
-  await waitFor(async () => (await valueOf(`sum(harness_runs_started_total{${ofQueue}})`)) === 2, {
-    timeoutMs: 30_000,
-    what: 'both starts scraped',
-  });
+  // A scrape taken after the second run's last step before the gate holds everything the first worker counted.
+  await waitFor(
+    async () =>
+      (await valueOf(`sum(harness_runs_started_total{${ofQueue}})`)) === 2 &&
+      (await valueOf('sum(harness_tool_attempts_total{tool="review_draft"})')) === 2,
+    { timeoutMs: 30_000, what: "the first worker's counts scraped" },
+  );
   await first.kill('SIGKILL');
   const second = await spawnWorker(metricsAddresses[1]);
   await rejected.signal(rejectSignal, { approver: 'ops', reason: 'not this one' });

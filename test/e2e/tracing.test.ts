@@ -74,6 +74,8 @@ test('one trace per run: CLI start → workflow → every tool attempt → the g
     XDG_STATE_HOME: await tempDir('tracing-state'),
   };
   const first = await spawnWorkerProcess(env);
+  const doctor = JSON.parse((await runHarness(['doctor', '--json'], env)).stdout) as { checks: { name: string; status: string }[] };
+  expect(doctor.checks.find((c) => c.name === 'tracing')).toMatchObject({ status: 'ok' });
   const runId = uniqueName('traced');
   const started = await runHarness(['start', '--id', runId, '--topic', 'durable agent harness', '--json'], env);
   expect(started.code).toBe(0);

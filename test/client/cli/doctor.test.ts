@@ -45,6 +45,8 @@ test('offline, with a worker polling: healthy', async () => {
     'model config': 'ok',
     'model listing': 'skip',
     'chat round trip': 'skip',
+    tracing: 'skip',
+    metrics: 'skip',
   });
   expect(r.detail['model config']).toMatch(/^offline/);
   expect(r.detail.workers).toMatch(/^1 worker\(s\) poll task queue/);
@@ -72,6 +74,8 @@ test('with Temporal unreachable and an unrelated variable broken, the model is s
     'model config': 'ok',
     'model listing': 'ok',
     'chat round trip': 'ok',
+    tracing: 'skip',
+    metrics: 'skip',
   });
   expect(r.detail.configuration).toMatch(/HARNESS_TOKEN_BUDGET/);
 });
@@ -102,4 +106,14 @@ test('a wrong key is reported as such, and the key is never printed', async () =
   expect(r.code).toBe(1);
   expect(r.detail['model listing']).toMatch(/rejected the API key.*\(HTTP 401\)/);
   expect(r.stdout).not.toContain('sk-wrong-key-value');
+});
+
+test('telemetry pointed at nothing: tracing fails (an export is refused), metrics warn (no worker serves them yet)', async () => {
+  const r = await doctor({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', HARNESS_METRICS_ADDRESS: '127.0.0.1:1' });
+  expect(r).toMatchObject({ code: 1, healthy: false });
+  expect(r.status).toMatchObject({ tracing: 'fail', metrics: 'warn' });
+  expect(r.detail.tracing).toMatch(/^nothing accepts OTLP at http:\/\/127\.0\.0\.1:1\/v1\/traces/);
+  const bad = await doctor({ HARNESS_METRICS_ADDRESS: 'port 9464' });
+  expect(bad.status.metrics).toBe('fail');
+  expect(bad.detail.metrics).toMatch(/HARNESS_METRICS_ADDRESS/);
 });

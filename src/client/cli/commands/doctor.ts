@@ -1,12 +1,14 @@
 /**
  * `harness doctor`: is this setup able to run a research run? Temporal reachable and polled,
- * the model configuration, the endpoint's model listing, and one chat round trip.
+ * the model configuration, the endpoint's model listing, one chat round trip, and where telemetry
+ * goes (an OTLP endpoint that accepts exports, a worker serving metrics).
  */
 import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import OpenAI from 'openai';
 import { HarnessEnv, readEnv } from '../../../config/env';
 import { classifyModelError } from '../../../activities/model/openai-provider';
+import { tracingEnabled } from '../../../telemetry/tracing';
 import { connectClientConnection } from '../../../temporal-connection';
 import { printJson } from '../format';
 import { say } from '../terminal';
@@ -138,6 +140,66 @@ async function modelChecks(): Promise<Check[]> {
   return checks;
 }
 
+/** Where OTLP/HTTP traces go, by the OpenTelemetry conventions. */
+function tracesEndpoint(env: NodeJS.ProcessEnv): string {
+  return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || `${String(env.OTEL_EXPORTER_OTLP_ENDPOINT).replace(/\/+$/, '')}/v1/traces`;
+}
+
+/** Tracing: an empty OTLP export, which a collector or Jaeger accepts; metrics: does a worker serve them. */
+async function telemetryChecks(): Promise<Check[]> {
+  const checks: Check[] = [];
+  if (!tracingEnabled(process.env)) {
+    checks.push({ name: 'tracing', status: 'skip', detail: 'off (set OTEL_EXPORTER_OTLP_ENDPOINT to trace runs)' });
+  } else {
+    const url = tracesEndpoint(process.env);
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ resourceSpans: [] }),
+        signal: AbortSignal.timeout(5_000),
+      });
+      checks.push(
+        response.ok
+          ? { name: 'tracing', status: 'ok', detail: `${withoutCredentials(url)} accepts OTLP exports` }
+          : { name: 'tracing', status: 'fail', detail: `${withoutCredentials(url)} answered ${response.status} to an OTLP export` },
+      );
+    } catch (err) {
+      checks.push({
+        name: 'tracing',
+        status: 'fail',
+        detail: `nothing accepts OTLP at ${withoutCredentials(url)}: ${(err as Error).message}`,
+      });
+    }
+  }
+  let address: string | undefined;
+  try {
+    address = readEnv(only(/^HARNESS_METRICS_/)).HARNESS_METRICS_ADDRESS;
+  } catch (err) {
+    return [...checks, { name: 'metrics', status: 'fail', detail: (err as Error).message }];
+  }
+  if (!address)
+    return [
+      ...checks,
+      { name: 'metrics', status: 'skip', detail: 'off (set HARNESS_METRICS_ADDRESS on workers to serve Prometheus metrics)' },
+    ];
+  try {
+    const text = await (await fetch(`http://${address}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    checks.push(
+      text.includes('temporal_')
+        ? { name: 'metrics', status: 'ok', detail: `a worker serves Prometheus metrics at http://${address}/metrics` }
+        : { name: 'metrics', status: 'warn', detail: `http://${address}/metrics answers, but not with a worker's metrics` },
+    );
+  } catch {
+    checks.push({
+      name: 'metrics',
+      status: 'warn',
+      detail: `no worker serves http://${address}/metrics (a worker opens it when it starts)`,
+    });
+  }
+  return checks;
+}
+
 /** The variables each group of checks reads: a mistake in one group must not stop the others. */
 const TEMPORAL_VARIABLES = /^(TEMPORAL_|HARNESS_TASK_QUEUE$|HARNESS_CONNECT_TIMEOUT_MS$)/;
 const MODEL_VARIABLES = /^(HARNESS_MODEL_|MODEL_|HARNESS_OPENAI_|OPENAI_)/;
@@ -167,7 +229,7 @@ async function checkTemporal(): Promise<Check[]> {
 
 export async function doctorCommand(options: { json?: boolean }): Promise<void> {
   // Every check runs whatever the others find: an unreachable server still gets the model checked.
-  const checks = [await configurationCheck(), ...(await checkTemporal()), ...(await modelChecks())];
+  const checks = [await configurationCheck(), ...(await checkTemporal()), ...(await modelChecks()), ...(await telemetryChecks())];
   const healthy = checks.every((c) => c.status !== 'fail');
   if (options.json) printJson({ healthy, checks });
   else for (const c of checks) say(`[${c.status.padEnd(4)}] ${c.name.padEnd(16)} ${c.detail}\n`);
