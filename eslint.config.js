@@ -22,10 +22,24 @@ module.exports = tseslint.config(
         {
           paths: nodeBuiltins,
           patterns: [
-            { group: ['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@temporalio/testing'], message: 'not sandbox-safe' },
+            {
+              group: ['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@temporalio/testing'],
+              message: 'not sandbox-safe',
+            },
             { group: ['openai'], message: 'models belong to activities' },
             { group: ['**/activities', '**/activities/**'], allowTypeImports: true, message: 'import activities as types only' },
-            { group: ['**/client/**', '**/worker/**', '**/dev-server/**', '**/toolchain/**', '**/config/**', '**/paths', '**/observability/**'], message: 'not sandbox-safe' },
+            {
+              group: [
+                '**/client/**',
+                '**/worker/**',
+                '**/dev-server/**',
+                '**/toolchain/**',
+                '**/config/**',
+                '**/paths',
+                '**/observability/**',
+              ],
+              message: 'not sandbox-safe',
+            },
             // Of the telemetry modules only the pure attribute table may enter the sandbox.
             { group: ['**/telemetry/*', '!**/telemetry/tool-attributes'], message: 'not sandbox-safe: worker-side telemetry' },
           ],
