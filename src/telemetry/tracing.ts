@@ -71,7 +71,8 @@ function startTracing(component: TracedComponent): Tracing {
   // Global: the SDK's client and activity interceptors take their tracer and propagator from the API.
   provider.register();
   return {
-    clientInterceptors: [new otel.OpenTelemetryWorkflowClientInterceptor()],
+    // Required here, not at the top: it loads the SDK's interceptors, which only a tracing process needs.
+    clientInterceptors: [new (require('./client-interceptor') as typeof import('./client-interceptor')).HarnessClientInterceptor()],
     activityInterceptors: [
       // The SDK's span first, so the harness's interceptor runs inside it and can annotate it.
       (ctx) => ({
