@@ -28,10 +28,10 @@ export function jsonLine(entry: LogEntry): string {
 /** The worker process's own lines (start, stop, signals): `harness worker: …`, or JSON like the rest. */
 export function workerSay(format: HarnessEnv['HARNESS_LOG_FORMAT']): (line: string) => void {
   if (format !== 'json') return (line) => process.stderr.write(`harness worker: ${line}\n`);
-  return (line) =>
-    process.stderr.write(
-      `${JSON.stringify({ time: new Date().toISOString(), level: 'INFO', message: line, sdkComponent: 'harness-worker' })}\n`,
-    );
+  return (message) => {
+    const timestampNanos = BigInt(Date.now()) * 1_000_000n;
+    process.stderr.write(`${jsonLine({ message, level: 'INFO', timestampNanos, meta: { sdkComponent: 'harness-worker' } })}\n`);
+  };
 }
 
 export function workerLogger(env: LogEnv): DefaultLogger {

@@ -36,8 +36,6 @@ export const PROMTOOL: DebianTool = {
   debianPackage: 'prometheus',
 };
 
-export const DEFAULT_CHROMIUM = CHROMIUM.defaultPath;
-
 type Log = (line: string) => void;
 
 const isExecutable = (file: string) => {
