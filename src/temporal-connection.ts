@@ -1,27 +1,55 @@
 /**
  * The one way every part of the harness reaches Temporal: the CLI and doctor with a short
  * deadline, the worker patiently (it may start before its server) and abortably (SIGTERM while
- * waiting must end it). One message says what to do when nothing answers.
+ * waiting must end it). TLS, API key and headers come from the Temporal profile
+ * (config/temporal-profile). A failure is one line that says which kind it is: nothing answers
+ * (the worker waits), TLS does not agree, or the server refuses the credentials (both final).
  */
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { describeTarget, temporalConnectOptions, type TemporalConnectOptions, type TemporalTarget } from './config/temporal-profile';
+import { diagnoseConnection } from './connection-diagnosis';
 
-export interface TemporalTarget {
-  TEMPORAL_ADDRESS: string;
-}
+export type { TemporalTarget };
 
 export class UnreachableError extends Error {
-  constructor(address: string) {
-    super(`cannot reach Temporal at ${address}: start one with \`harness server\` or set TEMPORAL_ADDRESS`);
+  constructor(target: TemporalTarget) {
+    super(`cannot reach Temporal at ${describeTarget(target)}: start one with \`harness server\` or set TEMPORAL_ADDRESS`);
   }
 }
 
-/** A client connection, or UnreachableError after `timeoutMs`. */
-export async function connectClientConnection(env: TemporalTarget, timeoutMs = 5_000): Promise<Connection> {
+/** The server answered but the connection cannot work as configured: retrying will not help. */
+export class ConnectionRefusedError extends UnreachableError {
+  constructor(target: TemporalTarget, reason: string) {
+    super(target);
+    this.message = `Temporal at ${describeTarget(target)}: ${reason}`;
+  }
+}
+
+/**
+ * Sorts a failed connect into unreachable (nothing listens: worth waiting for) or misconfigured
+ * (the server answered; TLS or credentials disagree: final), probing the layers to say which.
+ */
+export async function explainConnectFailure(
+  err: unknown,
+  target: TemporalTarget,
+  options: TemporalConnectOptions,
+): Promise<UnreachableError> {
+  const text = String((err as Error)?.message ?? err);
+  if (/unauthenticated|unauthorized|permission ?denied/i.test(text))
+    return new ConnectionRefusedError(target, 'the server refused the credentials: check TEMPORAL_API_KEY or the client certificate');
+  const diagnosis = await diagnoseConnection(options);
+  if (diagnosis.kind === 'misconfigured') return new ConnectionRefusedError(target, diagnosis.reason);
+  return new UnreachableError(target);
+}
+
+/** A client connection, or an UnreachableError (possibly a ConnectionRefusedError) after `timeoutMs`. */
+export async function connectClientConnection(target: TemporalTarget, timeoutMs = 5_000): Promise<Connection> {
+  const options = temporalConnectOptions(target);
   try {
-    return await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: timeoutMs });
-  } catch {
-    throw new UnreachableError(env.TEMPORAL_ADDRESS);
+    return await Connection.connect({ ...options, connectTimeout: timeoutMs });
+  } catch (err) {
+    throw await explainConnectFailure(err, target, options);
   }
 }
 
@@ -37,14 +65,16 @@ export interface PatientOptions {
 export class AbortError extends Error {}
 
 /** A worker connection, retried every second until the server answers, the deadline passes or the signal aborts. */
-export async function connectWorkerConnection(env: TemporalTarget, options: PatientOptions): Promise<NativeConnection> {
+export async function connectWorkerConnection(target: TemporalTarget, options: PatientOptions): Promise<NativeConnection> {
+  const connectOptions = temporalConnectOptions(target);
   const deadline = Date.now() + options.waitMs;
   for (let attempt = 0; ; attempt++) {
     if (options.signal?.aborted) throw new AbortError('stopped while waiting for Temporal');
     try {
-      return await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-    } catch {
-      if (Date.now() > deadline) throw new UnreachableError(env.TEMPORAL_ADDRESS);
+      return await NativeConnection.connect(connectOptions);
+    } catch (err) {
+      const failure = await explainConnectFailure(err, target, connectOptions);
+      if (failure instanceof ConnectionRefusedError || Date.now() > deadline) throw failure;
       if (attempt === 0) options.onWaiting?.();
       await abortableDelay(1_000, options.signal);
     }

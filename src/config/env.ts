@@ -6,6 +6,10 @@ import { z } from 'zod';
 import { DEFAULT_NAMESPACE, DEFAULT_OUTPUT_DIR, DEFAULT_TASK_QUEUE, DEFAULT_TEMPORAL_ADDRESS } from '../shared/constants';
 import { parseRunExecution } from '../shared/execution';
 import { describeZodError } from '../shared/tools';
+import { ConfigError } from './config-error';
+import { loadTemporalProfile, type TemporalProfile } from './temporal-profile';
+
+export { ConfigError };
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalText = z.preprocess(blankAsUndefined, z.string().optional());
@@ -101,9 +105,8 @@ export const HarnessEnv = z
         ctx.addIssue({ code: 'custom', path: [name], message: `required${alias} when HARNESS_MODEL_PROVIDER=openai_compatible` });
     }
   });
-export type HarnessEnv = z.infer<typeof HarnessEnv>;
-
-export class ConfigError extends Error {}
+/** The validated settings, and the Temporal profile (address, namespace, TLS, API key) they were read with. */
+export type HarnessEnv = z.infer<typeof HarnessEnv> & { temporalProfile: TemporalProfile };
 
 /**
  * The seed harness's names for the same settings (67ailab/harness-engineering), so its users' files
@@ -159,8 +162,15 @@ function dotenvVariables(file: string): Record<string, string> {
 }
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): HarnessEnv {
-  const parsed = HarnessEnv.safeParse(effectiveVariables(source, cwd));
+  const variables = effectiveVariables(source, cwd);
+  const temporalProfile = loadTemporalProfile(variables);
+  // The profile decides address and namespace (file, then TEMPORAL_* variables); defaults below.
+  const parsed = HarnessEnv.safeParse({
+    ...variables,
+    TEMPORAL_ADDRESS: temporalProfile.address,
+    TEMPORAL_NAMESPACE: temporalProfile.namespace,
+  });
   // Messages name variables, never their values: a key must not reach a terminal or a log.
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeZodError(parsed.error)}`);
-  return parsed.data;
+  return { ...parsed.data, temporalProfile };
 }

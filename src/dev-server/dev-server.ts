@@ -9,6 +9,7 @@ import path from 'node:path';
 import { DEFAULT_DB_FILE, TEMPORAL_DIR } from '../paths';
 import { DEFAULT_UI_PORT, STATUS_SEARCH_ATTRIBUTE } from '../shared/constants';
 import { stopProcess } from '../stop-process';
+import { isSecured, type TemporalTarget } from '../config/temporal-profile';
 import { connectClientConnection } from '../temporal-connection';
 import { ensureGoTool, TEMPORAL_CLI } from '../toolchain/go-tools';
 
@@ -132,7 +133,16 @@ export async function ensureServer(options: DevServerOptions): Promise<RunningSe
   return startDevServer(options);
 }
 
-/** The embedded default the demo and `harness evals` share: history kept in .temporal, Temporal Web on its usual port. */
-export function ensureEmbeddedServer(address: string): Promise<RunningServer> {
+/**
+ * The embedded default the demo and `harness evals` share: history kept in .temporal, Temporal Web
+ * on its usual port. A target with TLS or an API key is a real cluster: it is used or its
+ * connection failure reported, never stood in for by a local dev server.
+ */
+export async function ensureEmbeddedServer(target: TemporalTarget): Promise<RunningServer> {
+  const address = target.TEMPORAL_ADDRESS;
+  if (isSecured(target)) {
+    await (await connectClientConnection(target)).close();
+    return { address, uiUrl: null, startedHere: false, stop: async () => undefined };
+  }
   return ensureServer({ address, uiPort: DEFAULT_UI_PORT, dbFile: DEFAULT_DB_FILE, logFile: path.join(TEMPORAL_DIR, 'server.log') });
 }

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { TEMPORAL_DIR } from '../paths';
 import { ensureGoTool, JAEGER } from '../toolchain/go-tools';
-import { startBackend, type RunningBackend } from './backend-process';
+import { startBackend, type RunningBackend } from '../backend-process';
 
 export interface JaegerPorts {
   otlpGrpc: number;

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { REPO_ROOT, TEMPORAL_DIR } from '../paths';
 import { ensureDebianTool, PROMETHEUS } from '../toolchain/debian-tools';
-import { startBackend, type RunningBackend } from './backend-process';
+import { startBackend, type RunningBackend } from '../backend-process';
 
 export const ALERT_RULES_FILE = path.join(REPO_ROOT, 'observability', 'alerts.yml');
 export const GRAFANA_DASHBOARD_FILE = path.join(REPO_ROOT, 'observability', 'grafana-dashboard.json');

@@ -55,6 +55,30 @@ export const TCTL: GoTool = {
   ],
 };
 
+/**
+ * The Temporal server at the version the pinned CLI embeds (its go.mod has no `replace`); `npm run
+ * cluster` runs its four services as separate processes.
+ */
+export const TEMPORAL_SERVER: GoTool = {
+  name: 'temporal-server',
+  envVar: 'TEMPORAL_SERVER_BIN',
+  sources: [{ modulePath: 'go.temporal.io/server/cmd/server', version: 'v1.29.1', builtName: 'server' }],
+};
+
+/** The server's SQL schema tool (schemas embedded), same version. */
+export const TEMPORAL_SQL_TOOL: GoTool = {
+  name: 'temporal-sql-tool',
+  envVar: 'TEMPORAL_SQL_TOOL_BIN',
+  sources: [{ modulePath: 'go.temporal.io/server/cmd/tools/sql', version: 'v1.29.1', builtName: 'sql' }],
+};
+
+/** The Web UI server the pinned CLI embeds (v2.42.1), run on its own against the cluster. */
+export const TEMPORAL_UI_SERVER: GoTool = {
+  name: 'temporal-ui-server',
+  envVar: 'TEMPORAL_UI_SERVER_BIN',
+  sources: [{ modulePath: 'github.com/temporalio/ui-server/v2/cmd/server', version: 'v2.42.1', builtName: 'server' }],
+};
+
 /** Jaeger v2: OTLP on 4317/4318, UI and query API on 16686, in-memory storage. */
 export const JAEGER: GoTool = {
   name: 'jaeger',

@@ -10,6 +10,7 @@ import { flushTracing } from '../telemetry/tracing';
 import { installWorkerRuntime, workerSay } from '../telemetry/worker-runtime';
 import { AbortError } from '../temporal-connection';
 import { workerFromEnv } from './worker-from-env';
+import { describeTarget } from '../config/temporal-profile';
 
 /** After the first signal the process exits within this, whatever the SDK is waiting for. */
 export const SHUTDOWN_DEADLINE_MS = 30_000;
@@ -36,13 +37,13 @@ export async function runWorker(env: HarnessEnv = readEnv()): Promise<void> {
     const built = await workerFromEnv(env, {
       shutdownSignals: [],
       signal: stop.signal,
-      onWaiting: () => say(`waiting for Temporal at ${env.TEMPORAL_ADDRESS}…`),
+      onWaiting: () => say(`waiting for Temporal at ${describeTarget(env)}…`),
     });
     const { worker, connection, model, defaultPolicy } = built;
     try {
       if (stop.signal.aborted) return;
       say(
-        `task queue ${env.HARNESS_TASK_QUEUE} at ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE}), ` +
+        `task queue ${env.HARNESS_TASK_QUEUE} at ${describeTarget(env)} (namespace ${env.TEMPORAL_NAMESPACE}), ` +
           `model ${model.name}, default policy ${defaultPolicy.policy.name} (${defaultPolicy.digest.slice(0, 12)}), sticky queue timeout ${env.HARNESS_STICKY_QUEUE_TIMEOUT_MS} ms, output ${path.resolve(env.HARNESS_OUTPUT_DIR)}, pid ${process.pid}`,
       );
       if (env.HARNESS_METRICS_ADDRESS) say(`Prometheus metrics at http://${env.HARNESS_METRICS_ADDRESS}/metrics`);

@@ -16,6 +16,7 @@ import { policyCommand } from './commands/policy';
 import { pendingCommand } from './commands/pending';
 import { resultCommand } from './commands/result';
 import { serverCommand } from './commands/server';
+import { clusterCommand } from './commands/cluster';
 import { jaegerCommand } from './commands/jaeger';
 import { prometheusCommand } from './commands/prometheus';
 import { setupCommand } from './commands/setup';
@@ -215,6 +216,12 @@ export function buildProgram(): Command {
     .option('--ui-port <port>', 'Web UI port (default 8233)', positiveInt)
     .action(serverCommand);
   program
+    .command('cluster')
+    .description('run a production-shape Temporal cluster in the foreground: PostgreSQL, four services, mTLS, Web UI (built with Go the first time)')
+    .option('--reset', 'drop its databases first')
+    .option('--no-ui', 'without the Web UI')
+    .action(clusterCommand);
+  program
     .command('jaeger')
     .description('run Jaeger v2 on loopback in the foreground (OTLP 4317/4318, UI 16686; built with Go the first time)')
     .action(jaegerCommand);
@@ -310,7 +317,20 @@ function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
+/**
+ * grpc-js gives node an IP address as the TLS server name when TEMPORAL_ADDRESS is one, and node
+ * warns about it (DEP0123) on every connection: noise on a terminal, so that one warning is dropped.
+ */
+function dropIpServerNameWarning(): void {
+  const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((...args: unknown[]) => {
+    if (args.includes('DEP0123')) return;
+    emitWarning(...args);
+  }) as typeof process.emitWarning;
+}
+
 export async function main(argv: string[]): Promise<void> {
+  dropIpServerNameWarning();
   exitQuietlyOnClosedPipe(process.stdout);
   exitQuietlyOnClosedPipe(process.stderr);
   try {

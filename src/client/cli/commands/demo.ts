@@ -19,6 +19,7 @@ import { readState, runOptionsFromEnv, startRun, targetOf } from '../../api/runs
 import { readSourcesFile, SAMPLE_SOURCES } from '../../api/sources-file';
 import { waitFor } from '../../api/wait-for';
 import { say } from '../terminal';
+import { describeTarget } from '../../../config/temporal-profile';
 
 export const DEMO_TOPIC = 'durable agent harness engineering';
 
@@ -39,8 +40,8 @@ async function askApproval(tool: string): Promise<boolean> {
 export async function demoCommand(options: { yes?: boolean; topic?: string }): Promise<void> {
   const env = readEnv();
   const sources = await readSourcesFile(SAMPLE_SOURCES);
-  sayLine(`Temporal at ${env.TEMPORAL_ADDRESS}: reusing a running server or starting the embedded dev server…`);
-  const server = await ensureEmbeddedServer(env.TEMPORAL_ADDRESS);
+  sayLine(`Temporal at ${describeTarget(env)}: reusing a running server or starting the embedded dev server…`);
+  const server = await ensureEmbeddedServer(env);
   sayLine(server.startedHere ? `started dev server (history in ${DEFAULT_DB_FILE})` : 'reusing the running server');
   Runtime.install({ logger: new DefaultLogger('WARN') });
   let client: HarnessClient | undefined;

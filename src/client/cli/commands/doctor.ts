@@ -12,6 +12,7 @@ import { tracingEnabled } from '../../../telemetry/tracing';
 import { connectClientConnection } from '../../../temporal-connection';
 import { printJson } from '../format';
 import { say } from '../terminal';
+import { describeTarget } from '../../../config/temporal-profile';
 
 type Status = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -55,7 +56,7 @@ async function temporalChecks(env: HarnessEnv): Promise<Check[]> {
     );
     const count = pollers?.length ?? 0;
     return [
-      { name: 'temporal', status: 'ok', detail: `reachable at ${env.TEMPORAL_ADDRESS}, namespace ${namespace} described` },
+      { name: 'temporal', status: 'ok', detail: `reachable at ${describeTarget(env)}, namespace ${namespace} described` },
       count
         ? { name: 'workers', status: 'ok', detail: `${count} worker(s) poll task queue ${env.HARNESS_TASK_QUEUE}` }
         : {
@@ -69,7 +70,7 @@ async function temporalChecks(env: HarnessEnv): Promise<Check[]> {
       {
         name: 'temporal',
         status: 'fail',
-        detail: `namespace ${env.TEMPORAL_NAMESPACE} at ${env.TEMPORAL_ADDRESS}: ${(err as Error).message.split('\n')[0]}`,
+        detail: `namespace ${env.TEMPORAL_NAMESPACE} at ${describeTarget(env)}: ${(err as Error).message.split('\n')[0]}`,
       },
       { name: 'workers', status: 'skip', detail: 'namespace not described' },
     ];

@@ -28,7 +28,7 @@ export async function evalsCommand(options: { fixtures?: string; only?: string; 
     suite.fixtures = suite.fixtures.filter((f) => wanted.includes(f.name));
   }
   const env = { ...readEnv(), HARNESS_TASK_QUEUE: `evals-${randomBytes(4).toString('hex')}`, HARNESS_MODEL_PROVIDER: 'offline' as const };
-  const server = await ensureEmbeddedServer(env.TEMPORAL_ADDRESS);
+  const server = await ensureEmbeddedServer(env);
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
   } catch {

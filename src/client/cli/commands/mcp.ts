@@ -24,6 +24,7 @@ import { createMcpServer } from '../../mcp/server';
 import { toolDescriptors } from '../../mcp/tool-descriptors';
 import { printJson } from '../format';
 import { say, warn } from '../terminal';
+import { describeTarget } from '../../../config/temporal-profile';
 
 const VERSION = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version as string;
 const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
@@ -88,7 +89,7 @@ export async function mcpServeCommand(options: { http?: number; host?: string })
   });
   port = (http.address() as { port: number }).port;
   warn(
-    `harness MCP server on http://${host.includes(':') ? `[${host}]` : host}:${port}/mcp (Temporal at ${h.env.TEMPORAL_ADDRESS})${loopback ? '' : '; not loopback: anyone who reaches this port can start runs'}\n`,
+    `harness MCP server on http://${host.includes(':') ? `[${host}]` : host}:${port}/mcp (Temporal at ${describeTarget(h.env)})${loopback ? '' : '; not loopback: anyone who reaches this port can start runs'}\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => http.close(() => resolve());

@@ -1,0 +1,44 @@
+/**
+ * `harness cluster` (`npm run cluster`): the production-shape cluster (PostgreSQL, four services,
+ * mTLS, Web UI) in the foreground, until Ctrl-C. Prints how to point the harness and the
+ * `temporal` CLI at it, as variables and as a profile in a TOML file both read.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { clientConfigToToml } from '@temporalio/envconfig';
+import { startCluster } from '../../../cluster/cluster';
+import { HarnessError } from '../../api/harness-error';
+import { say, warn } from '../terminal';
+
+export const CLUSTER_PROFILE = 'cluster';
+
+export async function clusterCommand(options: { reset?: boolean; ui?: boolean }): Promise<void> {
+  const cluster = await startCluster({ reset: options.reset, ui: options.ui, log: (line) => warn(`${line}\n`) }).catch((err: Error) => {
+    throw new HarnessError(err.message.split('\n')[0]);
+  });
+  const profileFile = path.join(cluster.layout.stateDir, 'temporal.toml');
+  await fs.writeFile(profileFile, clientConfigToToml({ profiles: { [CLUSTER_PROFILE]: cluster.target.temporalProfile } }));
+  const exports = Object.entries(cluster.clientVariables)
+    .map(([name, value]) => `export ${name}=${value}`)
+    .join('\n');
+  say(
+    `Temporal cluster: frontend ${cluster.address} (mTLS), ${cluster.layout.historyShards} history shards, ` +
+      `PostgreSQL databases ${cluster.layout.databases.main} and ${cluster.layout.databases.visibility}` +
+      `${cluster.uiUrl ? `, Web UI ${cluster.uiUrl}` : ''}\n` +
+      `Point the harness and the temporal CLI at it with\n${exports}\n` +
+      `or with the profile: export TEMPORAL_CONFIG_FILE=${profileFile} TEMPORAL_PROFILE=${CLUSTER_PROFILE}\n` +
+      `Logs in ${path.join(cluster.layout.stateDir, 'logs')}. Ctrl-C to stop.\n`,
+  );
+  const ended = await Promise.race([
+    new Promise<null>((resolve) => {
+      process.once('SIGINT', () => resolve(null));
+      process.once('SIGTERM', () => resolve(null));
+    }),
+    cluster.unexpectedExit,
+  ]);
+  await cluster.stop();
+  if (ended)
+    throw new HarnessError(
+      `temporal ${ended.service} exited (code ${ended.code}); stopped the cluster (log: ${path.join(cluster.layout.stateDir, 'logs', `${ended.service}.log`)})`,
+    );
+}

@@ -1,0 +1,135 @@
+/**
+ * The configuration files of the production-shape cluster, as data: the Temporal server's (one
+ * file for all four services, each process starting one of them), its dynamic config, and the
+ * Web UI server's. Pure functions of the layout, so a test can compare them with docker-compose.yml.
+ */
+import { stringify } from 'yaml';
+import type { ClusterCertificates } from './certificates';
+
+export const CLUSTER_SERVICES = ['history', 'matching', 'frontend', 'worker'] as const;
+export type ClusterService = (typeof CLUSTER_SERVICES)[number];
+
+export interface ClusterLayout {
+  /** Loopback address every service binds. */
+  host: string;
+  /** gRPC port of each service; the frontend's is the one clients use. */
+  grpcPorts: Record<ClusterService, number>;
+  /** Ringpop membership port of each service. */
+  membershipPorts: Record<ClusterService, number>;
+  frontendHttpPort: number;
+  uiPort: number;
+  historyShards: number;
+  postgres: { host: string; port: number; user: string; password: string };
+  /** Databases: history and visibility. */
+  databases: { main: string; visibility: string };
+  certificates: ClusterCertificates;
+  /** Folder of the generated config, logs and the UI's config. */
+  stateDir: string;
+}
+
+const sqlStore = (layout: ClusterLayout, databaseName: string, maxConns: number) => ({
+  sql: {
+    pluginName: 'postgres12',
+    databaseName,
+    connectAddr: `${layout.postgres.host}:${layout.postgres.port}`,
+    connectProtocol: 'tcp',
+    user: layout.postgres.user,
+    password: layout.postgres.password,
+    maxConns,
+    maxIdleConns: maxConns,
+    maxConnLifetime: '1h',
+  },
+});
+
+const rpc = (layout: ClusterLayout, service: ClusterService) => ({
+  rpc: {
+    grpcPort: layout.grpcPorts[service],
+    membershipPort: layout.membershipPorts[service],
+    bindOnIP: layout.host,
+    ...(service === 'frontend' ? { httpPort: layout.frontendHttpPort } : {}),
+  },
+});
+
+/** The server's config: PostgreSQL stores, mTLS on the frontend and between the services. */
+export function serverConfig(layout: ClusterLayout, dynamicConfigFile: string): Record<string, unknown> {
+  const certs = layout.certificates;
+  const serverTls = { certFile: certs.serverCert, keyFile: certs.serverKey, clientCaFiles: [certs.caCert], requireClientAuth: true };
+  const clientTls = { serverName: 'localhost', rootCaFiles: [certs.caCert] };
+  const frontend = `${layout.host}:${layout.grpcPorts.frontend}`;
+  return {
+    log: { stdout: true, level: 'warn' },
+    persistence: {
+      defaultStore: 'postgres-default',
+      visibilityStore: 'postgres-visibility',
+      numHistoryShards: layout.historyShards,
+      datastores: {
+        'postgres-default': sqlStore(layout, layout.databases.main, 20),
+        'postgres-visibility': sqlStore(layout, layout.databases.visibility, 10),
+      },
+    },
+    global: {
+      membership: { maxJoinDuration: '30s', broadcastAddress: layout.host },
+      tls: {
+        internode: { server: serverTls, client: clientTls },
+        frontend: { server: serverTls, client: clientTls },
+        // The system worker presents the client certificate to the frontend, which requires one.
+        systemWorker: { certFile: certs.clientCert, keyFile: certs.clientKey, client: clientTls },
+      },
+    },
+    services: Object.fromEntries(CLUSTER_SERVICES.map((service) => [service, rpc(layout, service)])),
+    clusterMetadata: {
+      enableGlobalNamespace: false,
+      failoverVersionIncrement: 10,
+      masterClusterName: 'active',
+      currentClusterName: 'active',
+      clusterInformation: {
+        active: {
+          enabled: true,
+          initialFailoverVersion: 1,
+          rpcName: 'frontend',
+          rpcAddress: frontend,
+          httpAddress: `${layout.host}:${layout.frontendHttpPort}`,
+        },
+      },
+    },
+    dcRedirectionPolicy: { policy: 'noop' },
+    dynamicConfigClient: { filepath: dynamicConfigFile, pollInterval: '10s' },
+  };
+}
+
+/**
+ * What the cluster changes from the server's defaults, and why: the same eager activities as the
+ * embedded dev server (the harness's latency figures assume them), and search attributes usable
+ * the moment they are registered (as on the dev server).
+ */
+export const CLUSTER_DYNAMIC_CONFIG: Record<string, unknown> = {
+  'system.enableActivityEagerExecution': true,
+  'system.forceSearchAttributesCacheRefreshOnRead': true,
+};
+
+export function dynamicConfig(): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(CLUSTER_DYNAMIC_CONFIG).map(([key, value]) => [key, [{ value, constraints: {} }]]));
+}
+
+/** The Web UI server's config: talks mTLS to the frontend, serves on loopback. */
+export function uiConfig(layout: ClusterLayout): Record<string, unknown> {
+  const certs = layout.certificates;
+  return {
+    temporalGrpcAddress: `${layout.host}:${layout.grpcPorts.frontend}`,
+    host: layout.host,
+    port: layout.uiPort,
+    enableUi: true,
+    defaultNamespace: 'default',
+    refreshInterval: '1m',
+    cors: { allowOrigins: [`http://${layout.host}:${layout.uiPort}`], cookieInsecure: true },
+    tls: {
+      caFile: certs.caCert,
+      certFile: certs.clientCert,
+      keyFile: certs.clientKey,
+      serverName: 'localhost',
+      enableHostVerification: true,
+    },
+  };
+}
+
+export const toYaml = (value: unknown) => stringify(value, { lineWidth: 0 });

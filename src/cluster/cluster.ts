@@ -1,0 +1,262 @@
+/**
+ * A production-shape Temporal cluster on this machine: the server built from the Go module proxy,
+ * PostgreSQL for history and visibility, the four services (history, matching, frontend, worker)
+ * as separate processes with several history shards, mTLS on the frontend and between services,
+ * the default namespace and HarnessStatus registered, the Web UI pointed at it. Everything it
+ * runs is a child of this process and stops with it; its databases stay for the next start.
+ */
+import { promises as fs } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import { startBackend, type RunningBackend } from '../backend-process';
+import type { TemporalProfile, TemporalTarget } from '../config/temporal-profile';
+import { freePort } from '../dev-server/free-port';
+import { TEMPORAL_DIR } from '../paths';
+import { connectClientConnection } from '../temporal-connection';
+import { ensureGoTool, TEMPORAL_SERVER, TEMPORAL_SQL_TOOL, TEMPORAL_UI_SERVER, type GoTool } from '../toolchain/go-tools';
+import { registerSearchAttribute } from '../worker/register-search-attribute';
+import { ensureCertificates } from './certificates';
+import { CLUSTER_SERVICES, dynamicConfig, serverConfig, toYaml, uiConfig, type ClusterLayout, type ClusterService } from './cluster-config';
+import { ensureDatabases } from './databases';
+
+export const DEFAULT_CLUSTER_DIR = path.join(TEMPORAL_DIR, 'cluster');
+const NAMESPACE = 'default';
+const RETENTION = '3 days';
+
+type Log = (line: string) => void;
+
+export interface ClusterOptions {
+  /** Config, certificates and logs (default .temporal/cluster). */
+  stateDir?: string;
+  /** Ports: the usual ones (frontend 7233, UI 8233), or free ones (tests). */
+  ports?: 'default' | 'free';
+  /** Names of the two databases get this prefix (default harness_cluster). */
+  databasePrefix?: string;
+  /** Drop the databases first. */
+  reset?: boolean;
+  /** Start the Web UI too (default true). */
+  ui?: boolean;
+  historyShards?: number;
+  log?: Log;
+}
+
+export interface RunningCluster {
+  layout: ClusterLayout;
+  address: string;
+  uiUrl: string | null;
+  /** How a client reaches it: address, namespace and the mTLS profile. */
+  target: Required<TemporalTarget>;
+  /** The same as TEMPORAL_* variables, for child processes and the `temporal` CLI. */
+  clientVariables: Record<string, string>;
+  /** Sends a signal to one service and waits for it to exit. */
+  kill(service: ClusterService, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a service that was killed, and waits until it serves. */
+  start(service: ClusterService): Promise<void>;
+  /** Resolves with the first service that exits without being asked to. */
+  unexpectedExit: Promise<{ service: ClusterService; code: number | null }>;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_GRPC: Record<ClusterService, number> = { frontend: 7233, history: 7234, matching: 7235, worker: 7239 };
+const DEFAULT_MEMBERSHIP: Record<ClusterService, number> = { frontend: 6933, history: 6934, matching: 6935, worker: 6939 };
+
+async function portsFor(
+  kind: 'default' | 'free',
+): Promise<Pick<ClusterLayout, 'grpcPorts' | 'membershipPorts' | 'frontendHttpPort' | 'uiPort'>> {
+  if (kind === 'default') return { grpcPorts: DEFAULT_GRPC, membershipPorts: DEFAULT_MEMBERSHIP, frontendHttpPort: 7243, uiPort: 8233 };
+  const taken = new Set<number>();
+  const next = async (): Promise<number> => {
+    for (;;) {
+      const port = await freePort();
+      if (!taken.has(port)) return (taken.add(port), port);
+    }
+  };
+  const each = async () =>
+    Object.fromEntries(await Promise.all(CLUSTER_SERVICES.map(async (s) => [s, await next()]))) as Record<ClusterService, number>;
+  return { grpcPorts: await each(), membershipPorts: await each(), frontendHttpPort: await next(), uiPort: await next() };
+}
+
+async function tool(goTool: GoTool, log: Log): Promise<string> {
+  const binary = await ensureGoTool(goTool, log);
+  if (!binary) throw new Error(`no ${goTool.name} and no Go toolchain to build it: install Go or set ${goTool.envVar}`);
+  return binary;
+}
+
+function listening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.setTimeout(1_000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+/** The client side of the cluster's mTLS, as an envconfig profile and as TEMPORAL_* variables. */
+function clientAccess(layout: ClusterLayout): { target: Required<TemporalTarget>; clientVariables: Record<string, string> } {
+  const certs = layout.certificates;
+  const address = `${layout.host}:${layout.grpcPorts.frontend}`;
+  const profile: TemporalProfile = {
+    address,
+    namespace: NAMESPACE,
+    tls: {
+      clientCert: { path: certs.clientCert },
+      clientKey: { path: certs.clientKey },
+      serverCACert: { path: certs.caCert },
+      serverName: 'localhost',
+    },
+  };
+  return {
+    target: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: NAMESPACE, temporalProfile: profile },
+    clientVariables: {
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: NAMESPACE,
+      TEMPORAL_TLS: 'true',
+      TEMPORAL_TLS_CLIENT_CERT_PATH: certs.clientCert,
+      TEMPORAL_TLS_CLIENT_KEY_PATH: certs.clientKey,
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caCert,
+      TEMPORAL_TLS_SERVER_NAME: 'localhost',
+    },
+  };
+}
+
+async function frontendServes(target: TemporalTarget): Promise<boolean> {
+  let connection: Connection | undefined;
+  try {
+    connection = await connectClientConnection(target, 2_000);
+    await connection.withDeadline(Date.now() + 2_000, () => connection!.workflowService.getSystemInfo({}));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
+
+/** The default namespace, registered once and readable before anything uses it. */
+async function ensureNamespace(target: TemporalTarget, log: Log): Promise<void> {
+  const connection = await connectClientConnection(target);
+  try {
+    try {
+      await connection.workflowService.registerNamespace({
+        namespace: NAMESPACE,
+        workflowExecutionRetentionPeriod: msToTs(RETENTION),
+      });
+      log(`registered namespace ${NAMESPACE}`);
+    } catch (err) {
+      if (!/already exists|already registered/i.test((err as Error).message)) throw err;
+    }
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        await connection.workflowService.describeNamespace({ namespace: NAMESPACE });
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error(`namespace ${NAMESPACE} not readable: ${(err as Error).message.split('\n')[0]}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function startCluster(options: ClusterOptions = {}): Promise<RunningCluster> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const stateDir = path.resolve(options.stateDir ?? DEFAULT_CLUSTER_DIR);
+  const prefix = options.databasePrefix ?? 'harness_cluster';
+  const [server, sql, ui] = [
+    await tool(TEMPORAL_SERVER, log),
+    await tool(TEMPORAL_SQL_TOOL, log),
+    options.ui === false ? null : await tool(TEMPORAL_UI_SERVER, log),
+  ];
+  const layout: ClusterLayout = {
+    host: '127.0.0.1',
+    ...(await portsFor(options.ports ?? 'default')),
+    historyShards: options.historyShards ?? 4,
+    postgres: { host: '127.0.0.1', port: 5432, user: 'postgres', password: '' },
+    databases: { main: prefix, visibility: `${prefix}_visibility` },
+    certificates: await ensureCertificates(path.join(stateDir, 'tls')),
+    stateDir,
+  };
+  const access = clientAccess(layout);
+  if (await listening(layout.host, layout.grpcPorts.frontend))
+    throw new Error(`something already listens on ${access.target.TEMPORAL_ADDRESS}: stop it (a dev server or another cluster) first`);
+  await ensureDatabases(sql, layout, { reset: options.reset, log });
+
+  const configDir = path.join(stateDir, 'config');
+  const dynamicConfigFile = path.join(configDir, 'dynamic.yaml');
+  await fs.mkdir(configDir, { recursive: true });
+  await fs.writeFile(dynamicConfigFile, toYaml(dynamicConfig()));
+  await fs.writeFile(path.join(configDir, 'cluster.yaml'), toYaml(serverConfig(layout, dynamicConfigFile)));
+
+  const running = new Map<ClusterService, RunningBackend>();
+  const stopping = new Set<ClusterService>();
+  let reportExit: (exit: { service: ClusterService; code: number | null }) => void = () => undefined;
+  const unexpectedExit = new Promise<{ service: ClusterService; code: number | null }>((resolve) => (reportExit = resolve));
+  const backends: RunningBackend[] = [];
+
+  const start = async (service: ClusterService): Promise<void> => {
+    stopping.delete(service);
+    const backend = await startBackend({
+      name: `temporal ${service}`,
+      binary: server,
+      args: ['--root', '/', '--config', configDir, '--env', 'cluster', '--allow-no-auth', 'start', '--service', service],
+      logFile: path.join(stateDir, 'logs', `${service}.log`),
+      isReady: () => (service === 'frontend' ? frontendServes(access.target) : listening(layout.host, layout.grpcPorts[service])),
+      readyDeadlineMs: 120_000,
+    });
+    running.set(service, backend);
+    void backend.exited.then((code) => {
+      if (running.get(service) === backend && !stopping.has(service)) reportExit({ service, code });
+    });
+  };
+
+  const stop = async () => {
+    for (const service of CLUSTER_SERVICES) stopping.add(service);
+    for (const backend of backends.reverse()) await backend.stop();
+    for (const service of [...CLUSTER_SERVICES].reverse()) await running.get(service)?.stop();
+  };
+
+  try {
+    for (const service of CLUSTER_SERVICES) {
+      await start(service);
+      log(`started ${service} (log: ${path.join(stateDir, 'logs', `${service}.log`)})`);
+    }
+    await ensureNamespace(access.target, log);
+    await registerSearchAttribute(access.target);
+    let uiUrl: string | null = null;
+    if (ui) {
+      const uiDir = path.join(stateDir, 'ui');
+      uiUrl = `http://${layout.host}:${layout.uiPort}`;
+      backends.push(
+        await startBackend({
+          name: 'Temporal Web UI',
+          binary: ui,
+          args: ['--root', '/', '--config', uiDir, '--env', 'cluster', 'start'],
+          config: { file: path.join(uiDir, 'cluster.yaml'), text: toYaml(uiConfig(layout)) },
+          logFile: path.join(stateDir, 'logs', 'ui.log'),
+          readyUrl: uiUrl,
+        }),
+      );
+    }
+    return {
+      layout,
+      address: access.target.TEMPORAL_ADDRESS,
+      uiUrl,
+      ...access,
+      unexpectedExit,
+      kill: async (service, signal = 'SIGKILL') => {
+        stopping.add(service);
+        await running.get(service)?.kill(signal);
+      },
+      start,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
