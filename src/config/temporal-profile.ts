@@ -35,6 +35,10 @@ export interface TemporalConnectOptions {
   metadata?: Record<string, string>;
 }
 
+/** The variables envconfig reads (the `temporal` CLI's names). */
+export const isProfileVariable = (name: string): boolean =>
+  /^TEMPORAL_(ADDRESS|NAMESPACE|API_KEY|PROFILE|CONFIG_FILE|TLS(_.*)?|CODEC_.*|GRPC_META_.*)$/.test(name);
+
 const BOOLEAN_WORDS = new Set(['1', '0', 'true', 'false']);
 
 /** The TOML file envconfig reads, as it finds it; for messages and the explicit-file check. */
@@ -49,9 +53,16 @@ export function loadTemporalProfile(vars: NodeJS.ProcessEnv): TemporalProfile {
   const file = temporalConfigFile(vars);
   // envconfig treats a missing file as "no file"; one the user named must exist.
   if (vars.TEMPORAL_CONFIG_FILE && !existsSync(file)) throw new ConfigError(`TEMPORAL_CONFIG_FILE: no such file: ${file}`);
-  if (vars.TEMPORAL_TLS !== undefined && !BOOLEAN_WORDS.has(vars.TEMPORAL_TLS.toLowerCase()))
+  if (vars.TEMPORAL_TLS && !BOOLEAN_WORDS.has(vars.TEMPORAL_TLS.toLowerCase()))
     throw new ConfigError(`TEMPORAL_TLS: use true or false`);
-  const definedVars = Object.fromEntries(Object.entries(vars).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  // Set but blank means unset (as for every harness variable), so a file's value is not blanked;
+  // a blank namespace stays, to be refused by name.
+  const definedVars = Object.fromEntries(
+    Object.entries(vars).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && (entry[1] !== '' || !isProfileVariable(entry[0]) || entry[0] === 'TEMPORAL_NAMESPACE'),
+    ),
+  );
   let profile: TemporalProfile;
   try {
     profile = loadClientConfigProfile({
