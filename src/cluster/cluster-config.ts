@@ -3,7 +3,9 @@
  * file for all four services, each process starting one of them), its dynamic config, and the
  * Web UI server's. Pure functions of the layout, so a test can compare them with docker-compose.yml.
  */
+import path from 'node:path';
 import { stringify } from 'yaml';
+import { REPO_ROOT } from '../paths';
 import type { ClusterCertificates } from './certificates';
 
 export const CLUSTER_SERVICES = ['history', 'matching', 'frontend', 'worker'] as const;
@@ -51,7 +53,7 @@ const rpc = (layout: ClusterLayout, service: ClusterService) => ({
 });
 
 /** The server's config: PostgreSQL stores, mTLS on the frontend and between the services. */
-export function serverConfig(layout: ClusterLayout, dynamicConfigFile: string): Record<string, unknown> {
+export function serverConfig(layout: ClusterLayout): Record<string, unknown> {
   const certs = layout.certificates;
   const serverTls = { certFile: certs.serverCert, keyFile: certs.serverKey, clientCaFiles: [certs.caCert], requireClientAuth: true };
   const clientTls = { serverName: 'localhost', rootCaFiles: [certs.caCert] };
@@ -93,23 +95,12 @@ export function serverConfig(layout: ClusterLayout, dynamicConfigFile: string): 
       },
     },
     dcRedirectionPolicy: { policy: 'noop' },
-    dynamicConfigClient: { filepath: dynamicConfigFile, pollInterval: '10s' },
+    dynamicConfigClient: { filepath: DYNAMIC_CONFIG_FILE, pollInterval: '10s' },
   };
 }
 
-/**
- * What the cluster changes from the server's defaults, and why: the same eager activities as the
- * embedded dev server (the harness's latency figures assume them), and search attributes usable
- * the moment they are registered (as on the dev server).
- */
-export const CLUSTER_DYNAMIC_CONFIG: Record<string, unknown> = {
-  'system.enableActivityEagerExecution': true,
-  'system.forceSearchAttributesCacheRefreshOnRead': true,
-};
-
-export function dynamicConfig(): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(CLUSTER_DYNAMIC_CONFIG).map(([key, value]) => [key, [{ value, constraints: {} }]]));
-}
+/** The cluster's dynamic config, shared with docker-compose.yml. */
+export const DYNAMIC_CONFIG_FILE = path.join(REPO_ROOT, 'cluster', 'dynamic-config.yaml');
 
 /** The Web UI server's config: talks mTLS to the frontend, serves on loopback. */
 export function uiConfig(layout: ClusterLayout): Record<string, unknown> {

@@ -18,7 +18,7 @@ import { connectClientConnection } from '../temporal-connection';
 import { ensureGoTool, TEMPORAL_SERVER, TEMPORAL_SQL_TOOL, TEMPORAL_UI_SERVER, type GoTool } from '../toolchain/go-tools';
 import { registerSearchAttribute } from '../worker/register-search-attribute';
 import { ensureCertificates } from './certificates';
-import { CLUSTER_SERVICES, dynamicConfig, serverConfig, toYaml, uiConfig, type ClusterLayout, type ClusterService } from './cluster-config';
+import { CLUSTER_SERVICES, serverConfig, toYaml, uiConfig, type ClusterLayout, type ClusterService } from './cluster-config';
 import { ensureDatabases } from './databases';
 
 export const DEFAULT_CLUSTER_DIR = path.join(TEMPORAL_DIR, 'cluster');
@@ -187,10 +187,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
   await ensureDatabases(sql, layout, { reset: options.reset, log });
 
   const configDir = path.join(stateDir, 'config');
-  const dynamicConfigFile = path.join(configDir, 'dynamic.yaml');
   await fs.mkdir(configDir, { recursive: true });
-  await fs.writeFile(dynamicConfigFile, toYaml(dynamicConfig()));
-  await fs.writeFile(path.join(configDir, 'cluster.yaml'), toYaml(serverConfig(layout, dynamicConfigFile)));
+  await fs.writeFile(path.join(configDir, 'cluster.yaml'), toYaml(serverConfig(layout)));
 
   const running = new Map<ClusterService, RunningBackend>();
   const stopping = new Set<ClusterService>();

@@ -36,6 +36,14 @@ export const PROMTOOL: DebianTool = {
   debianPackage: 'prometheus',
 };
 
+/** Validates docker-compose.yml without a Docker engine (`docker-compose config`). */
+export const DOCKER_COMPOSE: DebianTool = {
+  label: 'docker-compose',
+  defaultPath: '/usr/bin/docker-compose',
+  envVar: 'DOCKER_COMPOSE_PATH',
+  debianPackage: 'docker-compose',
+};
+
 type Log = (line: string) => void;
 
 const isExecutable = (file: string) => {
