@@ -2,20 +2,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { isProfileVariable } from '../src/config/temporal-profile';
+import { isolateFromTemporalProfiles } from './helpers/isolate-profiles';
 import { startDevServer } from '../src/dev-server/dev-server';
 import { freePort } from '../src/dev-server/free-port';
-
-/**
- * The suite talks to its own server only: a Temporal profile on this machine (a temporal.toml in
- * the user's config folder, TEMPORAL_* variables) must not redirect it or switch TLS on.
- */
-async function isolateFromTemporalProfiles(): Promise<void> {
-  for (const name of Object.keys(process.env)) {
-    if (isProfileVariable(name)) delete process.env[name];
-  }
-  process.env.XDG_CONFIG_HOME = await fs.mkdtemp(path.join(os.tmpdir(), 'harness-test-config-'));
-}
 
 export default async function globalSetup(): Promise<void> {
   await isolateFromTemporalProfiles();

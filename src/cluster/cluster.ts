@@ -10,6 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
 import { startBackend, type RunningBackend } from '../backend-process';
 import type { TemporalProfile, TemporalTarget } from '../config/temporal-profile';
 import { freePort } from '../dev-server/free-port';
@@ -23,6 +24,8 @@ import { ensureDatabases } from './databases';
 
 export const DEFAULT_CLUSTER_DIR = path.join(TEMPORAL_DIR, 'cluster');
 const NAMESPACE = 'default';
+/** gRPC status code 5. */
+const GRPC_NOT_FOUND = 5;
 const RETENTION = '3 days';
 
 type Log = (line: string) => void;
@@ -62,20 +65,46 @@ export interface RunningCluster {
 const DEFAULT_GRPC: Record<ClusterService, number> = { frontend: 7233, history: 7234, matching: 7235, worker: 7239 };
 const DEFAULT_MEMBERSHIP: Record<ClusterService, number> = { frontend: 6933, history: 6934, matching: 6935, worker: 6939 };
 
+/**
+ * Free ports for a second cluster beside the first (tests). Membership ports are stored in a
+ * smallint column, so they come from below 32768, where the kernel's own picks never fall.
+ */
 async function portsFor(
   kind: 'default' | 'free',
 ): Promise<Pick<ClusterLayout, 'grpcPorts' | 'membershipPorts' | 'frontendHttpPort' | 'uiPort'>> {
   if (kind === 'default') return { grpcPorts: DEFAULT_GRPC, membershipPorts: DEFAULT_MEMBERSHIP, frontendHttpPort: 7243, uiPort: 8233 };
   const taken = new Set<number>();
-  const next = async (): Promise<number> => {
+  const claim = async (pick: () => Promise<number>): Promise<number> => {
     for (;;) {
-      const port = await freePort();
+      const port = await pick();
       if (!taken.has(port)) return (taken.add(port), port);
     }
   };
-  const each = async () =>
-    Object.fromEntries(await Promise.all(CLUSTER_SERVICES.map(async (s) => [s, await next()]))) as Record<ClusterService, number>;
-  return { grpcPorts: await each(), membershipPorts: await each(), frontendHttpPort: await next(), uiPort: await next() };
+  const lowPort = async (): Promise<number> => {
+    for (;;) {
+      const port = 20_000 + Math.floor(Math.random() * 12_000);
+      if (await bindable(port)) return port;
+    }
+  };
+  const each = async (pick: () => Promise<number>) => {
+    const ports = {} as Record<ClusterService, number>;
+    for (const service of CLUSTER_SERVICES) ports[service] = await claim(pick);
+    return ports;
+  };
+  return {
+    grpcPorts: await each(freePort),
+    membershipPorts: await each(lowPort),
+    frontendHttpPort: await claim(freePort),
+    uiPort: await claim(freePort),
+  };
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 async function tool(goTool: GoTool, log: Log): Promise<string> {
@@ -132,6 +161,47 @@ async function frontendServes(target: TemporalTarget): Promise<boolean> {
     return false;
   } finally {
     await connection?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Every service in every other's ring: a history call (a missing run is NotFound, not "not enough
+ * hosts") and a matching call both answer. A freshly started service takes seconds to be seen.
+ */
+async function clusterServes(target: TemporalTarget): Promise<boolean> {
+  let connection: Connection | undefined;
+  try {
+    connection = await connectClientConnection(target, 2_000);
+    const service = connection.workflowService;
+    const namespace = NAMESPACE;
+    const probe = 'harness-cluster-readiness-probe';
+    await connection.withDeadline(Date.now() + 3_000, () =>
+      service.describeTaskQueue({
+        namespace,
+        taskQueue: { name: probe },
+        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      }),
+    );
+    try {
+      await connection.withDeadline(Date.now() + 3_000, () =>
+        service.describeWorkflowExecution({ namespace, execution: { workflowId: probe } }),
+      );
+    } catch (err) {
+      if ((err as { code?: number }).code !== GRPC_NOT_FOUND) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
+
+async function waitUntil(check: () => Promise<boolean>, what: string, deadlineMs = 120_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} within ${deadlineMs / 1000}s`);
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
@@ -196,14 +266,20 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
   const unexpectedExit = new Promise<{ service: ClusterService; code: number | null }>((resolve) => (reportExit = resolve));
   const backends: RunningBackend[] = [];
 
-  const start = async (service: ClusterService): Promise<void> => {
+  const startService = async (service: ClusterService): Promise<void> => {
     stopping.delete(service);
     const backend = await startBackend({
       name: `temporal ${service}`,
       binary: server,
       args: ['--root', '/', '--config', configDir, '--env', 'cluster', '--allow-no-auth', 'start', '--service', service],
       logFile: path.join(stateDir, 'logs', `${service}.log`),
-      isReady: () => (service === 'frontend' ? frontendServes(access.target) : listening(layout.host, layout.grpcPorts[service])),
+      // Ready: in the membership ring, and serving its gRPC port (the frontend: answering a
+      // client; the worker service has no gRPC server of its own).
+      isReady: async () =>
+        (await listening(layout.host, layout.membershipPorts[service])) &&
+        (service === 'frontend'
+          ? frontendServes(access.target)
+          : service === 'worker' || listening(layout.host, layout.grpcPorts[service])),
       readyDeadlineMs: 120_000,
     });
     running.set(service, backend);
@@ -220,10 +296,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
 
   try {
     for (const service of CLUSTER_SERVICES) {
-      await start(service);
+      await startService(service);
       log(`started ${service} (log: ${path.join(stateDir, 'logs', `${service}.log`)})`);
     }
     await ensureNamespace(access.target, log);
+    await waitUntil(() => clusterServes(access.target), 'the services did not find each other (see the logs)');
     await registerSearchAttribute(access.target);
     let uiUrl: string | null = null;
     if (ui) {
@@ -250,7 +327,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
         stopping.add(service);
         await running.get(service)?.kill(signal);
       },
-      start,
+      start: async (service) => {
+        await startService(service);
+        await waitUntil(() => clusterServes(access.target), `temporal ${service} did not rejoin the cluster`);
+      },
       stop,
     };
   } catch (err) {

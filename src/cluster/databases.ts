@@ -26,29 +26,15 @@ async function sqlTool(binary: string, layout: ClusterLayout, database: string, 
   }
 }
 
-/** The tool logs JSON lines; the error is the last one with an "error" field. */
+/** The tool logs console lines (with colour codes); the error is the last ERROR line's message and field. */
 function lastError(output: string): string {
-  const lines = output.split('\n').filter(Boolean).reverse();
-  for (const line of lines) {
-    try {
-      const entry = JSON.parse(line) as { error?: string; msg?: string };
-      if (entry.error) return `${entry.msg ?? 'failed'}: ${entry.error}`;
-    } catch {
-      if (/error/i.test(line)) return line.slice(0, 300);
-    }
-  }
-  return '';
-}
-
-/** True when the database was created now, false when it was there already. */
-async function createDatabase(binary: string, layout: ClusterLayout, database: string): Promise<boolean> {
-  try {
-    await sqlTool(binary, layout, database, ['create-database']);
-    return true;
-  } catch (err) {
-    if (/already exists/.test((err as Error).message)) return false;
-    throw err;
-  }
+  // eslint-disable-next-line no-control-regex
+  const lines = output.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+  const line = lines.reverse().find((l) => /\bERROR\b/.test(l));
+  if (!line) return '';
+  const message = /ERROR\s+(.*?)\s+\{/.exec(line)?.[1] ?? '';
+  const error = /"error": "((?:[^"\\]|\\.)*)"/.exec(line)?.[1] ?? '';
+  return `${message}${error ? ` ${error}` : ''}`.trim();
 }
 
 export async function ensureDatabases(binary: string, layout: ClusterLayout, options: { reset?: boolean; log: Log }): Promise<void> {
@@ -58,13 +44,19 @@ export async function ensureDatabases(binary: string, layout: ClusterLayout, opt
       await sqlTool(binary, layout, database, ['drop-database', '--force']);
       options.log(`dropped database ${database}`);
     }
-    if (await createDatabase(binary, layout, database)) {
+    // create-database succeeds on an existing database too; what tells a new one from an old
+    // one is whether the schema can be updated (a new one has no versioning tables yet).
+    await sqlTool(binary, layout, database, ['create-database']);
+    const update = () => sqlTool(binary, layout, database, ['update-schema', '--schema-name', SCHEMAS[role]]);
+    try {
+      await update();
+      options.log(`reusing database ${database}`);
+    } catch (err) {
+      if (!/schema_version|does not exist/i.test((err as Error).message)) throw err;
       // Versioning tables at 0.0 only on a new database: on an old one it would rewind the version.
       await sqlTool(binary, layout, database, ['setup-schema', '-v', '0.0']);
+      await update();
       options.log(`created database ${database}`);
-    } else {
-      options.log(`reusing database ${database}`);
     }
-    await sqlTool(binary, layout, database, ['update-schema', '--schema-name', SCHEMAS[role]]);
   }
 }

@@ -6,9 +6,9 @@
  */
 import type { RunExecution } from '../shared/execution';
 import { ApplicationFailure } from '@temporalio/activity';
-import { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,13 +21,17 @@ import { readSourcesFile, SAMPLE_SOURCES } from '../client/api/sources-file';
 import { waitFor } from '../client/api/wait-for';
 import { ensureServer } from '../dev-server/dev-server';
 import { REPO_ROOT } from '../paths';
+import { readEnv } from '../config/env';
+import { isSecured } from '../config/temporal-profile';
+import { connectClientConnection, connectWorkerConnection } from '../temporal-connection';
 import { DEFAULT_POLICY_FILE, loadPolicyFile, policyDigest } from '../config/policy-file';
 import { approveSignal, approveUpdate, rejectSignal, rejectUpdate, resumeUpdate, stateQuery } from '../shared/messages';
 import { Policy, PolicyInput } from '../shared/policy';
 import { HarnessActivities, NON_RETRYABLE } from '../shared/tools';
 import { createHarnessWorker } from '../worker/create-worker';
 
-export const HISTORIES_DIR = path.join(REPO_ROOT, 'test', 'histories');
+/** Where the histories go: the replay set, or HARNESS_HISTORIES_DIR (the cluster tier records its own). */
+export const HISTORIES_DIR = process.env.HARNESS_HISTORIES_DIR || path.join(REPO_ROOT, 'test', 'histories');
 const TASK_QUEUE = 'record-histories';
 const TOPIC = 'durable agent harness engineering';
 
@@ -207,18 +211,19 @@ function recordingActivities(outputRoot: string): HarnessActivities {
 }
 
 async function main(): Promise<void> {
-  const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:17299';
+  // Its own dev server unless told otherwise (TEMPORAL_ADDRESS, or a TLS profile: a real cluster).
+  const env = readEnv({ TEMPORAL_ADDRESS: '127.0.0.1:17299', ...process.env });
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const server = await ensureServer({ address });
+  const server = isSecured(env) ? null : await ensureServer({ address: env.TEMPORAL_ADDRESS });
   const outputRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'harness-record-'));
-  const nativeConnection = await NativeConnection.connect({ address });
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const nativeConnection = await connectWorkerConnection(env, { waitMs: 0 });
+  const connection = await connectClientConnection(env);
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const sources = await readSourcesFile(SAMPLE_SOURCES);
   try {
     const worker = await createHarnessWorker({
       connection: nativeConnection,
-      namespace: 'default',
+      namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: TASK_QUEUE,
       activities: recordingActivities(outputRoot),
       shutdownSignals: [],
@@ -275,7 +280,7 @@ async function main(): Promise<void> {
   } finally {
     await connection.close();
     await nativeConnection.close();
-    await server.stop();
+    await server?.stop();
   }
 }
 

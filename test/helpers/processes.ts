@@ -16,8 +16,8 @@ export function runHarness(args: string[], env: NodeJS.ProcessEnv = {}, timeoutM
 }
 
 /** A built script under dist/ (chaos, record-histories), run as its own process. */
-export function runHarnessScript(script: string, args: string[], timeoutMs: number): Promise<CliResult> {
-  return runNode([path.resolve(__dirname, '../..', script), ...args], {}, timeoutMs);
+export function runHarnessScript(script: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return runNode([path.resolve(__dirname, '../..', script), ...args], env, timeoutMs);
 }
 
 function runNode(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<CliResult> {

@@ -3,39 +3,20 @@
  * current workflow bundle, and a reordered workflow fails replay. Regenerate the histories
  * with `npm run record-histories`; keep old ones when the workflow's shape changes.
  */
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { replaySnapshot } from '../../src/client/api/replay-run';
 import { TERMINAL_STATUSES } from '../../src/shared/run';
-import { idleSnapshotSink } from '../../src/worker/snapshot-sink';
-import { TRACED_WORKFLOW_BUNDLE_PATH, WORKFLOW_BUNDLE_PATH } from '../../src/worker/workflow-bundle';
-
-/** The traced bundle's span exporter: a replay calls it for nothing, which this proves too. */
-const exported: unknown[] = [];
-const tracingSink = { exporter: { export: { fn: (_info: unknown, spans: unknown[]) => void exported.push(...spans) } } };
 import { quietRuntime } from '../helpers/temporal';
+import { exportedSpans, loadHistory as loadFrom, replayFailures, workflowIdOf } from '../helpers/replay';
 
 const HISTORIES = path.resolve(__dirname, '../histories');
 
 beforeAll(quietRuntime);
 
-/**
- * The id the run had: a multi-role run derives its children's ids from it, so its replay needs it
- * (the history names it only through them). Other runs replay under their file name.
- */
-function workflowIdOf(history: Awaited<ReturnType<typeof loadHistory>>, file: string): string {
-  const child = history.events?.find(
-    (e) => e.startChildWorkflowExecutionInitiatedEventAttributes,
-  )?.startChildWorkflowExecutionInitiatedEventAttributes;
-  return child?.workflowId?.replace(/--\w+$/, '') ?? file;
-}
-
-async function loadHistory(name: string) {
-  return historyFromJSON(JSON.parse(await fs.readFile(path.join(HISTORIES, name), 'utf8')));
-}
+const loadHistory = (name: string) => loadFrom(HISTORIES, name);
 
 test('every recorded history replays against the current workflow code', async () => {
   const files = (await fs.readdir(HISTORIES)).filter((f) => f.endsWith('.json')).sort();
@@ -67,21 +48,10 @@ test('every recorded history replays against the current workflow code', async (
       'multi-role.json',
     ]),
   );
-  const histories = await Promise.all(
-    files.map(async (file) => {
-      const history = await loadHistory(file);
-      return { workflowId: workflowIdOf(history, file), history };
-    }),
-  );
   // Both bundles: a worker that traces (OpenTelemetry interceptors) must replay every run an untraced one recorded.
-  const failures: string[] = [];
-  for (const codePath of [WORKFLOW_BUNDLE_PATH, TRACED_WORKFLOW_BUNDLE_PATH]) {
-    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath }, sinks: { ...idleSnapshotSink, ...tracingSink } }, histories)) {
-      if (result.error) failures.push(`${path.basename(codePath)} ${result.workflowId}: ${result.error.message}`);
-    }
-  }
+  const failures = await replayFailures(HISTORIES, files);
   expect(failures).toEqual([]);
-  expect(exported).toEqual([]);
+  expect(exportedSpans).toEqual([]);
 });
 
 test('every recorded history, of every shape, rebuilds its run on the client with no worker (what export reads)', async () => {

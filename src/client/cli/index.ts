@@ -299,6 +299,7 @@ export function buildProgram(): Command {
     .description('find or build the Temporal CLI and tctl (cached per user); --browser: also Chromium for the Temporal Web tests')
     .option('--browser', 'install Debian chromium when it is missing and this user can (root with apt-get)')
     .option('--observability', 'build Jaeger with Go and install Debian prometheus (with promtool) when missing')
+    .option('--cluster', 'build the Temporal server, its SQL tool and the Web UI server with Go; install Debian docker-compose when missing')
     .action(setupCommand);
   const seedNames = { start: 'policy', interactive: 'policy', workflow: 'policy', blueprint: 'policy', policy: 'file' } as const;
   for (const [name, policy] of Object.entries(seedNames))

@@ -1,10 +1,21 @@
 /**
  * `harness setup [--browser] [--observability]`: finds or builds the Temporal CLI and tctl; with
  * --browser, Chromium for the Temporal Web tests; with --observability, Jaeger (built with Go) and
- * Prometheus with promtool (Debian), so later commands and `npm test` start at once.
+ * Prometheus with promtool (Debian); with --cluster, the Temporal server, its SQL tool and the Web
+ * UI server (Go) and docker-compose (Debian, to validate the compose file); so later commands and
+ * the tests start at once.
  */
-import { CHROMIUM, ensureDebianTool, PROMETHEUS, PROMTOOL, type DebianTool } from '../../../toolchain/debian-tools';
-import { ensureGoTool, GoTool, JAEGER, TCTL, TEMPORAL_CLI } from '../../../toolchain/go-tools';
+import { CHROMIUM, DOCKER_COMPOSE, ensureDebianTool, PROMETHEUS, PROMTOOL, type DebianTool } from '../../../toolchain/debian-tools';
+import {
+  ensureGoTool,
+  GoTool,
+  JAEGER,
+  TCTL,
+  TEMPORAL_CLI,
+  TEMPORAL_SERVER,
+  TEMPORAL_SQL_TOOL,
+  TEMPORAL_UI_SERVER,
+} from '../../../toolchain/go-tools';
 import { HarnessError } from '../../api/harness-error';
 import { say, warn } from '../terminal';
 
@@ -29,9 +40,13 @@ async function debianTool(tool: DebianTool): Promise<void> {
   say(`${tool.label}: ${binary}\n`);
 }
 
-export async function setupCommand(options: { browser?: boolean; observability?: boolean } = {}): Promise<void> {
+export async function setupCommand(options: { browser?: boolean; observability?: boolean; cluster?: boolean } = {}): Promise<void> {
   for (const tool of [TEMPORAL_CLI, TCTL]) await goTool(tool);
   if (options.browser) await debianTool(CHROMIUM);
+  if (options.cluster) {
+    for (const tool of [TEMPORAL_SERVER, TEMPORAL_SQL_TOOL, TEMPORAL_UI_SERVER]) await goTool(tool);
+    await debianTool(DOCKER_COMPOSE);
+  }
   if (!options.observability) return;
   await goTool(JAEGER);
   for (const tool of [PROMETHEUS, PROMTOOL]) await debianTool(tool);
