@@ -28,7 +28,6 @@ async function sqlTool(binary: string, layout: ClusterLayout, database: string, 
 
 /** The tool logs console lines (with colour codes); the error is the last ERROR line's message and field. */
 function lastError(output: string): string {
-  // eslint-disable-next-line no-control-regex
   const lines = output.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
   const line = lines.reverse().find((l) => /\bERROR\b/.test(l));
   if (!line) return '';
