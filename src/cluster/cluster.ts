@@ -26,7 +26,9 @@ export const DEFAULT_CLUSTER_DIR = path.join(TEMPORAL_DIR, 'cluster');
 const NAMESPACE = 'default';
 /** gRPC status code 5. */
 const GRPC_NOT_FOUND = 5;
-const RETENTION = '3 days';
+/** How long closed runs stay in the default namespace (docker-compose.yml registers the same). */
+export const RETENTION = '3 days';
+export const DEFAULT_HISTORY_SHARDS = 4;
 
 type Log = (line: string) => void;
 
@@ -245,7 +247,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
   const layout: ClusterLayout = {
     host: '127.0.0.1',
     ...(await portsFor(options.ports ?? 'default')),
-    historyShards: options.historyShards ?? 4,
+    historyShards: options.historyShards ?? DEFAULT_HISTORY_SHARDS,
     postgres: { host: '127.0.0.1', port: 5432, user: 'postgres', password: '' },
     databases: { main: prefix, visibility: `${prefix}_visibility` },
     certificates: await ensureCertificates(path.join(stateDir, 'tls')),

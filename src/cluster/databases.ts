@@ -10,7 +10,7 @@ import type { ClusterLayout } from './cluster-config';
 const run = promisify(execFile);
 
 /** The tool's embedded schemas, by database role. */
-const SCHEMAS = { main: 'postgresql/v12/temporal', visibility: 'postgresql/v12/visibility' } as const;
+export const SCHEMAS = { main: 'postgresql/v12/temporal', visibility: 'postgresql/v12/visibility' } as const;
 
 type Log = (line: string) => void;
 
