@@ -67,13 +67,35 @@ export interface RunningCluster {
 const DEFAULT_GRPC: Record<ClusterService, number> = { frontend: 7233, history: 7234, matching: 7235, worker: 7239 };
 const DEFAULT_MEMBERSHIP: Record<ClusterService, number> = { frontend: 6933, history: 6934, matching: 6935, worker: 6939 };
 
+type ClusterPorts = Pick<ClusterLayout, 'grpcPorts' | 'membershipPorts' | 'frontendHttpPort' | 'uiPort'>;
+
+/**
+ * Free ports are kept in the state folder and taken again when still free: a service that comes
+ * back under its old address is the same ring member, where a new address leaves the old one in
+ * the database for the ring to give up on first (tens of seconds of "not enough hosts").
+ */
+async function portsIn(stateDir: string, kind: 'default' | 'free'): Promise<ClusterPorts> {
+  if (kind === 'default') return portsFor(kind);
+  const file = path.join(stateDir, 'ports.json');
+  const saved = await fs.readFile(file, 'utf8').then(
+    (text) => JSON.parse(text) as ClusterPorts,
+    () => null,
+  );
+  if (saved) {
+    const all = [...Object.values(saved.grpcPorts), ...Object.values(saved.membershipPorts), saved.frontendHttpPort, saved.uiPort];
+    if ((await Promise.all(all.map(bindable))).every(Boolean)) return saved;
+  }
+  const ports = await portsFor(kind);
+  await fs.mkdir(stateDir, { recursive: true });
+  await fs.writeFile(file, JSON.stringify(ports));
+  return ports;
+}
+
 /**
  * Free ports for a second cluster beside the first (tests). Membership ports are stored in a
  * smallint column, so they come from below 32768, where the kernel's own picks never fall.
  */
-async function portsFor(
-  kind: 'default' | 'free',
-): Promise<Pick<ClusterLayout, 'grpcPorts' | 'membershipPorts' | 'frontendHttpPort' | 'uiPort'>> {
+async function portsFor(kind: 'default' | 'free'): Promise<ClusterPorts> {
   if (kind === 'default') return { grpcPorts: DEFAULT_GRPC, membershipPorts: DEFAULT_MEMBERSHIP, frontendHttpPort: 7243, uiPort: 8233 };
   const taken = new Set<number>();
   const claim = async (pick: () => Promise<number>): Promise<number> => {
@@ -235,6 +257,16 @@ async function ensureNamespace(target: TemporalTarget, log: Log): Promise<void> 
   }
 }
 
+/** PostgreSQL as libpq's own variables name it (PGHOST, PGPORT, PGUSER, PGPASSWORD); default: local trust auth. */
+export function postgresFromEnv(env: NodeJS.ProcessEnv): ClusterLayout['postgres'] {
+  return {
+    host: env.PGHOST || '127.0.0.1',
+    port: Number(env.PGPORT || 5432),
+    user: env.PGUSER || 'postgres',
+    password: env.PGPASSWORD || '',
+  };
+}
+
 export async function startCluster(options: ClusterOptions = {}): Promise<RunningCluster> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const stateDir = path.resolve(options.stateDir ?? DEFAULT_CLUSTER_DIR);
@@ -246,9 +278,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
   ];
   const layout: ClusterLayout = {
     host: '127.0.0.1',
-    ...(await portsFor(options.ports ?? 'default')),
+    ...(await portsIn(stateDir, options.ports ?? 'default')),
     historyShards: options.historyShards ?? DEFAULT_HISTORY_SHARDS,
-    postgres: { host: '127.0.0.1', port: 5432, user: 'postgres', password: '' },
+    postgres: postgresFromEnv(process.env),
     databases: { main: prefix, visibility: `${prefix}_visibility` },
     certificates: await ensureCertificates(path.join(stateDir, 'tls')),
     stateDir,

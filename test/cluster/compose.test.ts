@@ -49,7 +49,8 @@ test('the same four services, separate, at the server version the cluster builds
     expect(services[`temporal-${service}`].volumes).toContainEqual(expect.stringContaining(`${DYNAMIC_CONFIG_FILE}:`));
   }
   expect(services['temporal-ui'].image).toBe(`temporalio/ui:${version(TEMPORAL_UI_SERVER)}`);
-  for (const admin of ['temporal-schema', 'temporal-setup']) expect(services[admin].image).toBe(`temporalio/admin-tools:${version(TEMPORAL_SERVER)}`);
+  for (const admin of ['temporal-schema', 'temporal-setup'])
+    expect(services[admin].image).toBe(`temporalio/admin-tools:${version(TEMPORAL_SERVER)}`);
 });
 
 test('the schemas, namespace retention and search attribute the cluster sets up', () => {

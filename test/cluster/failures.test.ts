@@ -44,7 +44,10 @@ const drafting = async (runs: Run[]) =>
 test('a worker SIGKILLed inside a tool and another at the gate: new workers finish both runs', async () => {
   const slow = await spawnWorker({ ...bed.env, HARNESS_OFFLINE_LATENCY_MS: '3000' });
   const midTool = await start();
-  await waitFor(async () => (await midTool.query(stateQuery)).currentStep === 'draft_report', { timeoutMs: 60_000, what: 'draft_report to start' });
+  await waitFor(async () => (await midTool.query(stateQuery)).currentStep === 'draft_report', {
+    timeoutMs: 60_000,
+    what: 'draft_report to start',
+  });
   await slow.kill('SIGKILL');
 
   const atGate = await spawnWorker(bed.env);
@@ -60,7 +63,10 @@ test('a worker SIGKILLed inside a tool and another at the gate: new workers fini
 });
 
 test('the history service SIGKILLed and restarted with runs in flight and at the gate', async () => {
-  await Promise.all([spawnWorker({ ...bed.env, HARNESS_OFFLINE_LATENCY_MS: '400' }), spawnWorker({ ...bed.env, HARNESS_OFFLINE_LATENCY_MS: '400' })]);
+  await Promise.all([
+    spawnWorker({ ...bed.env, HARNESS_OFFLINE_LATENCY_MS: '400' }),
+    spawnWorker({ ...bed.env, HARNESS_OFFLINE_LATENCY_MS: '400' }),
+  ]);
   const gated = await Promise.all([start(), start(), start()]);
   await Promise.all(gated.map((run) => waitForStatus(run, ['waiting_approval'], 60_000)));
   const inFlight = await Promise.all([start(), start(), start()]);

@@ -220,6 +220,9 @@ export function buildProgram(): Command {
     .description('run a production-shape Temporal cluster in the foreground: PostgreSQL, four services, mTLS, Web UI (built with Go the first time)')
     .option('--reset', 'drop its databases first')
     .option('--no-ui', 'without the Web UI')
+    .option('--dir <dir>', 'config, certificates and logs (default .temporal/cluster)')
+    .option('--database <name>', 'PostgreSQL database name, and <name>_visibility (default harness_cluster)')
+    .option('--free-ports', 'free ports instead of the usual ones (frontend 7233, Web UI 8233): a second cluster beside another')
     .action(clusterCommand);
   program
     .command('jaeger')
