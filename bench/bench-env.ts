@@ -1,5 +1,6 @@
 /**
- * What every benchmark needs: its own dev server on a fresh SQLite file, its own worker
+ * What every benchmark needs: its own server (a dev server on a fresh SQLite file, or the
+ * cluster), its own worker
  * process (so its RSS is measurable), a client, and a gate watcher that approves runs as soon
  * as visibility shows them waiting.
  */
@@ -14,11 +15,15 @@ import { loadPolicyFile, DEFAULT_POLICY_FILE, LoadedPolicy } from '../src/config
 import { readSourcesFile, SAMPLE_SOURCES } from '../src/client/api/sources-file';
 import { waitFor } from '../src/client/api/wait-for';
 import { RunningServer, startDevServer } from '../src/dev-server/dev-server';
+import { startCluster } from '../src/cluster/cluster';
+import { temporalConnectOptions } from '../src/config/temporal-profile';
 import { REPO_ROOT } from '../src/paths';
 import { approveUpdate, stateQuery } from '../src/shared/messages';
 import type { RunState } from '../src/shared/run';
 import type { SourceDocument } from '../src/shared/tools';
 import type { RunExecution } from '../src/shared/execution';
+
+export type BenchBackend = 'dev-server' | 'cluster';
 
 export interface WorkerTuningFlags {
   /** V8 flags for the worker process (NODE_OPTIONS), e.g. a heap ceiling that makes it collect sooner. */
@@ -54,6 +59,8 @@ export class BenchEnv {
   private constructor(
     readonly dir: string,
     readonly server: RunningServer,
+    /** TEMPORAL_* for the worker processes: the address, and the cluster's mTLS. */
+    private readonly connectionVariables: Record<string, string>,
     readonly client: Client,
     private readonly connection: Connection,
     readonly taskQueue: string,
@@ -62,20 +69,43 @@ export class BenchEnv {
     readonly policy: LoadedPolicy,
   ) {}
 
-  static async start(settings: BenchSettings, address: string): Promise<BenchEnv> {
+  /**
+   * Its own server: the embedded default (a dev server on a fresh SQLite file), or the
+   * production-shape cluster (PostgreSQL, four services, mTLS) on databases made afresh.
+   */
+  static async start(settings: BenchSettings, address: string, backend: BenchBackend = 'dev-server'): Promise<BenchEnv> {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'harness-bench-'));
-    const server = await startDevServer({
-      address,
-      dbFile: path.join(dir, 'temporal.sqlite'),
-      logFile: path.join(dir, 'server.log'),
-      sqlitePragmas: settings.sqlitePragmas,
-      dynamicConfig: settings.dynamicConfig,
-      eagerActivities: settings.eagerActivities,
-    });
-    const connection = await Connection.connect({ address });
+    let server: RunningServer;
+    let variables: Record<string, string>;
+    let connection: Connection;
+    if (backend === 'cluster') {
+      const cluster = await startCluster({
+        ports: 'free',
+        ui: false,
+        reset: true,
+        databasePrefix: 'harness_bench',
+        stateDir: path.join(dir, 'cluster'),
+        log: () => undefined,
+      });
+      server = { address: cluster.address, uiUrl: null, startedHere: true, stop: () => cluster.stop() };
+      variables = cluster.clientVariables;
+      connection = await Connection.connect(temporalConnectOptions(cluster.target));
+    } else {
+      server = await startDevServer({
+        address,
+        dbFile: path.join(dir, 'temporal.sqlite'),
+        logFile: path.join(dir, 'server.log'),
+        sqlitePragmas: settings.sqlitePragmas,
+        dynamicConfig: settings.dynamicConfig,
+        eagerActivities: settings.eagerActivities,
+      });
+      variables = { TEMPORAL_ADDRESS: address };
+      connection = await Connection.connect({ address });
+    }
     const env = new BenchEnv(
       dir,
       server,
+      variables,
       new Client({ connection }),
       connection,
       `bench-${Date.now()}`,
@@ -134,7 +164,7 @@ export class BenchEnv {
     const { worker, latencyMs } = this.settings;
     return {
       ...process.env,
-      TEMPORAL_ADDRESS: this.server.address,
+      ...this.connectionVariables,
       HARNESS_TASK_QUEUE: this.taskQueue,
       HARNESS_OUTPUT_DIR: path.join(this.dir, 'runs'),
       HARNESS_OFFLINE_LATENCY_MS: String(latencyMs),

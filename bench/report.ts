@@ -1,7 +1,13 @@
 /** The benchmark report as JSON and as the Markdown table the README shows. */
 import { TOOL_NAMES } from '../src/shared/tools';
-import type { BenchSettings } from './bench-env';
+import type { BenchBackend, BenchSettings } from './bench-env';
 import type { FloorResult, ParkedResult, RealisticResult, RecoveryResult, ThroughputResult } from './scenarios';
+
+export interface BackendResult {
+  backend: BenchBackend;
+  throughput: ThroughputResult[];
+  recovery: RecoveryResult;
+}
 
 export interface BenchReport {
   date: string;
@@ -15,6 +21,8 @@ export interface BenchReport {
   realistic: RealisticResult | null;
   /** The harness with telemetry off and on, alternating in the same invocation (absent in older reports). */
   telemetry?: { off: ThroughputResult; on: ThroughputResult }[];
+  /** The same load on the embedded dev server and on the production-shape cluster (absent in older reports). */
+  backends?: BackendResult[];
   elapsedS: number;
 }
 
@@ -131,6 +139,33 @@ export function renderMarkdown(r: BenchReport): string {
         `| ${off.concurrency} (${off.runs}) | ${off.runsPerSecond.toFixed(2)} | ${on.runsPerSecond.toFixed(2)} | ${pct(on.runsPerSecond / off.runsPerSecond)} | ` +
           `${ms(off.startToCompletedMs.p50)} / ${ms(off.startToCompletedMs.p95)} | ${ms(on.startToCompletedMs.p50)} / ${ms(on.startToCompletedMs.p95)} | ` +
           `${pct(on.startToCompletedMs.p50 / off.startToCompletedMs.p50 - 1, true)} |`,
+      );
+    }
+  }
+  if (r.backends?.length) {
+    lines.push(
+      '',
+      'Dev server (one process, SQLite) beside the cluster (PostgreSQL, four service processes, mTLS), default mode, the same worker:',
+      '',
+      '| server | concurrency (runs) | runs/s | start → gate p50 / p95 | approve → completed p50 / p95 | start → completed p50 / p95 |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
+    for (const { backend, throughput } of r.backends) {
+      for (const t of throughput) {
+        lines.push(
+          `| ${backend} | ${t.concurrency} (${t.runs}) | ${t.runsPerSecond.toFixed(2)} | ${ms(t.startToGateMs.p50)} / ${ms(t.startToGateMs.p95)} | ` +
+            `${ms(t.approveToCompletedMs.p50)} / ${ms(t.approveToCompletedMs.p95)} | ${ms(t.startToCompletedMs.p50)} / ${ms(t.startToCompletedMs.p95)} |`,
+        );
+      }
+    }
+    lines.push(
+      '',
+      '| server | recovery after a worker SIGKILL (fast detection) | every run moving again | every run completed |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const { backend, recovery: k } of r.backends) {
+      lines.push(
+        `| ${backend} | ${k.inFlightAtKill} of ${k.runs} in flight, ${k.latencyMs} ms per model call | ${k.allProgressingS.toFixed(1)} s | ${k.allCompletedS.toFixed(1)} s (${k.completed}/${k.runs}) |`,
       );
     }
   }

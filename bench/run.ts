@@ -25,6 +25,7 @@ import {
   RecoveryProfile,
   telemetryBeside,
   throughput,
+  ThroughputResult,
 } from './scenarios';
 import { renderMarkdown, BenchReport } from './report';
 
@@ -73,7 +74,10 @@ async function main(): Promise<void> {
     .option('--realistic-latency-ms <ms>', 'realistic scenario: model latency per model step', int, 1000)
     .option('--telemetry-concurrency <list>', 'telemetry scenario: concurrency levels', '1,10')
     .option('--telemetry-runs <list>', 'telemetry scenario: runs per level and per side', '20,100')
-    .option('--skip <list>', 'skip scenarios: throughput,parked,recovery,realistic,telemetry', '')
+    .option('--backend-concurrency <list>', 'dev server beside cluster: concurrency levels', '10,50')
+    .option('--backend-runs <list>', 'dev server beside cluster: runs per level', '100,200')
+    .option('--backend-recovery <n>', 'dev server beside cluster: runs in flight at the worker kill', int, 50)
+    .option('--skip <list>', 'skip scenarios: throughput,parked,recovery,realistic,telemetry,backends', '')
     .option('--out <dir>', 'results folder', path.join(REPO_ROOT, 'bench', 'results'))
     .parse()
     .opts();
@@ -111,6 +115,7 @@ async function main(): Promise<void> {
     recovery: [],
     realistic: null,
     telemetry: [],
+    backends: [],
     elapsedS: 0,
   };
   log(`floor: ${report.floor.meanRunMs.toFixed(2)} ms per run in-process`);
@@ -219,6 +224,47 @@ async function main(): Promise<void> {
       await prometheus.stop();
       await jaeger.stop();
       await env.stop();
+    }
+  }
+  if (!skip.has('backends')) {
+    // The same load on each server, one after the other, in this invocation.
+    const counts = String(o.backendRuns).split(',').map(int);
+    const fast: RecoveryProfile = {
+      name: 'fast detection',
+      workflowTaskTimeoutMs: o.fastTaskTimeoutMs,
+      heartbeatTimeoutMs: o.fastHeartbeatMs,
+      stickyQueueTimeoutMs: o.fastStickyMs,
+    };
+    for (const backend of ['dev-server', 'cluster'] as const) {
+      const measured: ThroughputResult[] = [];
+      const env = await BenchEnv.start(settings, await freeLoopbackAddress(), backend);
+      try {
+        for (const [i, concurrency] of String(o.backendConcurrency).split(',').map(int).entries()) {
+          const t = await throughput(env, 'harness', 'default', concurrency, counts[i] ?? counts[counts.length - 1]);
+          measured.push(t);
+          log(`${backend} c=${concurrency}: ${t.runsPerSecond.toFixed(2)} runs/s, start→gate p50 ${t.startToGateMs.p50.toFixed(0)} ms`);
+        }
+      } finally {
+        await env.stop();
+      }
+      const recoveryEnv = await BenchEnv.start(
+        {
+          ...settings,
+          latencyMs: o.recoveryLatencyMs,
+          workflowTaskTimeoutMs: fast.workflowTaskTimeoutMs,
+          heartbeatTimeoutMs: fast.heartbeatTimeoutMs,
+          worker: { ...settings.worker, stickyQueueTimeoutMs: fast.stickyQueueTimeoutMs },
+        },
+        await freeLoopbackAddress(),
+        backend,
+      );
+      try {
+        const recovered = await recovery(recoveryEnv, fast, o.backendRecovery, o.recoveryLoad);
+        log(`${backend} recovery: all progressing ${recovered.allProgressingS.toFixed(1)} s after the kill`);
+        report.backends!.push({ backend, throughput: measured, recovery: recovered });
+      } finally {
+        await recoveryEnv.stop();
+      }
     }
   }
   report.elapsedS = Math.round((Date.now() - started) / 1000);

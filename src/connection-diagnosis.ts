@@ -22,7 +22,8 @@ function splitHostPort(address: string): { host: string; port: number } {
   return { host: match?.[1] ?? address, port: Number(match?.[2] ?? 7233) };
 }
 
-function tcpOpen(host: string, port: number): Promise<boolean> {
+/** True when something accepts a TCP connection there within the probe's timeout. */
+export function isListening(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     socket.setTimeout(PROBE_TIMEOUT_MS);
@@ -64,7 +65,7 @@ function explainTlsFailure(reason: string): string {
 
 export async function diagnoseConnection(options: TemporalConnectOptions): Promise<Diagnosis> {
   const { host, port } = splitHostPort(options.address);
-  if (!(await tcpOpen(host, port))) return { kind: 'unreachable' };
+  if (!(await isListening(host, port))) return { kind: 'unreachable' };
   if (!options.tls) {
     // Plain was asked for: a server that completes a TLS handshake wants TLS.
     const asTls = await handshake(host, port, { rejectUnauthorized: false, ...(isIp(host) ? {} : { servername: host }) });

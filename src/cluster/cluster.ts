@@ -6,14 +6,13 @@
  * runs is a child of this process and stops with it; its databases stay for the next start.
  */
 import { promises as fs } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { startBackend, type RunningBackend } from '../backend-process';
 import type { TemporalProfile, TemporalTarget } from '../config/temporal-profile';
-import { freePort } from '../dev-server/free-port';
+import { isListening } from '../connection-diagnosis';
 import { TEMPORAL_DIR } from '../paths';
 import { connectClientConnection } from '../temporal-connection';
 import { ensureGoTool, TEMPORAL_SERVER, TEMPORAL_SQL_TOOL, TEMPORAL_UI_SERVER, type GoTool } from '../toolchain/go-tools';
@@ -21,6 +20,7 @@ import { registerSearchAttribute } from '../worker/register-search-attribute';
 import { ensureCertificates } from './certificates';
 import { CLUSTER_SERVICES, serverConfig, toYaml, uiConfig, type ClusterLayout, type ClusterService } from './cluster-config';
 import { ensureDatabases } from './databases';
+import { portsIn } from './ports';
 
 export const DEFAULT_CLUSTER_DIR = path.join(TEMPORAL_DIR, 'cluster');
 const NAMESPACE = 'default';
@@ -64,87 +64,10 @@ export interface RunningCluster {
   stop(): Promise<void>;
 }
 
-const DEFAULT_GRPC: Record<ClusterService, number> = { frontend: 7233, history: 7234, matching: 7235, worker: 7239 };
-const DEFAULT_MEMBERSHIP: Record<ClusterService, number> = { frontend: 6933, history: 6934, matching: 6935, worker: 6939 };
-
-type ClusterPorts = Pick<ClusterLayout, 'grpcPorts' | 'membershipPorts' | 'frontendHttpPort' | 'uiPort'>;
-
-/**
- * Free ports are kept in the state folder and taken again when still free: a service that comes
- * back under its old address is the same ring member, where a new address leaves the old one in
- * the database for the ring to give up on first (tens of seconds of "not enough hosts").
- */
-async function portsIn(stateDir: string, kind: 'default' | 'free'): Promise<ClusterPorts> {
-  if (kind === 'default') return portsFor(kind);
-  const file = path.join(stateDir, 'ports.json');
-  const saved = await fs.readFile(file, 'utf8').then(
-    (text) => JSON.parse(text) as ClusterPorts,
-    () => null,
-  );
-  if (saved) {
-    const all = [...Object.values(saved.grpcPorts), ...Object.values(saved.membershipPorts), saved.frontendHttpPort, saved.uiPort];
-    if ((await Promise.all(all.map(bindable))).every(Boolean)) return saved;
-  }
-  const ports = await portsFor(kind);
-  await fs.mkdir(stateDir, { recursive: true });
-  await fs.writeFile(file, JSON.stringify(ports));
-  return ports;
-}
-
-/**
- * Free ports for a second cluster beside the first (tests). Membership ports are stored in a
- * smallint column, so they come from below 32768, where the kernel's own picks never fall.
- */
-async function portsFor(kind: 'default' | 'free'): Promise<ClusterPorts> {
-  if (kind === 'default') return { grpcPorts: DEFAULT_GRPC, membershipPorts: DEFAULT_MEMBERSHIP, frontendHttpPort: 7243, uiPort: 8233 };
-  const taken = new Set<number>();
-  const claim = async (pick: () => Promise<number>): Promise<number> => {
-    for (;;) {
-      const port = await pick();
-      if (!taken.has(port)) return (taken.add(port), port);
-    }
-  };
-  const lowPort = async (): Promise<number> => {
-    for (;;) {
-      const port = 20_000 + Math.floor(Math.random() * 12_000);
-      if (await bindable(port)) return port;
-    }
-  };
-  const each = async (pick: () => Promise<number>) => {
-    const ports = {} as Record<ClusterService, number>;
-    for (const service of CLUSTER_SERVICES) ports[service] = await claim(pick);
-    return ports;
-  };
-  return {
-    grpcPorts: await each(freePort),
-    membershipPorts: await each(lowPort),
-    frontendHttpPort: await claim(freePort),
-    uiPort: await claim(freePort),
-  };
-}
-
-function bindable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
 async function tool(goTool: GoTool, log: Log): Promise<string> {
   const binary = await ensureGoTool(goTool, log);
   if (!binary) throw new Error(`no ${goTool.name} and no Go toolchain to build it: install Go or set ${goTool.envVar}`);
   return binary;
-}
-
-function listening(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    socket.setTimeout(1_000);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-  });
 }
 
 /** The client side of the cluster's mTLS, as an envconfig profile and as TEMPORAL_* variables. */
@@ -286,7 +209,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
     stateDir,
   };
   const access = clientAccess(layout);
-  if (await listening(layout.host, layout.grpcPorts.frontend))
+  if (await isListening(layout.host, layout.grpcPorts.frontend))
     throw new Error(`something already listens on ${access.target.TEMPORAL_ADDRESS}: stop it (a dev server or another cluster) first`);
   await ensureDatabases(sql, layout, { reset: options.reset, log });
 
@@ -310,10 +233,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
       // Ready: in the membership ring, and serving its gRPC port (the frontend: answering a
       // client; the worker service has no gRPC server of its own).
       isReady: async () =>
-        (await listening(layout.host, layout.membershipPorts[service])) &&
+        (await isListening(layout.host, layout.membershipPorts[service])) &&
         (service === 'frontend'
           ? frontendServes(access.target)
-          : service === 'worker' || listening(layout.host, layout.grpcPorts[service])),
+          : service === 'worker' || isListening(layout.host, layout.grpcPorts[service])),
       readyDeadlineMs: 120_000,
     });
     running.set(service, backend);

@@ -5,9 +5,9 @@
  * and --reset drops them.
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import net from 'node:net';
 import { promisify } from 'node:util';
 import { waitFor } from '../../src/client/api/wait-for';
+import { isListening } from '../../src/connection-diagnosis';
 import { findGoTool, TEMPORAL_CLI } from '../../src/toolchain/go-tools';
 import { HARNESS_BIN, runHarness } from '../helpers/processes';
 import { tempDir } from '../helpers/temporal';
@@ -49,13 +49,10 @@ async function startClusterCommand(dir: string, ...flags: string[]): Promise<Sta
   return { child, output: () => output, variables, profileFile, uiUrl };
 }
 
-const listening = (address: string) =>
-  new Promise<boolean>((resolve) => {
-    const [host, port] = address.split(':');
-    const socket = net.connect({ host, port: Number(port) });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
+const listening = (address: string) => {
+  const [host, port] = address.split(':');
+  return isListening(host, Number(port));
+};
 
 async function stop(started: Started): Promise<void> {
   const exited = new Promise<number | null>((resolve) => started.child.once('exit', resolve));
@@ -69,10 +66,13 @@ test('the printed variables and profile reach it; the UI reads it; Ctrl-C stops 
   expect(first.output()).toMatch(/created database harness_test_command\b/);
   expect(first.variables).toMatchObject({ TEMPORAL_TLS: 'true', TEMPORAL_TLS_SERVER_NAME: 'localhost' });
 
-  // The harness by variables, and the temporal CLI by the profile file alone.
+  // The harness by variables and by the profile file alone; the temporal CLI by the profile.
   const listed = await runHarness(['list', '--json'], first.variables);
   expect(listed.stderr).toBe('');
   expect(listed.code).toBe(0);
+  const byProfile = await runHarness(['list', '--json'], { TEMPORAL_CONFIG_FILE: first.profileFile, TEMPORAL_PROFILE: 'cluster' });
+  expect(byProfile.stderr).toBe('');
+  expect(byProfile.code).toBe(0);
   const temporal = (await findGoTool(TEMPORAL_CLI)) as string;
   const described = await exec(temporal, ['operator', 'namespace', 'describe', '--namespace', 'default', '--output', 'json'], {
     env: { PATH: process.env.PATH, HOME: dir, TEMPORAL_CONFIG_FILE: first.profileFile, TEMPORAL_PROFILE: 'cluster' },
