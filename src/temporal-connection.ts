@@ -35,8 +35,9 @@ export async function explainConnectFailure(
   target: TemporalTarget,
   options: TemporalConnectOptions,
 ): Promise<UnreachableError> {
-  const text = String((err as Error)?.message ?? err);
-  if (/unauthenticated|unauthorized|permission ?denied/i.test(text))
+  // The client wraps the server's answer (in `cause`); the worker's native client words it its own way.
+  const text = `${(err as Error)?.message ?? err} ${((err as Error)?.cause as Error | undefined)?.message ?? ''}`;
+  if (/unauthenticated|unauthorized|permission ?denied|does not have permission/i.test(text))
     return new ConnectionRefusedError(target, 'the server refused the credentials: check TEMPORAL_API_KEY or the client certificate');
   const diagnosis = await diagnoseConnection(options);
   if (diagnosis.kind === 'misconfigured') return new ConnectionRefusedError(target, diagnosis.reason);

@@ -8,8 +8,17 @@ import { stringify } from 'yaml';
 import { REPO_ROOT } from '../paths';
 import type { ClusterCertificates } from './certificates';
 
+/** The four services, each its own process (and container in docker-compose.yml), in start order. */
 export const CLUSTER_SERVICES = ['history', 'matching', 'frontend', 'worker'] as const;
-export type ClusterService = (typeof CLUSTER_SERVICES)[number];
+/**
+ * With authorization on, a fifth: the internal frontend, where the system worker goes instead of
+ * the public frontend (it holds no API key; the internal one trusts the internode certificate).
+ */
+export const AUTH_CLUSTER_SERVICES = ['history', 'matching', 'internal-frontend', 'frontend', 'worker'] as const;
+export type ClusterService = (typeof AUTH_CLUSTER_SERVICES)[number];
+
+export const servicesOf = (layout: Pick<ClusterLayout, 'auth'>): readonly ClusterService[] =>
+  layout.auth ? AUTH_CLUSTER_SERVICES : CLUSTER_SERVICES;
 
 export interface ClusterLayout {
   /** Loopback address every service binds. */
@@ -19,7 +28,10 @@ export interface ClusterLayout {
   /** Ringpop membership port of each service. */
   membershipPorts: Record<ClusterService, number>;
   frontendHttpPort: number;
+  internalFrontendHttpPort: number;
   uiPort: number;
+  /** Authorization on the frontend: API keys are JWTs checked against this JWKS. */
+  auth?: { jwksUrl: string };
   historyShards: number;
   postgres: { host: string; port: number; user: string; password: string };
   /** Databases: history and visibility. */
@@ -49,6 +61,7 @@ const rpc = (layout: ClusterLayout, service: ClusterService) => ({
     membershipPort: layout.membershipPorts[service],
     bindOnIP: layout.host,
     ...(service === 'frontend' ? { httpPort: layout.frontendHttpPort } : {}),
+    ...(service === 'internal-frontend' ? { httpPort: layout.internalFrontendHttpPort } : {}),
   },
 });
 
@@ -77,8 +90,20 @@ export function serverConfig(layout: ClusterLayout): Record<string, unknown> {
         // The system worker presents the client certificate to the frontend, which requires one.
         systemWorker: { certFile: certs.clientCert, keyFile: certs.clientKey, client: clientTls },
       },
+      ...(layout.auth
+        ? {
+            // Temporal's own authorizer and JWT claim mapper: an API key is a JWT signed by a key
+            // in the JWKS, its `permissions` claim says what it may do (e.g. default:admin).
+            authorization: {
+              jwtKeyProvider: { keySourceURIs: [layout.auth.jwksUrl], refreshInterval: '1m' },
+              permissionsClaimName: 'permissions',
+              authorizer: 'default',
+              claimMapper: 'default',
+            },
+          }
+        : {}),
     },
-    services: Object.fromEntries(CLUSTER_SERVICES.map((service) => [service, rpc(layout, service)])),
+    services: Object.fromEntries(servicesOf(layout).map((service) => [service, rpc(layout, service)])),
     clusterMetadata: {
       enableGlobalNamespace: false,
       failoverVersionIncrement: 10,

@@ -18,7 +18,8 @@ import { connectClientConnection } from '../temporal-connection';
 import { ensureGoTool, TEMPORAL_SERVER, TEMPORAL_SQL_TOOL, TEMPORAL_UI_SERVER, type GoTool } from '../toolchain/go-tools';
 import { registerSearchAttribute } from '../worker/register-search-attribute';
 import { ensureCertificates } from './certificates';
-import { CLUSTER_SERVICES, serverConfig, toYaml, uiConfig, type ClusterLayout, type ClusterService } from './cluster-config';
+import { serverConfig, servicesOf, toYaml, uiConfig, type ClusterLayout, type ClusterService } from './cluster-config';
+import { startApiKeyIssuer, type ApiKeyIssuer } from './api-keys';
 import { ensureDatabases } from './databases';
 import { portsIn } from './ports';
 
@@ -44,6 +45,11 @@ export interface ClusterOptions {
   /** Start the Web UI too (default true). */
   ui?: boolean;
   historyShards?: number;
+  /**
+   * Temporal's authorizer on the frontend: API keys (JWTs) required, checked against a key this
+   * process serves; a fifth process, the internal frontend, serves the system worker. No Web UI.
+   */
+  auth?: boolean;
   log?: Log;
 }
 
@@ -59,6 +65,8 @@ export interface RunningCluster {
   kill(service: ClusterService, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a service that was killed, and waits until it serves. */
   start(service: ClusterService): Promise<void>;
+  /** With `auth`: signs an API key with these permissions (e.g. ['default:read']). */
+  issueApiKey?: ApiKeyIssuer['issue'];
   /** Resolves with the first service that exits without being asked to. */
   unexpectedExit: Promise<{ service: ClusterService; code: number | null }>;
   stop(): Promise<void>;
@@ -71,12 +79,16 @@ async function tool(goTool: GoTool, log: Log): Promise<string> {
 }
 
 /** The client side of the cluster's mTLS, as an envconfig profile and as TEMPORAL_* variables. */
-function clientAccess(layout: ClusterLayout): { target: Required<TemporalTarget>; clientVariables: Record<string, string> } {
+function clientAccess(
+  layout: ClusterLayout,
+  apiKey?: string,
+): { target: Required<TemporalTarget>; clientVariables: Record<string, string> } {
   const certs = layout.certificates;
   const address = `${layout.host}:${layout.grpcPorts.frontend}`;
   const profile: TemporalProfile = {
     address,
     namespace: NAMESPACE,
+    ...(apiKey ? { apiKey } : {}),
     tls: {
       clientCert: { path: certs.clientCert },
       clientKey: { path: certs.clientKey },
@@ -94,6 +106,7 @@ function clientAccess(layout: ClusterLayout): { target: Required<TemporalTarget>
       TEMPORAL_TLS_CLIENT_KEY_PATH: certs.clientKey,
       TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caCert,
       TEMPORAL_TLS_SERVER_NAME: 'localhost',
+      ...(apiKey ? { TEMPORAL_API_KEY: apiKey } : {}),
     },
   };
 }
@@ -197,7 +210,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
   const [server, sql, ui] = [
     await tool(TEMPORAL_SERVER, log),
     await tool(TEMPORAL_SQL_TOOL, log),
-    options.ui === false ? null : await tool(TEMPORAL_UI_SERVER, log),
+    options.ui === false || options.auth ? null : await tool(TEMPORAL_UI_SERVER, log),
   ];
   const layout: ClusterLayout = {
     host: '127.0.0.1',
@@ -208,10 +221,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
     certificates: await ensureCertificates(path.join(stateDir, 'tls')),
     stateDir,
   };
-  const access = clientAccess(layout);
   if (await isListening(layout.host, layout.grpcPorts.frontend))
-    throw new Error(`something already listens on ${access.target.TEMPORAL_ADDRESS}: stop it (a dev server or another cluster) first`);
+    throw new Error(
+      `something already listens on ${layout.host}:${layout.grpcPorts.frontend}: stop it (a dev server or another cluster) first`,
+    );
   await ensureDatabases(sql, layout, { reset: options.reset, log });
+  const issuer = options.auth ? await startApiKeyIssuer(path.join(stateDir, 'auth')) : null;
+  if (issuer) layout.auth = { jwksUrl: issuer.jwksUrl };
+  // The cluster's own calls, and the clients it prints, hold a system admin key.
+  const access = clientAccess(layout, issuer?.issue('harness-cluster-admin', ['temporal-system:admin']));
 
   const configDir = path.join(stateDir, 'config');
   await fs.mkdir(configDir, { recursive: true });
@@ -245,14 +263,16 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
     });
   };
 
+  const services = servicesOf(layout);
   const stop = async () => {
-    for (const service of CLUSTER_SERVICES) stopping.add(service);
+    for (const service of services) stopping.add(service);
     for (const backend of backends.reverse()) await backend.stop();
-    for (const service of [...CLUSTER_SERVICES].reverse()) await running.get(service)?.stop();
+    for (const service of [...services].reverse()) await running.get(service)?.stop();
+    await issuer?.close();
   };
 
   try {
-    for (const service of CLUSTER_SERVICES) {
+    for (const service of services) {
       await startService(service);
       log(`started ${service} (log: ${path.join(stateDir, 'logs', `${service}.log`)})`);
     }
@@ -279,6 +299,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
       address: access.target.TEMPORAL_ADDRESS,
       uiUrl,
       ...access,
+      ...(issuer ? { issueApiKey: issuer.issue } : {}),
       unexpectedExit,
       kill: async (service, signal = 'SIGKILL') => {
         stopping.add(service);

@@ -6,12 +6,24 @@ import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { freePort } from '../dev-server/free-port';
-import { CLUSTER_SERVICES, type ClusterLayout, type ClusterService } from './cluster-config';
+import { AUTH_CLUSTER_SERVICES, type ClusterLayout, type ClusterService } from './cluster-config';
 
-const DEFAULT_GRPC: Record<ClusterService, number> = { frontend: 7233, history: 7234, matching: 7235, worker: 7239 };
-const DEFAULT_MEMBERSHIP: Record<ClusterService, number> = { frontend: 6933, history: 6934, matching: 6935, worker: 6939 };
+const DEFAULT_GRPC: Record<ClusterService, number> = {
+  frontend: 7233,
+  history: 7234,
+  matching: 7235,
+  'internal-frontend': 7236,
+  worker: 7239,
+};
+const DEFAULT_MEMBERSHIP: Record<ClusterService, number> = {
+  frontend: 6933,
+  history: 6934,
+  matching: 6935,
+  'internal-frontend': 6936,
+  worker: 6939,
+};
 
-type ClusterPorts = Pick<ClusterLayout, 'grpcPorts' | 'membershipPorts' | 'frontendHttpPort' | 'uiPort'>;
+type ClusterPorts = Pick<ClusterLayout, 'grpcPorts' | 'membershipPorts' | 'frontendHttpPort' | 'internalFrontendHttpPort' | 'uiPort'>;
 
 /**
  * Free ports are kept in the state folder and taken again when still free: a service that comes
@@ -25,8 +37,14 @@ export async function portsIn(stateDir: string, kind: 'default' | 'free'): Promi
     (text) => JSON.parse(text) as ClusterPorts,
     () => null,
   );
-  if (saved) {
-    const all = [...Object.values(saved.grpcPorts), ...Object.values(saved.membershipPorts), saved.frontendHttpPort, saved.uiPort];
+  if (saved && AUTH_CLUSTER_SERVICES.every((service) => saved.grpcPorts[service] && saved.membershipPorts[service])) {
+    const all = [
+      ...Object.values(saved.grpcPorts),
+      ...Object.values(saved.membershipPorts),
+      saved.frontendHttpPort,
+      saved.internalFrontendHttpPort,
+      saved.uiPort,
+    ];
     if ((await Promise.all(all.map(bindable))).every(Boolean)) return saved;
   }
   const ports = await portsFor(kind);
@@ -40,7 +58,14 @@ export async function portsIn(stateDir: string, kind: 'default' | 'free'): Promi
  * smallint column, so they come from below 32768, where the kernel's own picks never fall.
  */
 async function portsFor(kind: 'default' | 'free'): Promise<ClusterPorts> {
-  if (kind === 'default') return { grpcPorts: DEFAULT_GRPC, membershipPorts: DEFAULT_MEMBERSHIP, frontendHttpPort: 7243, uiPort: 8233 };
+  if (kind === 'default')
+    return {
+      grpcPorts: DEFAULT_GRPC,
+      membershipPorts: DEFAULT_MEMBERSHIP,
+      frontendHttpPort: 7243,
+      internalFrontendHttpPort: 7246,
+      uiPort: 8233,
+    };
   const taken = new Set<number>();
   const claim = async (pick: () => Promise<number>): Promise<number> => {
     for (;;) {
@@ -56,13 +81,14 @@ async function portsFor(kind: 'default' | 'free'): Promise<ClusterPorts> {
   };
   const each = async (pick: () => Promise<number>) => {
     const ports = {} as Record<ClusterService, number>;
-    for (const service of CLUSTER_SERVICES) ports[service] = await claim(pick);
+    for (const service of AUTH_CLUSTER_SERVICES) ports[service] = await claim(pick);
     return ports;
   };
   return {
     grpcPorts: await each(freePort),
     membershipPorts: await each(lowPort),
     frontendHttpPort: await claim(freePort),
+    internalFrontendHttpPort: await claim(freePort),
     uiPort: await claim(freePort),
   };
 }

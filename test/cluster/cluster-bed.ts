@@ -17,7 +17,7 @@ export interface ClusterBed {
   env: NodeJS.ProcessEnv;
 }
 
-export function useClusterBed(name: string): ClusterBed {
+export function useClusterBed(name: string, options: { auth?: boolean } = {}): ClusterBed {
   const bed = {} as ClusterBed;
   let connection: Connection | undefined;
   beforeAll(async () => {
@@ -25,6 +25,7 @@ export function useClusterBed(name: string): ClusterBed {
     bed.cluster = await startCluster({
       ports: 'free',
       ui: false,
+      auth: options.auth,
       reset: true,
       databasePrefix: `harness_test_${name.replace(/\W/g, '_')}`,
       stateDir: await tempDir(`cluster-${name}`),

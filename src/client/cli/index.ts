@@ -223,6 +223,7 @@ export function buildProgram(): Command {
     .option('--dir <dir>', 'config, certificates and logs (default .temporal/cluster)')
     .option('--database <name>', 'PostgreSQL database name, and <name>_visibility (default harness_cluster)')
     .option('--free-ports', 'free ports instead of the usual ones (frontend 7233, Web UI 8233): a second cluster beside another')
+    .option('--auth', "Temporal's authorizer on: API keys (JWTs it signs) required; prints an admin key; no Web UI")
     .action(clusterCommand);
   program
     .command('jaeger')

@@ -18,6 +18,7 @@ export interface ClusterCommandOptions {
   dir?: string;
   database?: string;
   freePorts?: boolean;
+  auth?: boolean;
 }
 
 export async function clusterCommand(options: ClusterCommandOptions): Promise<void> {
@@ -33,6 +34,7 @@ export async function clusterCommand(options: ClusterCommandOptions): Promise<vo
     stateDir: options.dir,
     databasePrefix: options.database,
     ports: options.freePorts ? 'free' : 'default',
+    auth: options.auth,
     log: (line) => warn(`${line}\n`),
   }).catch((err: Error) => {
     throw new HarnessError(err.message.split('\n')[0]);
@@ -45,7 +47,7 @@ export async function clusterCommand(options: ClusterCommandOptions): Promise<vo
       .map(([name, value]) => `export ${name}=${value}`)
       .join('\n');
     say(
-      `Temporal cluster: frontend ${cluster.address} (mTLS), ${cluster.layout.historyShards} history shards, ` +
+      `Temporal cluster: frontend ${cluster.address} (mTLS${cluster.layout.auth ? ', API keys required' : ''}), ${cluster.layout.historyShards} history shards, ` +
         `PostgreSQL databases ${cluster.layout.databases.main} and ${cluster.layout.databases.visibility}` +
         `${cluster.uiUrl ? `, Web UI ${cluster.uiUrl}` : ''}\n` +
         `Point the harness and the temporal CLI at it with\n${exportLines}\n` +
