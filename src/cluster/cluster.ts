@@ -114,7 +114,7 @@ function clientAccess(
 async function frontendServes(target: TemporalTarget): Promise<boolean> {
   let connection: Connection | undefined;
   try {
-    connection = await connectClientConnection(target, 2_000);
+    connection = await connectClientConnection(target, 2_000, { explain: false });
     await connection.withDeadline(Date.now() + 2_000, () => connection!.workflowService.getSystemInfo({}));
     return true;
   } catch {
@@ -131,7 +131,7 @@ async function frontendServes(target: TemporalTarget): Promise<boolean> {
 async function clusterServes(target: TemporalTarget): Promise<boolean> {
   let connection: Connection | undefined;
   try {
-    connection = await connectClientConnection(target, 2_000);
+    connection = await connectClientConnection(target, 2_000, { explain: false });
     const service = connection.workflowService;
     const namespace = NAMESPACE;
     const probe = 'harness-cluster-readiness-probe';

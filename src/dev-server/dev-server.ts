@@ -56,7 +56,7 @@ export function splitAddress(address: string): { host: string; port: number } {
 export async function isServerReachable(address: string, timeoutMs = 2_000): Promise<boolean> {
   let connection: Connection | undefined;
   try {
-    connection = await connectClientConnection({ TEMPORAL_ADDRESS: address }, timeoutMs);
+    connection = await connectClientConnection({ TEMPORAL_ADDRESS: address }, timeoutMs, { explain: false });
     await connection.workflowService.getSystemInfo({});
     return true;
   } catch {

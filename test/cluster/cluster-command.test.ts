@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { waitFor } from '../../src/client/api/wait-for';
 import { isListening } from '../../src/connection-diagnosis';
 import { findGoTool, TEMPORAL_CLI } from '../../src/toolchain/go-tools';
-import { HARNESS_BIN, runHarness } from '../helpers/processes';
+import { HARNESS_BIN, runHarness, spawnHarnessUntil } from '../helpers/processes';
 import { tempDir } from '../helpers/temporal';
 
 const exec = promisify(execFile);
@@ -25,28 +25,19 @@ interface Started {
 }
 
 async function startClusterCommand(dir: string, ...flags: string[]): Promise<Started> {
-  const child = spawn(
-    process.execPath,
-    [HARNESS_BIN, 'cluster', '--free-ports', '--dir', dir, '--database', 'harness_test_command', ...flags],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+  const started = await spawnHarnessUntil(
+    ['cluster', '--free-ports', '--dir', dir, '--database', 'harness_test_command', ...flags],
+    {},
+    /Ctrl-C to stop/,
+    180_000,
   );
+  const { child } = started;
   children.push(child);
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`harness cluster exited: ${output}`);
-      return /Ctrl-C to stop/.test(output);
-    },
-    { timeoutMs: 180_000, what: 'the cluster to be up' },
-  );
+  const output = started.output();
   const variables = Object.fromEntries([...output.matchAll(/^export (TEMPORAL_\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
   const profileFile = /TEMPORAL_CONFIG_FILE=(\S+) TEMPORAL_PROFILE=cluster/.exec(output)?.[1] as string;
   const uiUrl = /Web UI (http:\/\/\S+?),?\n/.exec(output)?.[1] ?? null;
-  return { child, output: () => output, variables, profileFile, uiUrl };
+  return { child, output: started.output, variables, profileFile, uiUrl };
 }
 
 const listening = (address: string) => {

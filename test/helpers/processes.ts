@@ -42,18 +42,18 @@ export interface WorkerProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-/** `harness worker` as its own process; resolves once it says it is polling. */
-export async function spawnWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [HARNESS_BIN, 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** A `harness` command as its own process; resolves once its output matches `ready`. */
+export async function spawnHarnessUntil(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs: number): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [HARNESS_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   await waitFor(
     async () => {
-      if (child.exitCode !== null) throw new Error(`worker exited early: ${output}`);
-      return /harness worker: task queue|"message":"task queue/.test(output);
+      if (child.exitCode !== null) throw new Error(`harness ${args[0]} exited early: ${output}`);
+      return ready.test(output);
     },
-    { timeoutMs: 30_000, what: 'the worker process to start polling' },
+    { timeoutMs, what: `harness ${args[0]} to be ready` },
   );
   return {
     child,
@@ -65,4 +65,9 @@ export async function spawnWorkerProcess(env: NodeJS.ProcessEnv): Promise<Worker
         child.kill(signal);
       }),
   };
+}
+
+/** `harness worker` as its own process; resolves once it says it is polling. */
+export function spawnWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
+  return spawnHarnessUntil(['worker'], env, /harness worker: task queue|"message":"task queue/, 30_000);
 }
