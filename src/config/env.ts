@@ -79,6 +79,8 @@ export const HarnessEnv = z
     HARNESS_POLICY_FILE: optionalText,
     /** Who the CLI says started a run or approves it, when no flag says (default: $USER). */
     HARNESS_IDENTITY: optionalText,
+    /** The approver's Ed25519 key (harness keys generate): approve and reject sign with it when no --key says. */
+    HARNESS_SIGNING_KEY: optionalText,
     /** Worker: serve Prometheus metrics (the SDK's and the harness's) at host:port, e.g. 127.0.0.1:9464; off when unset. */
     HARNESS_METRICS_ADDRESS: z.preprocess(
       blankAsUndefined,
@@ -90,6 +92,12 @@ export const HarnessEnv = z
     HARNESS_LOG_FORMAT: z.preprocess(blankAsUndefined, z.enum(['text', 'json']).default('text')),
     /** Worker: the least severe level written (TRACE, DEBUG, INFO, WARN, ERROR). */
     HARNESS_LOG_LEVEL: z.preprocess(blankAsUndefined, z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO')),
+    /** Payload encryption: `id:base64key` entries, comma-separated; the first encrypts, all decrypt (harness codec keygen). */
+    HARNESS_CODEC_KEYS: optionalText,
+    /** …or a file of such entries (one per line or comma-separated; mode 0600). */
+    HARNESS_CODEC_KEYS_FILE: optionalText,
+    /** `harness codec-server`: the bearer token every call must carry (unset: none, for loopback use). */
+    HARNESS_CODEC_SERVER_TOKEN: optionalText,
     /** Fault injection for crash tests only: `crash_after_report_write` kills the worker mid-finalize. */
     HARNESS_FAULT: z.preprocess(blankAsUndefined, z.enum(['crash_after_report_write']).optional()),
   })

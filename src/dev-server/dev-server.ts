@@ -24,6 +24,8 @@ export interface DevServerOptions {
   logFile?: string;
   /** SQLite pragmas for a persistent server (default: journal_mode=WAL). */
   sqlitePragmas?: string[];
+  /** The codec server Temporal Web decodes payloads through (harness codec-server). */
+  uiCodecEndpoint?: string;
   /** Extra dynamic config values, KEY=JSON. */
   dynamicConfig?: string[];
   /**
@@ -76,6 +78,7 @@ export function devServerArgs(options: DevServerOptions): string[] {
   args.push('--search-attribute', `${STATUS_SEARCH_ATTRIBUTE}=Keyword`);
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
+  if (options.uiPort && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.dbFile) args.push('--db-filename', options.dbFile, ...pragmaArgs(options));
   const dynamicConfig = [
     ...(options.eagerActivities === false ? [] : ['system.enableActivityEagerExecution=true']),

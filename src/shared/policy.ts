@@ -7,6 +7,7 @@ import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { executionOf, RunExecution, ToolExecution } from './execution';
 import { canonicalName, PersonName } from './identity';
+import { PublicKeyText } from './signed-decision';
 import { ActionCategory, TOOLS, TOOL_NAMES, ToolName } from './tools';
 
 /** A policy travels in every run's input: it is bounded well under Temporal's 2 MB payload limit. */
@@ -118,6 +119,8 @@ const ToolPolicy = z
     escalateTo: z.array(ApproverRef).max(100).default([]),
     /** Overrides the registry's execution mode (local or remote activity); a run may override it again. */
     execution: ToolExecution.optional(),
+    /** Approvals and rejections at this tool's gate count only when signed by a key in `publicKeys`. */
+    requireSignedApprovals: z.boolean().default(false),
   })
   .strict();
 export type ToolPolicy = z.infer<typeof ToolPolicy>;
@@ -140,6 +143,21 @@ export const Policy = z
           else if (role in canonical)
             ctx.addIssue({ code: 'custom', path: [raw], message: `the same role as "${role}" once names are normalized` });
           else canonical[role] = members;
+        }
+        return canonical;
+      }),
+    /** Approvers' Ed25519 public keys, several per person for rotation; names are canonical like the approvers'. */
+    publicKeys: z
+      .record(z.string(), z.array(PublicKeyText).min(1).max(10))
+      .default({})
+      .transform((keys, ctx) => {
+        const canonical: Record<string, string[]> = {};
+        for (const [raw, texts] of Object.entries(keys)) {
+          const name = PersonName.safeParse(raw);
+          if (!name.success) ctx.addIssue({ code: 'custom', path: [raw], message: name.error.issues[0].message });
+          else if (name.data in canonical)
+            ctx.addIssue({ code: 'custom', path: [raw], message: `the same person as "${name.data}" once names are normalized` });
+          else canonical[name.data] = [...new Set(texts)];
         }
         return canonical;
       }),
@@ -178,6 +196,7 @@ export const Policy = z
           message: `${tool.minApprovals} approvals needed but the approvers list only ${eligible.length} (${eligible.join(', ') || 'nobody'})`,
         });
       }
+      if (tool.requireSignedApprovals) keylessApproverIssues(policy, name as ToolName, tool, ctx);
       if (tool.writeRoots && TOOLS[name as ToolName].category !== 'filesystem_write') {
         ctx.addIssue({ code: 'custom', path: ['tools', name, 'writeRoots'], message: 'only for filesystem_write tools' });
       }
@@ -193,6 +212,26 @@ export const Policy = z
   });
 export type Policy = z.infer<typeof Policy>;
 export type PolicyInput = z.input<typeof Policy>;
+
+/** A gate that requires signatures must be one somebody can sign: every named approver has a key, and enough people do. */
+function keylessApproverIssues(
+  policy: Pick<Policy, 'roles' | 'publicKeys'>,
+  name: ToolName,
+  tool: z.output<typeof ToolPolicy>,
+  ctx: z.RefinementCtx,
+): void {
+  const path = ['tools', name, 'requireSignedApprovals'];
+  if ((tool.approval ?? (TOOLS[name].risky ? 'required' : 'never')) === 'never')
+    ctx.addIssue({ code: 'custom', path, message: 'needs a gate: this tool has approval: never' });
+  const keyed = Object.keys(policy.publicKeys);
+  for (const refs of [tool.approvers, tool.escalateTo]) {
+    const keyless = (resolveRefs(policy.roles, refs) ?? []).filter((person) => !keyed.includes(person));
+    if (keyless.length) ctx.addIssue({ code: 'custom', path, message: `no key in publicKeys for ${keyless.join(', ')}` });
+  }
+  const signers = resolveRefs(policy.roles, tool.approvers) ?? keyed;
+  if (tool.minApprovals > signers.length)
+    ctx.addIssue({ code: 'custom', path, message: `${tool.minApprovals} signed approvals needed but only ${signers.length} approvers have keys` });
+}
 
 /**
  * Behaviour of runs started before policies existed (no snapshot in their input): the risky
@@ -287,7 +326,8 @@ export function approvalRefusal(policy: Policy, tool: ToolName, context: Approva
 
 export function eligibleApprovers(policy: Policy, tool: ToolName, escalated: boolean): string[] | null {
   const rules = toolPolicy(policy, tool);
-  const base = resolveApprovers(policy, rules.approvers);
+  // Signatures required and no list: whoever holds a key the policy lists.
+  const base = resolveApprovers(policy, rules.approvers) ?? (rules.requireSignedApprovals ? Object.keys(policy.publicKeys).sort() : null);
   if (!escalated || base === null) return base;
   return [...new Set([...base, ...(resolveApprovers(policy, rules.escalateTo) ?? [])])].sort();
 }

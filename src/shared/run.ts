@@ -4,6 +4,7 @@ import { PersonName } from './identity';
 import { RunExecution, ToolExecution } from './execution';
 import { MAX_POLICY_BYTES, Policy } from './policy';
 import { MAX_SOURCES, SourceDocument, TOOLS, ToolName } from './tools';
+import { Signature } from './signed-decision';
 
 /** Sources travel in workflow input, so they are bounded well under Temporal's 2 MB payload limit. */
 export const MAX_SOURCES_BYTES = 1_000_000;
@@ -94,6 +95,8 @@ export const ApprovePayload = z
           ),
       ])
       .optional(),
+    /** An Ed25519 signature over this decision (harness approve --key): verified against the policy's publicKeys. */
+    signature: Signature.optional(),
   })
   .strict();
 export type ApprovePayload = z.infer<typeof ApprovePayload>;
@@ -101,7 +104,7 @@ export type ApprovePayload = z.infer<typeof ApprovePayload>;
 export const OperatorPayload = z.object({ operator: Actor, reason: Note }).strict();
 export type OperatorPayload = z.infer<typeof OperatorPayload>;
 
-export const RejectPayload = z.object({ approver: Actor, reason: Note }).strict();
+export const RejectPayload = z.object({ approver: Actor, reason: Note, signature: Signature.optional() }).strict();
 export type RejectPayload = z.infer<typeof RejectPayload>;
 
 /**
@@ -212,6 +215,8 @@ export interface PendingAction {
   /** Workflow time after which the gate expires; null when the policy sets no timeout. */
   expiresAt: string | null;
   escalated: boolean;
+  /** Set when the policy counts only signed decisions at this gate (harness approve --key). */
+  signatureRequired?: true;
 }
 
 /** One gate of the run, open or decided: a run with three gates shows three of these. */
@@ -235,6 +240,8 @@ export interface Approval {
   at: string;
   /** Set when this approver approved an edited report. */
   edited?: boolean;
+  /** Set when the decision was signed: the fingerprint of the policy key that verified it. */
+  signedWith?: string;
 }
 
 export interface Decision {
@@ -244,6 +251,8 @@ export interface Decision {
   reason?: string;
   at: string;
   approvals?: Approval[];
+  /** A signed rejection: the fingerprint of the key that verified it. */
+  signedWith?: string;
 }
 
 export interface PausedOn {

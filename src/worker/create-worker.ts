@@ -1,4 +1,5 @@
 /** Creates a harness worker on a task queue: the research workflow plus one activity per tool. */
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import v8 from 'node:v8';
 import type { HarnessEnv } from '../config/env';
@@ -18,6 +19,8 @@ export interface HarnessWorkerOptions {
   tuning?: WorkerTuning;
   /** The process's tracing, when OpenTelemetry is configured: the traced bundle, interceptors and span sink. */
   tracing?: Tracing | null;
+  /** The payload codec (harnessDataConverter): encrypts what this worker writes, decrypts what it reads. */
+  dataConverter?: DataConverter;
 }
 
 export interface WorkerTuning {
@@ -80,6 +83,7 @@ export function createHarnessWorker(options: HarnessWorkerOptions): Promise<Work
       ...(tracing ? { client: { workflow: tracing.clientInterceptors } } : {}),
     },
     sinks: { ...idleSnapshotSink, ...tracing?.workflowSinks },
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...workerTuningOptions(options.tuning),
     ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),
   });

@@ -4,6 +4,7 @@
  * HarnessStatus, picks the model provider, loads the default policy, wires the tools.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { harnessDataConverter } from '../codec/data-converter';
 import { createActivities } from '../activities';
 import { selectProvider } from '../activities/model/select-provider';
 import type { ModelProvider } from '../activities/model/provider';
@@ -45,6 +46,8 @@ function faultHooks(env: HarnessEnv) {
 }
 
 export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions = {}): Promise<EnvWorker> {
+  // Read before connecting: a bad key setting is one line at once, not after the wait for a server.
+  const dataConverter = harnessDataConverter(env);
   const connection = await connectWorkerConnection(env, {
     waitMs: env.HARNESS_CONNECT_TIMEOUT_MS,
     signal: options.signal,
@@ -72,6 +75,7 @@ export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions =
       activities,
       tuning: tuningFromEnv(env),
       tracing: processTracing('worker'),
+      dataConverter,
       ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),
     });
     return { worker, connection, model, defaultPolicy };

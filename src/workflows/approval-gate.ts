@@ -3,11 +3,12 @@
  * (approvers and roles, quorum, self-approval), until when (expiry, escalation), and
  * edit-on-approve. One gate is open at a time; the approve and reject decisions act on it.
  */
-import { ApplicationFailure, condition, upsertMemo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import { diffSummary } from '../shared/diff-summary';
 import { toolCallDigest } from '../shared/digest';
 import { DESCRIPTIONS, UpdateOutcome } from '../shared/messages';
 import { approvalRefusal, eligibleApprovers, parseDuration, Policy, rejectionRefusal, toolPolicy } from '../shared/policy';
+import { editDigest, noteDigest, verifySignature } from '../shared/signed-decision';
 import { Approval, ApprovePayload, Decision, DraftPreview, GateRecord, PendingAction, previewOf, RejectPayload } from '../shared/run';
 import type { PendingCall } from '../shared/run-snapshot';
 import { describeZodError, TOOLS, ToolInput, ToolName } from '../shared/tools';
@@ -65,6 +66,10 @@ export class ApprovalGates {
   private policy: Policy;
   private policyDigest: string | null = null;
   private open: OpenGate | null = null;
+  /** Decisions whose signature verified, by payload, for apply() to record with. */
+  private readonly signedWith = new WeakMap<object, string>();
+  /** Statements already counted: a signature is good for one decision, once. */
+  private readonly usedStatements = new Set<string>();
 
   constructor(
     private readonly setup: GateSetup,
@@ -90,6 +95,7 @@ export class ApprovalGates {
     payload: ApprovePayload,
     refusedEvent: 'approval_refused',
     refusal: (payload, door) => this.approveRefusal(payload, door === 'update'),
+    recordedRefusal: (payload) => this.signatureRefusal('approve', payload, payload.comment, payload.edit),
     apply: (payload) => (payload.edit !== undefined ? this.approveEdited(payload) : this.recordApproval(payload)),
   };
 
@@ -99,12 +105,15 @@ export class ApprovalGates {
     payload: RejectPayload,
     refusedEvent: 'approval_refused',
     refusal: (payload) => this.notPending() ?? rejectionRefusal(this.policy, this.pending!.tool, this.pending!.escalated, payload.approver),
+    recordedRefusal: (payload) => this.signatureRefusal('reject', payload, payload.reason),
     apply: (payload) => {
+      const signedWith = this.signedWith.get(payload);
       this.open!.rejection = {
         outcome: 'rejected',
         approver: payload.approver,
         reason: payload.reason,
         at: this.setup.run.now(),
+        ...(signedWith ? { signedWith } : {}),
       };
       return { status: this.setup.run.state.status, message: 'rejected; nothing will be written' };
     },
@@ -153,6 +162,7 @@ export class ApprovalGates {
       allowSelfApproval: rules.allowSelfApproval,
       expiresAt: gate.expiresAtMs === null ? null : new Date(gate.expiresAtMs).toISOString(),
       escalated: false,
+      ...(rules.requireSignedApprovals ? { signatureRequired: true as const } : {}),
     };
     run.setPendingCall(pendingCallOf(request, request.digest));
     run.setStatus('waiting_approval');
@@ -188,7 +198,11 @@ export class ApprovalGates {
     this.open = null;
     if (gate.publishMemo) upsertMemo({ [GATE_MEMO_KEY]: null });
     if (decision.outcome === 'rejected') {
-      run.event('approval_rejected', { tool: request.tool, message: decision.reason, data: { approver: decision.approver } });
+      run.event('approval_rejected', {
+        tool: request.tool,
+        message: decision.reason,
+        data: { approver: decision.approver, ...(decision.signedWith ? { signedWith: decision.signedWith } : {}) },
+      });
       throw new GateRejected(decision);
     }
     run.event('approval_granted', {
@@ -285,6 +299,46 @@ export class ApprovalGates {
     );
   }
 
+  /**
+   * Why a decision's signature does not let it count, or null: required and missing, not by a key
+   * the policy lists for the approver, made for another decision, or already used. A verified
+   * signature is remembered for apply() to record, whether or not the policy requires one.
+   */
+  private signatureRefusal(
+    decision: 'approve' | 'reject',
+    payload: ApprovePayload | RejectPayload,
+    note: string | undefined,
+    edit?: unknown,
+  ): string | null {
+    const gate = this.open;
+    const pending = this.pending;
+    if (!gate || !pending) return this.notPending();
+    const { signature } = payload;
+    if (!signature) {
+      if (!pending.signatureRequired) return null;
+      return `policy "${this.policy.name}" counts only signed decisions at the ${pending.tool} gate: harness ${decision} --key FILE`;
+    }
+    const { workflowId, runId } = workflowInfo();
+    const verdict = verifySignature(signature, this.policy.publicKeys[payload.approver] ?? [], {
+      workflowId,
+      runId,
+      gate: gate.record.gate,
+      tool: pending.tool,
+      digest: pending.digest,
+      decision,
+      approver: payload.approver,
+      edit: editDigest(edit),
+      note: noteDigest(note),
+      nowMs: Date.now(),
+      openedAtMs: Date.parse(gate.record.openedAt),
+    });
+    if (!verdict.verified) return `signature refused: ${verdict.reason}`;
+    if (this.usedStatements.has(verdict.statementDigest)) return 'signature refused: it was already used for a decision';
+    this.usedStatements.add(verdict.statementDigest);
+    this.signedWith.set(payload, verdict.key);
+    return null;
+  }
+
   /** A report edit is a markdown string; any other tool's edit is its arguments, checked against its input contract. */
   private editRefusal(tool: ToolName, edit: NonNullable<ApprovePayload['edit']>): string | null {
     if (tool === 'finalize_report')
@@ -297,17 +351,19 @@ export class ApprovalGates {
   private recordApproval(payload: ApprovePayload, edited = false): UpdateOutcome {
     const { run } = this.setup;
     const pending = this.pending!;
+    const signedWith = this.signedWith.get(payload);
     const approval: Approval = {
       approver: payload.approver,
       comment: payload.comment,
       at: run.now(),
       ...(edited ? { edited } : {}),
+      ...(signedWith ? { signedWith } : {}),
     };
     pending.approvals.push(approval);
     pending.stillNeeded = Math.max(0, pending.minApprovals - pending.approvals.length);
     run.event('approval_recorded', {
       tool: pending.tool,
-      data: { approver: approval.approver, stillNeeded: pending.stillNeeded, digest: pending.digest },
+      data: { approver: approval.approver, stillNeeded: pending.stillNeeded, digest: pending.digest, ...(signedWith ? { signedWith } : {}) },
     });
     const message = pending.stillNeeded
       ? `approval recorded; ${pending.stillNeeded} more needed`

@@ -20,6 +20,12 @@ export interface DecisionDeclaration<P> {
   payload: z.ZodType<P>;
   /** Why this decision cannot be taken now, or null. Synchronous: it is the update's validator. */
   refusal(payload: P, door: Door): string | null;
+  /**
+   * Why this decision does not count, checked in the handler after `refusal`, so that it is
+   * recorded in the trace even through the update (a validator's refusal leaves no history): a
+   * forged or replayed signature is evidence worth keeping.
+   */
+  recordedRefusal?(payload: P): string | null;
   apply(payload: P): UpdateOutcome | Promise<UpdateOutcome>;
   /** Trace event for a refused signal. */
   refusedEvent: Extract<TraceEventType, 'approval_refused' | 'operator_refused'>;
@@ -54,6 +60,8 @@ export function registerDecision<P>(
     async (raw) => {
       const checked = check(decision, raw, 'signal');
       if ('refused' in checked) return run.event(decision.refusedEvent, { message: checked.refused, data: { signal: decision.name } });
+      const refused = decision.recordedRefusal?.(checked.payload);
+      if (refused) return run.event(decision.refusedEvent, { message: refused, data: { signal: decision.name } });
       await decision.apply(checked.payload);
     },
     { description: decision.description },
@@ -65,6 +73,11 @@ export function registerDecision<P>(
     (raw: P) => {
       const parsed = readPayload(decision, raw);
       if (typeof parsed === 'string') throw ApplicationFailure.nonRetryable(parsed, 'InvalidPayload');
+      const refused = decision.recordedRefusal?.(parsed);
+      if (refused) {
+        run.event(decision.refusedEvent, { message: refused, data: { update: decision.name } });
+        throw ApplicationFailure.nonRetryable(refused, 'DecisionRefused');
+      }
       return decision.apply(parsed);
     },
     {

@@ -1,6 +1,7 @@
 /** A connected client for front ends (CLI, demo, tests, bench): the connection, its namespace and task queue. */
 import { Client, Connection } from '@temporalio/client';
 import type { HarnessEnv } from '../../config/env';
+import { harnessDataConverter } from '../../codec/data-converter';
 import { processTracing } from '../../telemetry/tracing';
 import { connectClientConnection, UnreachableError } from '../../temporal-connection';
 import { HarnessError } from './harness-error';
@@ -20,6 +21,7 @@ export async function connectClient(env: HarnessEnv): Promise<HarnessClient> {
   const client = new Client({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
+    dataConverter: harnessDataConverter(env),
     ...(tracing ? { interceptors: { workflow: tracing.clientInterceptors } } : {}),
   });
   return { client, connection, env, close: () => connection.close() };

@@ -27,6 +27,8 @@ import type { ToolName } from '../../shared/tools';
 import type { HarnessClient } from './connect';
 import { HarnessError } from './harness-error';
 import { describeRun, readPending } from './runs';
+import { editDigest, noteDigest } from '../../shared/signed-decision';
+import { SigningKey, signStatement } from './signing-keys';
 
 export type DecisionKind = 'approve' | 'reject' | 'resume' | 'abort';
 type PayloadOf<K extends DecisionKind> = K extends 'approve'
@@ -93,7 +95,7 @@ export async function decide<K extends DecisionKind>(
   id: string,
   kind: K,
   payload: PayloadOf<K>,
-  options: { acceptWithinMs?: number } = {},
+  options: { acceptWithinMs?: number; signWith?: SigningKey } = {},
 ): Promise<DecisionResult> {
   const standing = await runStanding(h, id);
   const { run } = standing;
@@ -112,6 +114,10 @@ export async function decide<K extends DecisionKind>(
   const digest = kind === 'approve' ? (payload as ApprovePayload).digest : undefined;
   if (kind === 'approve' && !digest)
     throw new HarnessError(`approve needs the digest of what the approver read (harness pending ${id} shows it)`);
+  if (options.signWith) {
+    if (kind !== 'approve' && kind !== 'reject') throw new HarnessError(`${kind} is not signed: only approve and reject take --key`);
+    payload = { ...payload, signature: await signedFor(h, standing, kind, parsed.data as ApprovePayload | RejectPayload, options.signWith) };
+  }
 
   const acceptWithinMs = options.acceptWithinMs ?? h.env.HARNESS_DECISION_WAIT_MS;
   if (await hasWorkflowPollers(h, standing.description.taskQueue)) {
@@ -133,6 +139,32 @@ export async function decide<K extends DecisionKind>(
       `no worker answered: ${kind} recorded as a signal${pinned}; the run checks it when a worker picks it up ` +
       `(then \`harness status ${id}\` shows the result, \`harness trace ${id} --event ${kind === 'resume' || kind === 'abort' ? 'operator_refused' : 'approval_refused'}\` any refusal)`,
   };
+}
+
+/** The signature over this decision at the run's open gate, on the digest the approver read (approve) or the pending one (reject). */
+async function signedFor(
+  h: HarnessClient,
+  standing: Awaited<ReturnType<typeof runStanding>>,
+  kind: 'approve' | 'reject',
+  payload: ApprovePayload | RejectPayload,
+  key: SigningKey,
+) {
+  const gate = standing.gate?.gate !== undefined ? standing.gate : await readPending(h, standing.run);
+  if (!gate?.gate) throw new HarnessError(`${kind} refused: run ${standing.run.workflowId} is not waiting for approval`);
+  const approve = kind === 'approve' ? (payload as ApprovePayload) : undefined;
+  return signStatement(key, {
+    v: 1,
+    workflowId: standing.run.workflowId,
+    runId: standing.description.runId,
+    gate: gate.gate,
+    tool: gate.tool,
+    digest: approve?.digest ?? gate.digest,
+    decision: kind,
+    approver: payload.approver,
+    at: new Date().toISOString(),
+    edit: editDigest(approve?.edit),
+    note: noteDigest(approve ? approve.comment : (payload as RejectPayload).reason),
+  });
 }
 
 /** The update's answer; null when no worker accepted it in time. A refusal by the run is a HarnessError. */

@@ -3,6 +3,7 @@
  * workflow bundle and keeps what the workflow hands to its replay sink. Temporal kept everything the
  * run did; replaying it rebuilds the state exactly as the run last had it.
  */
+import type { DataConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { RunSnapshot } from '../../shared/run-snapshot';
 import { HarnessError } from './harness-error';
@@ -32,11 +33,15 @@ function installQuiet(Runtime: typeof import('@temporalio/worker').Runtime): voi
   }
 }
 
-export async function replaySnapshot(workflowId: string, history: temporal.api.history.v1.IHistory): Promise<RunSnapshot> {
+export async function replaySnapshot(
+  workflowId: string,
+  history: temporal.api.history.v1.IHistory,
+  dataConverter?: DataConverter,
+): Promise<RunSnapshot> {
   const { Worker, capturingSnapshotSink, workflowCodeOptions } = await replayer();
   const capture = capturingSnapshotSink();
   try {
-    await Worker.runReplayHistory({ ...workflowCodeOptions(), sinks: capture.sinks }, history, workflowId);
+    await Worker.runReplayHistory({ ...workflowCodeOptions(), sinks: capture.sinks, ...(dataConverter ? { dataConverter } : {}) }, history, workflowId);
   } catch (err) {
     throw new HarnessError(
       `could not rebuild run ${workflowId} from its history (${err instanceof Error ? err.message.split('\n')[0] : err}): a worker of the version that ran it can still answer`,

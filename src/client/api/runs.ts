@@ -187,7 +187,7 @@ export function reconcile(state: RunState, execution: string): RunState {
  */
 export async function readState(h: HarnessClient, run: WorkflowHandle): Promise<RunState> {
   const description = await run.describe();
-  if (description.status.name !== 'RUNNING') return (await closedSnapshot(run, description.status.name)).state;
+  if (description.status.name !== 'RUNNING') return (await closedSnapshot(h, run, description.status.name)).state;
   const state = await query<RunState>(h, run, () => run.query(stateQuery));
   return withServerView(state, description);
 }
@@ -195,13 +195,13 @@ export async function readState(h: HarnessClient, run: WorkflowHandle): Promise<
 /** The run's snapshot (state, sources, facts, draft, pending call): queried while open, replayed once closed. */
 export async function readSnapshot(h: HarnessClient, run: WorkflowHandle): Promise<RunSnapshot> {
   const description = await run.describe();
-  if (description.status.name !== 'RUNNING') return closedSnapshot(run, description.status.name);
+  if (description.status.name !== 'RUNNING') return closedSnapshot(h, run, description.status.name);
   const snapshot = await query<RunSnapshot>(h, run, () => run.query(snapshotQuery));
   return { ...snapshot, state: withServerView(snapshot.state, description) };
 }
 
-async function closedSnapshot(run: WorkflowHandle, execution: string): Promise<RunSnapshot> {
-  const snapshot = await replaySnapshot(run.workflowId, await run.fetchHistory());
+async function closedSnapshot(h: HarnessClient, run: WorkflowHandle, execution: string): Promise<RunSnapshot> {
+  const snapshot = await replaySnapshot(run.workflowId, await run.fetchHistory(), h.client.options.dataConverter);
   return { ...snapshot, state: reconcile(snapshot.state, execution) };
 }
 

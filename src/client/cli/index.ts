@@ -13,6 +13,9 @@ import { interactiveCommand } from './commands/interactive';
 import { listCommand } from './commands/list';
 import { cancelCommand } from './commands/cancel';
 import { policyCommand } from './commands/policy';
+import { keysGenerateCommand } from './commands/keys';
+import { codecKeygenCommand, codecServerCommand } from './commands/codec';
+import { DEFAULT_CODEC_SERVER_PORT } from '../../codec/codec-server';
 import { pendingCommand } from './commands/pending';
 import { resultCommand } from './commands/result';
 import { serverCommand } from './commands/server';
@@ -148,11 +151,13 @@ export function buildProgram(): Command {
       '--edit <file>',
       "approve an edit: at the report gate a markdown file (reviewed again, written exactly); at another gate a JSON file of the tool's arguments",
     )
+    .option('--key <file>', 'sign the decision with this Ed25519 key (harness keys generate; default: $HARNESS_SIGNING_KEY)')
     .option('--json');
   perRun(program, 'reject', (id, opts: DecisionOptions) => decideCommand('reject', id, opts))
     .description('reject the pending action; nothing is written')
     .option('--approver <name>', 'who rejects (default: $HARNESS_IDENTITY or $USER)')
     .option('--reason <text>')
+    .option('--key <file>', 'sign the decision with this Ed25519 key (harness keys generate; default: $HARNESS_SIGNING_KEY)')
     .option('--json');
   for (const kind of ['resume', 'abort'] as const) {
     perRun(program, kind, (id, opts: DecisionOptions) => decideCommand(kind, id, opts))
@@ -162,6 +167,14 @@ export function buildProgram(): Command {
       .option('--json');
   }
   perRun(program, 'cancel', cancelCommand).description('cancel a run through Temporal cancellation; nothing is written').option('--json');
+  const keys = program.command('keys').description("approvers' Ed25519 signing keys");
+  keys
+    .command('generate')
+    .description('write NAME.key (private, 0600) and NAME.pub (the line a policy lists under publicKeys); never overwrites')
+    .requiredOption('--name <name>', 'whose key (the approver name the policy uses)')
+    .option('--dir <dir>', 'where (default: $XDG_CONFIG_HOME/durable-harness/keys)')
+    .option('--json')
+    .action(keysGenerateCommand);
   program
     .command('policy')
     .description('print the effective policy (what a new run would snapshot) and its digest')
@@ -214,7 +227,21 @@ export function buildProgram(): Command {
     .description('run the embedded Temporal dev server (SQLite, Web UI) in the foreground')
     .option('--db <file>', 'SQLite history file (default .temporal/harness.sqlite)')
     .option('--ui-port <port>', 'Web UI port (default 8233)', positiveInt)
+    .option('--codec-port <port>', `with HARNESS_CODEC_KEYS set: the codec server's port (default ${DEFAULT_CODEC_SERVER_PORT})`, portNumber)
     .action(serverCommand);
+  const codec = program.command('codec').description('payload encryption (AES-256-GCM) keys');
+  codec
+    .command('keygen')
+    .description('print a new HARNESS_CODEC_KEYS entry (id:base64key); put it first to encrypt with it, keep old ones to read old runs')
+    .requiredOption('--id <id>', 'the key id stored in each payload it encrypts')
+    .action(codecKeygenCommand);
+  program
+    .command('codec-server')
+    .description('serve the payload codec to Temporal Web and the temporal CLI (--codec-endpoint) in the foreground')
+    .option('--host <host>', 'listen address (default 127.0.0.1)', '127.0.0.1')
+    .option('--port <port>', `port (default ${DEFAULT_CODEC_SERVER_PORT})`, portNumber, DEFAULT_CODEC_SERVER_PORT)
+    .option('--origin <url...>', 'browser origins allowed (default: the embedded Web UI, http://localhost:8233 and http://127.0.0.1:8233)')
+    .action(codecServerCommand);
   program
     .command('cluster')
     .description('run a production-shape Temporal cluster in the foreground: PostgreSQL, four services, mTLS, Web UI (built with Go the first time)')

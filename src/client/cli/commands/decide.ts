@@ -7,10 +7,12 @@ import { promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { ApprovePayload } from '../../../shared/run';
 import { TOOLS, ToolName } from '../../../shared/tools';
+import { keyFingerprint } from '../../../shared/signed-decision';
 import { decide, DecisionKind, pendingGate } from '../../api/decide';
 import { HarnessError } from '../../api/harness-error';
 import type { HarnessClient } from '../../api/connect';
 import { readState } from '../../api/runs';
+import { readSigningKey } from '../../api/signing-keys';
 import { withClient } from '../../api/with-client';
 import { lastSeenDigest } from '../seen-digests';
 import { formatPending, printJson } from '../format';
@@ -24,6 +26,7 @@ export interface DecisionOptions {
   reason?: string;
   edit?: string;
   digest?: string;
+  key?: string;
   json?: boolean;
 }
 
@@ -106,13 +109,16 @@ async function confirm(question: string): Promise<boolean> {
 export async function decideCommand(kind: DecisionKind, id: string, options: DecisionOptions): Promise<void> {
   await withClient(async (h) => {
     const who = identity(h.env, kind === 'resume' || kind === 'abort' ? options.operator : options.approver);
+    const keyFile = kind === 'approve' || kind === 'reject' ? (options.key ?? h.env.HARNESS_SIGNING_KEY) : undefined;
+    const signWith = keyFile === undefined ? undefined : await readSigningKey(keyFile);
     let result;
     if (kind === 'approve') {
       const pending = await pendingGate(h, id);
       const digest = await digestReadBy(h, id, pending, options.digest);
       const edit = options.edit ? await readEdit(options.edit, pending.tool) : undefined;
-      result = await decide(h, id, 'approve', { approver: who, comment: options.comment, digest, ...(edit !== undefined ? { edit } : {}) });
-    } else if (kind === 'reject') result = await decide(h, id, 'reject', { approver: who, reason: options.reason });
+      const payload = { approver: who, comment: options.comment, digest, ...(edit !== undefined ? { edit } : {}) };
+      result = await decide(h, id, 'approve', payload, { signWith });
+    } else if (kind === 'reject') result = await decide(h, id, 'reject', { approver: who, reason: options.reason }, { signWith });
     else result = await decide(h, id, kind, { operator: who, reason: options.reason });
     if (options.json)
       printJson({
@@ -123,6 +129,7 @@ export async function decideCommand(kind: DecisionKind, id: string, options: Dec
         ...(result.outcome ?? {}),
         message: result.message,
         ...(result.digest ? { digest: result.digest } : {}),
+        ...(signWith ? { signedWith: keyFingerprint(signWith.publicKey) } : {}),
       });
     else
       say(

@@ -8,6 +8,7 @@ import { MAX_POLICY_BYTES } from '../../../shared/policy';
 import { executionOf } from '../../../shared/execution';
 import { eligibleApprovers, toolPolicy } from '../../../shared/policy';
 import { TOOL_NAMES } from '../../../shared/tools';
+import { keyFingerprint } from '../../../shared/signed-decision';
 import { printJson } from '../format';
 import { say, warn } from '../terminal';
 
@@ -19,6 +20,8 @@ export async function policyCommand(options: { file?: string; import?: string; j
   const lines = [`policy ${policy.name} (sha256 ${loaded.digest})`, `file   ${loaded.source}`];
   if (policy.description) lines.push(`       ${policy.description}`);
   for (const [role, members] of Object.entries(policy.roles)) lines.push(`role   ${role}: ${members.join(', ')}`);
+  for (const [person, keys] of Object.entries(policy.publicKeys))
+    lines.push(`key    ${person}: ${keys.map(keyFingerprint).join(', ')}`);
   for (const tool of TOOL_NAMES) {
     const rules = toolPolicy(policy, tool);
     const parts = [
@@ -32,6 +35,7 @@ export async function policyCommand(options: { file?: string; import?: string; j
         `${rules.minApprovals} of ${who ? who.join('|') : 'anyone'}`,
         rules.allowSelfApproval ? 'self-approval allowed' : 'no self-approval',
       );
+      if (rules.requireSignedApprovals) parts.push('signed decisions only');
       if (rules.timeout)
         parts.push(
           `expires ${rules.timeout} → ${rules.onTimeout}${rules.onTimeout === 'escalate' ? ` to ${rules.escalateTo.join('|')}` : ''}`,

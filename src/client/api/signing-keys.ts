@@ -1,0 +1,90 @@
+/**
+ * Approvers' Ed25519 keys: generated as a standard PKCS#8 PEM private key (mode 0600, readable by
+ * openssl) beside the one-line public key a policy lists, and read back to sign a decision. The
+ * run verifies with the pure-JS implementation in shared/signed-decision.ts; Node's signer is the
+ * same RFC 8032 algorithm, so either side can be swapped for the other.
+ */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PersonName } from '../../shared/identity';
+import { PUBLIC_KEY_PREFIX, Signature, SignedStatement, statementBytes } from '../../shared/signed-decision';
+import { HarnessError } from './harness-error';
+
+/** Per user, like ssh's: $XDG_CONFIG_HOME/durable-harness/keys (default ~/.config/durable-harness/keys). */
+export function defaultKeyDir(): string {
+  const base = process.env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
+  return path.join(base, 'durable-harness', 'keys');
+}
+
+export interface SigningKey {
+  privateKey: KeyObject;
+  /** The policy's form of the matching public key: `ed25519:<hex>`. */
+  publicKey: string;
+}
+
+const publicKeyText = (key: KeyObject): string =>
+  PUBLIC_KEY_PREFIX + Buffer.from(createPublicKey(key).export({ format: 'jwk' }).x!, 'base64url').toString('hex');
+
+/** The file stem a name gets: its canonical form, with anything a file name should not carry replaced. */
+function fileStem(name: string): string {
+  const parsed = PersonName.safeParse(name);
+  if (!parsed.success) throw new HarnessError(`--name: ${parsed.error.issues[0].message}`);
+  return parsed.data.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^\.+/, '_');
+}
+
+/** Writes D/NAME.key (0600) and D/NAME.pub; refuses to replace either, so a key in use is never lost. */
+export async function generateSigningKey(name: string, dir = defaultKeyDir()): Promise<{ keyFile: string; pubFile: string; publicKey: string }> {
+  const stem = fileStem(name);
+  const keyFile = path.join(dir, `${stem}.key`);
+  const pubFile = path.join(dir, `${stem}.pub`);
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const publicKey = publicKeyText(privateKey);
+  const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+  // 'wx': created here or not at all, and the key is never readable by others, even for a moment.
+  try {
+    await fs.writeFile(keyFile, pem, { flag: 'wx', mode: 0o600 });
+  } catch (err) {
+    throw (err as NodeJS.ErrnoException).code === 'EEXIST'
+      ? new HarnessError(`${keyFile} already exists: keys are never overwritten (move it away, or choose another --name or --dir)`)
+      : new HarnessError(`cannot write ${keyFile}: ${(err as Error).message}`);
+  }
+  try {
+    await fs.writeFile(pubFile, `${publicKey}\n`, { flag: 'wx', mode: 0o644 });
+  } catch (err) {
+    await fs.rm(keyFile, { force: true });
+    throw (err as NodeJS.ErrnoException).code === 'EEXIST'
+      ? new HarnessError(`${pubFile} already exists: keys are never overwritten (move it away, or choose another --name or --dir)`)
+      : new HarnessError(`cannot write ${pubFile}: ${(err as Error).message}`);
+  }
+  return { keyFile, pubFile, publicKey };
+}
+
+/** Reads a private key for signing; like ssh, refuses one that others may read. */
+export async function readSigningKey(file: string): Promise<SigningKey> {
+  let text: string;
+  try {
+    const stat = await fs.stat(file);
+    if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0)
+      throw new HarnessError(`${file}: permissions ${(stat.mode & 0o777).toString(8)} are too open; a signing key must be private (chmod 600)`);
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if (err instanceof HarnessError) throw err;
+    throw new HarnessError(`signing key not found: ${file}`);
+  }
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(text);
+  } catch {
+    throw new HarnessError(`${file} is not a private key (harness keys generate writes one)`);
+  }
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new HarnessError(`${file} is a ${privateKey.asymmetricKeyType} key; signed approvals take Ed25519 (harness keys generate)`);
+  return { privateKey, publicKey: publicKeyText(privateKey) };
+}
+
+export function signStatement(key: SigningKey, statement: SignedStatement): Signature {
+  return { statement, signature: sign(null, statementBytes(statement), key.privateKey).toString('hex') };
+}

@@ -1,0 +1,67 @@
+/**
+ * The payload codec: AES-256-GCM over each whole payload (its metadata and data, as protobuf), so
+ * Temporal stores only ciphertext, an `encryption-key-id` and the `binary/encrypted` encoding.
+ * Unencrypted payloads pass through decode, so turning the codec on strands no earlier run; an
+ * encrypted one without its key fails with one line that says which key is missing.
+ */
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { CodecKeys } from './codec-keys';
+
+export const ENCRYPTED_ENCODING = 'binary/encrypted';
+export const KEY_ID_METADATA = 'encryption-key-id';
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const utf8 = (text: string) => new TextEncoder().encode(text);
+const text = (bytes: Uint8Array | null | undefined) => (bytes ? new TextDecoder().decode(bytes) : '');
+
+/** A payload this process cannot decrypt: the message is the whole explanation. */
+export class PayloadKeyError extends Error {
+  override name = 'PayloadKeyError';
+}
+
+export class EncryptionCodec implements PayloadCodec {
+  /** keys null: the codec is off here; it writes plaintext and explains any ciphertext it meets. */
+  constructor(private readonly keys: CodecKeys | null) {}
+
+  async encode(payloads: Payload[]): Promise<Payload[]> {
+    const keys = this.keys;
+    if (!keys) return payloads;
+    const key = keys.byId.get(keys.encryptingId)!;
+    return payloads.map((payload) => {
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const sealed = Buffer.concat([cipher.update(temporal.api.common.v1.Payload.encode(payload).finish()), cipher.final()]);
+      return {
+        metadata: { encoding: utf8(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8(keys.encryptingId) },
+        data: Buffer.concat([iv, sealed, cipher.getAuthTag()]),
+      };
+    });
+  }
+
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((payload) => (text(payload.metadata?.encoding) === ENCRYPTED_ENCODING ? this.decrypt(payload) : payload));
+  }
+
+  private decrypt(payload: Payload): Payload {
+    const id = text(payload.metadata?.[KEY_ID_METADATA]);
+    if (!this.keys)
+      throw new PayloadKeyError(`a payload is encrypted (key "${id}") and this process has no codec keys: set HARNESS_CODEC_KEYS or HARNESS_CODEC_KEYS_FILE`);
+    const key = this.keys.byId.get(id);
+    if (!key)
+      throw new PayloadKeyError(
+        `a payload is encrypted with key "${id}", which is not among this process's codec keys (${[...this.keys.byId.keys()].join(', ')}): add it to HARNESS_CODEC_KEYS`,
+      );
+    const data = payload.data ?? new Uint8Array();
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
+      decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
+      const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+      return temporal.api.common.v1.Payload.decode(plain);
+    } catch {
+      throw new PayloadKeyError(`a payload encrypted with key "${id}" does not decrypt with it: the key is not the one it was written with, or the payload was altered`);
+    }
+  }
+}
