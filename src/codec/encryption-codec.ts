@@ -20,6 +20,11 @@ const text = (bytes: Uint8Array | null | undefined) => (bytes ? new TextDecoder(
 /** A payload this process cannot decrypt: the message is the whole explanation. */
 export class PayloadKeyError extends Error {
   override name = 'PayloadKeyError';
+  constructor(message: string) {
+    super(message);
+    // The stack would only show the SDK's codec plumbing: the worker's log and the task failure in history say this line alone.
+    this.stack = `${this.name}: ${message}`;
+  }
 }
 
 export class EncryptionCodec implements PayloadCodec {

@@ -3,6 +3,7 @@
  * event history as JSON under test/histories/, the replay set that guards determinism.
  * Histories of earlier workflow shapes are kept; a scenario overwrites only its own file. Names
  * given as arguments record only those research-run scenarios (the tool call is always recorded).
+ * With HARNESS_CODEC_KEYS set, client and worker encrypt, and the files are named `encrypted-*`.
  */
 import type { RunExecution } from '../shared/execution';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -29,6 +30,9 @@ import { approveSignal, approveUpdate, rejectSignal, rejectUpdate, resumeUpdate,
 import { Policy, PolicyInput } from '../shared/policy';
 import { HarnessActivities, NON_RETRYABLE } from '../shared/tools';
 import { createHarnessWorker } from '../worker/create-worker';
+import { codecEnabled, harnessDataConverter } from '../codec/data-converter';
+import { newSigningKey, signStatement } from '../client/api/signing-keys';
+import type { SignedStatement } from '../shared/signed-decision';
 
 /** Where the histories go: the replay set, or HARNESS_HISTORIES_DIR (the cluster tier records its own). */
 export const HISTORIES_DIR = process.env.HARNESS_HISTORIES_DIR || path.join(REPO_ROOT, 'test', 'histories');
@@ -86,6 +90,36 @@ const GATED_DRAFT: PolicyInput = {
   name: 'recorded-gated-draft',
   tools: { draft_report: { approval: 'required', minApprovals: 2 } },
 };
+
+/** Two approvers whose keys exist only for this recording: the run verifies against the snapshot it carries. */
+const SIGNERS = { alice: newSigningKey(), bob: newSigningKey() };
+const SIGNED: PolicyInput = {
+  version: 1,
+  name: 'recorded-signed',
+  publicKeys: { alice: [SIGNERS.alice.publicKey], bob: [SIGNERS.bob.publicKey] },
+  tools: { finalize_report: { requireSignedApprovals: true, approvers: ['alice', 'bob'], minApprovals: 2 } },
+};
+
+/** A signed approval of the run's open gate, as `harness approve --key` makes it. */
+async function signedApproval(run: WorkflowHandle, approver: keyof typeof SIGNERS, over: Partial<SignedStatement> = {}) {
+  const { pendingAction } = await atGate(run);
+  const { runId } = await run.describe();
+  const statement: SignedStatement = {
+    v: 1,
+    workflowId: run.workflowId,
+    runId,
+    gate: pendingAction!.gate!,
+    tool: pendingAction!.tool,
+    digest: pendingAction!.digest,
+    decision: 'approve',
+    approver,
+    at: new Date().toISOString(),
+    edit: null,
+    note: null,
+    ...over,
+  };
+  return { approver, digest: pendingAction!.digest, signature: signStatement(SIGNERS[approver], statement) };
+}
 
 const SCENARIOS: Record<string, ScenarioSpec> = {
   'happy-path': { scenario: approveAtGate },
@@ -162,6 +196,19 @@ const SCENARIOS: Record<string, ScenarioSpec> = {
       await run.result();
     },
   },
+  // Signed approvals required: unsigned and misdirected ones refused (signal and update), then two signed ones.
+  'signed-approvals': {
+    policy: SIGNED,
+    scenario: async (_client, run) => {
+      const state = await atGate(run);
+      await run.signal(approveSignal, { approver: 'alice', digest: state.pendingAction!.digest });
+      await run.signal(approveSignal, await signedApproval(run, 'alice', { gate: 9 }));
+      await run.executeUpdate(approveUpdate, { args: [await signedApproval(run, 'bob', { decision: 'reject' })] }).catch(() => undefined);
+      await run.executeUpdate(approveUpdate, { args: [await signedApproval(run, 'alice')] });
+      await run.signal(approveSignal, await signedApproval(run, 'bob'));
+      await run.result();
+    },
+  },
   // Roles as child workflows: planner, executor, reviewer, then the parent's gate.
   'multi-role': { multiAgent: true, scenario: approveAtGate },
   // Every tool a local activity, the report's write too: one marker per step.
@@ -218,7 +265,9 @@ async function main(): Promise<void> {
   const outputRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'harness-record-'));
   const nativeConnection = await connectWorkerConnection(env, { waitMs: 0 });
   const connection = await connectClientConnection(env);
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const dataConverter = harnessDataConverter(env);
+  const prefix = codecEnabled(env) ? 'encrypted-' : '';
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter });
   const sources = await readSourcesFile(SAMPLE_SOURCES);
   try {
     const worker = await createHarnessWorker({
@@ -227,12 +276,13 @@ async function main(): Promise<void> {
       taskQueue: TASK_QUEUE,
       activities: recordingActivities(outputRoot),
       shutdownSignals: [],
+      dataConverter,
     });
     await worker.runUntil(async () => {
       await fs.mkdir(HISTORIES_DIR, { recursive: true });
       const defaults = await loadPolicyFile(DEFAULT_POLICY_FILE);
       const save = async (name: string, run: WorkflowHandle) => {
-        const file = path.join(HISTORIES_DIR, `${name}.json`);
+        const file = path.join(HISTORIES_DIR, `${prefix}${name}.json`);
         await fs.writeFile(file, historyToJSON(await run.fetchHistory()) + '\n');
         console.log(`recorded ${path.relative(REPO_ROOT, file)}`);
       };

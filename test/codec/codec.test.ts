@@ -106,10 +106,10 @@ describe('codec server', () => {
     const encoded = await call('/encode', { headers, body: asJson(plain()) });
     expect(encoded.status).toBe(200);
     expect(encoded.headers.get('access-control-allow-origin')).toBe(ORIGIN);
-    const sealed = await encoded.json();
+    const sealed = (await encoded.json()) as { payloads: unknown[] };
     expect(JSON.stringify(sealed)).not.toContain('heron');
     const decoded = await call('/decode', { headers, body: JSON.stringify(sealed) });
-    const [payload] = (await decoded.json()).payloads;
+    const [payload] = ((await decoded.json()) as { payloads: { data: string }[] }).payloads;
     expect(JSON.parse(Buffer.from(payload.data, 'base64').toString())).toEqual({ note: MARKER });
   });
 
@@ -121,7 +121,7 @@ describe('codec server', () => {
     expect((await call('/decode', { body: asJson(plain()) })).status).toBe(401);
     expect((await call('/decode', { headers: { Authorization: 'Bearer sesamf' }, body: asJson(plain()) })).status).toBe(401);
     const junk = await call('/decode', { headers: { Authorization: 'Bearer sesame' }, body: 'not json' });
-    expect([junk.status, (await junk.json()).error]).toEqual([400, 'the body is not JSON: {"payloads": [...]}']);
+    expect([junk.status, ((await junk.json()) as { error: string }).error]).toEqual([400, 'the body is not JSON: {"payloads": [...]}']);
     expect((await call('/other', { headers: { Authorization: 'Bearer sesame' } })).status).toBe(404);
   });
 });

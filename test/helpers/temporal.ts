@@ -49,10 +49,13 @@ export async function startTestWorker(options: {
   activities?: Partial<HarnessActivities>;
   /** Defaults to the suite's server. */
   address?: string;
+  /** More settings (codec keys, say). */
+  env?: NodeJS.ProcessEnv;
 }): Promise<TestWorker> {
   quietRuntime();
   const env = readEnv({
     ...process.env,
+    ...options.env,
     TEMPORAL_ADDRESS: options.address ?? testAddress(),
     HARNESS_TASK_QUEUE: options.taskQueue,
     HARNESS_OUTPUT_DIR: options.outputRoot,

@@ -34,14 +34,19 @@ function fileStem(name: string): string {
   return parsed.data.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^\.+/, '_');
 }
 
+/** A new key pair in memory (what `keys generate` writes; recorders and tests sign with it directly). */
+export function newSigningKey(): SigningKey {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return { privateKey, publicKey: publicKeyText(privateKey) };
+}
+
 /** Writes D/NAME.key (0600) and D/NAME.pub; refuses to replace either, so a key in use is never lost. */
 export async function generateSigningKey(name: string, dir = defaultKeyDir()): Promise<{ keyFile: string; pubFile: string; publicKey: string }> {
   const stem = fileStem(name);
   const keyFile = path.join(dir, `${stem}.key`);
   const pubFile = path.join(dir, `${stem}.pub`);
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const publicKey = publicKeyText(privateKey);
+  const { privateKey, publicKey } = newSigningKey();
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
   // 'wx': created here or not at all, and the key is never readable by others, even for a moment.
   try {
