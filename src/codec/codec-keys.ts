@@ -22,7 +22,8 @@ export function parseCodecKeys(text: string, source: string): CodecKeys {
     .split(/[,\n]/)
     .map((line) => line.replace(/#.*$/, '').trim())
     .filter(Boolean);
-  if (!entries.length) throw new ConfigError(`${source}: no keys (expected id:base64key entries, e.g. from \`harness codec keygen --id k1\`)`);
+  if (!entries.length)
+    throw new ConfigError(`${source}: no keys (expected id:base64key entries, e.g. from \`harness codec keygen --id k1\`)`);
   const byId = new Map<string, Buffer>();
   for (const [i, entry] of entries.entries()) {
     const colon = entry.indexOf(':');

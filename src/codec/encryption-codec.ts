@@ -50,15 +50,23 @@ export class EncryptionCodec implements PayloadCodec {
     return payloads.map((payload) => (text(payload.metadata?.encoding) === ENCRYPTED_ENCODING ? this.decrypt(payload) : payload));
   }
 
+  /** Why a payload under key `id` cannot be read here, or null when it can. */
+  missingKey(id: string): PayloadKeyError | null {
+    if (!this.keys)
+      return new PayloadKeyError(
+        `a payload is encrypted (key "${id}") and this process has no codec keys: set HARNESS_CODEC_KEYS or HARNESS_CODEC_KEYS_FILE`,
+      );
+    if (this.keys.byId.has(id)) return null;
+    return new PayloadKeyError(
+      `a payload is encrypted with key "${id}", which is not among this process's codec keys (${[...this.keys.byId.keys()].join(', ')}): add it to HARNESS_CODEC_KEYS`,
+    );
+  }
+
   private decrypt(payload: Payload): Payload {
     const id = text(payload.metadata?.[KEY_ID_METADATA]);
-    if (!this.keys)
-      throw new PayloadKeyError(`a payload is encrypted (key "${id}") and this process has no codec keys: set HARNESS_CODEC_KEYS or HARNESS_CODEC_KEYS_FILE`);
-    const key = this.keys.byId.get(id);
-    if (!key)
-      throw new PayloadKeyError(
-        `a payload is encrypted with key "${id}", which is not among this process's codec keys (${[...this.keys.byId.keys()].join(', ')}): add it to HARNESS_CODEC_KEYS`,
-      );
+    const missing = this.missingKey(id);
+    if (missing) throw missing;
+    const key = this.keys!.byId.get(id)!;
     const data = payload.data ?? new Uint8Array();
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
@@ -66,7 +74,22 @@ export class EncryptionCodec implements PayloadCodec {
       const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
       return temporal.api.common.v1.Payload.decode(plain);
     } catch {
-      throw new PayloadKeyError(`a payload encrypted with key "${id}" does not decrypt with it: the key is not the one it was written with, or the payload was altered`);
+      throw new PayloadKeyError(
+        `a payload encrypted with key "${id}" does not decrypt with it: the key is not the one it was written with, or the payload was altered`,
+      );
     }
   }
+}
+
+/** The key ids a history's payloads are encrypted under, wherever they sit in it. */
+export function encryptionKeyIds(history: unknown): Set<string> {
+  const ids = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object' || ArrayBuffer.isView(node)) return;
+    const metadata = (node as Payload).metadata;
+    if (metadata && text(metadata.encoding) === ENCRYPTED_ENCODING) ids.add(text(metadata[KEY_ID_METADATA]));
+    for (const child of Object.values(node)) visit(child);
+  };
+  visit(history);
+  return ids;
 }

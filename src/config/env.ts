@@ -84,7 +84,10 @@ export const HarnessEnv = z
     /** Worker: serve Prometheus metrics (the SDK's and the harness's) at host:port, e.g. 127.0.0.1:9464; off when unset. */
     HARNESS_METRICS_ADDRESS: z.preprocess(
       blankAsUndefined,
-      z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464').optional(),
+      z
+        .string()
+        .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
+        .optional(),
     ),
     /** Worker: how often the open-run gauges (waiting for approval, paused on error) are read from visibility. */
     HARNESS_METRICS_POLL_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(100).default(15_000)),
@@ -149,7 +152,9 @@ export function effectiveVariables(source: NodeJS.ProcessEnv = process.env, cwd 
     }
     const own = merged[ours];
     if (own && own !== value) {
-      throw new ConfigError(`invalid configuration: ${seed} and ${ours} are both set and disagree: unset one (${ours} is this harness's name)`);
+      throw new ConfigError(
+        `invalid configuration: ${seed} and ${ours} are both set and disagree: unset one (${ours} is this harness's name)`,
+      );
     }
     merged[ours] = value;
   }

@@ -230,7 +230,11 @@ function keylessApproverIssues(
   }
   const signers = resolveRefs(policy.roles, tool.approvers) ?? keyed;
   if (tool.minApprovals > signers.length)
-    ctx.addIssue({ code: 'custom', path, message: `${tool.minApprovals} signed approvals needed but only ${signers.length} approvers have keys` });
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `${tool.minApprovals} signed approvals needed but only ${signers.length} approvers have keys`,
+    });
 }
 
 /**

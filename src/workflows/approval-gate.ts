@@ -363,7 +363,12 @@ export class ApprovalGates {
     pending.stillNeeded = Math.max(0, pending.minApprovals - pending.approvals.length);
     run.event('approval_recorded', {
       tool: pending.tool,
-      data: { approver: approval.approver, stillNeeded: pending.stillNeeded, digest: pending.digest, ...(signedWith ? { signedWith } : {}) },
+      data: {
+        approver: approval.approver,
+        stillNeeded: pending.stillNeeded,
+        digest: pending.digest,
+        ...(signedWith ? { signedWith } : {}),
+      },
     });
     const message = pending.stillNeeded
       ? `approval recorded; ${pending.stillNeeded} more needed`

@@ -117,7 +117,9 @@ describe('codec server', () => {
     const preflight = await call('/decode', { method: 'OPTIONS', headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'POST' } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
-    expect((await call('/decode', { headers: { Origin: 'http://evil.example', Authorization: 'Bearer sesame' }, body: '{}' })).status).toBe(403);
+    expect((await call('/decode', { headers: { Origin: 'http://evil.example', Authorization: 'Bearer sesame' }, body: '{}' })).status).toBe(
+      403,
+    );
     expect((await call('/decode', { body: asJson(plain()) })).status).toBe(401);
     expect((await call('/decode', { headers: { Authorization: 'Bearer sesamf' }, body: asJson(plain()) })).status).toBe(401);
     const junk = await call('/decode', { headers: { Authorization: 'Bearer sesame' }, body: 'not json' });

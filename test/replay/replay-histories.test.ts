@@ -10,7 +10,7 @@ import path from 'node:path';
 import { replaySnapshot } from '../../src/client/api/replay-run';
 import { TERMINAL_STATUSES } from '../../src/shared/run';
 import { quietRuntime } from '../helpers/temporal';
-import { exportedSpans, loadHistory as loadFrom, replayFailures, workflowIdOf } from '../helpers/replay';
+import { exportedSpans, fixtureDataConverter, loadHistory as loadFrom, replayFailures, workflowIdOf } from '../helpers/replay';
 
 const HISTORIES = path.resolve(__dirname, '../histories');
 
@@ -46,6 +46,10 @@ test('every recorded history replays against the current workflow code', async (
       'all-local.json',
       'tool-call-gated.json',
       'multi-role.json',
+      'signed-approvals.json',
+      // Recorded with the payload codec on: replay decrypts them with the fixture key.
+      'encrypted-happy-path.json',
+      'encrypted-signed-approvals.json',
     ]),
   );
   // Both bundles: a worker that traces (OpenTelemetry interceptors) must replay every run an untraced one recorded.
@@ -59,7 +63,7 @@ test('every recorded history, of every shape, rebuilds its run on the client wit
   const rebuilt: Record<string, string> = {};
   for (const file of files) {
     const history = await loadHistory(file);
-    const { state, sources } = await replaySnapshot(workflowIdOf(history, file), history);
+    const { state, sources } = await replaySnapshot(workflowIdOf(history, file), history, fixtureDataConverter());
     const closing = state.trace.at(-1)?.type ?? 'none';
     const researchRun = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name === 'researchRun';
     // Closed by its own last event, and a research run with the sources it was given.
@@ -67,6 +71,23 @@ test('every recorded history, of every shape, rebuilds its run on the client wit
     rebuilt[file] = whole ? 'closed' : `${state.status} after ${closing}`;
   }
   expect(rebuilt).toEqual(Object.fromEntries(files.map((f) => [f, 'closed'])));
+});
+
+test('the signed run counted only verified approvals, and an encrypted history cannot be read without its key', async () => {
+  const signed = await loadHistory('signed-approvals.json');
+  const { state } = await replaySnapshot(workflowIdOf(signed, 'signed'), signed);
+  expect(state.decision?.approvals?.map((a) => [a.approver, Boolean(a.signedWith)])).toEqual([
+    ['alice', true],
+    ['bob', true],
+  ]);
+  expect(state.trace.filter((e) => e.type === 'approval_refused').map((e) => e.message)).toEqual([
+    expect.stringMatching(/counts only signed decisions/),
+    expect.stringMatching(/made for another gate/),
+    expect.stringMatching(/made to reject, not to approve/),
+  ]);
+  await expect(replaySnapshot('encrypted', await loadHistory('encrypted-happy-path.json'))).rejects.toThrow(
+    /^cannot read run encrypted: a payload is encrypted \(key "fixture"\) and this process has no codec keys: set HARNESS_CODEC_KEYS/,
+  );
 });
 
 test('a reordered workflow fails replay with a determinism error', async () => {

@@ -56,7 +56,11 @@ test('a generated key is private, never overwritten, and its signature verifies 
   const key = await readSigningKey(written.keyFile);
   expect(key.publicKey).toBe(written.publicKey);
   const verdict = verifySignature(signStatement(key, statement()), [written.publicKey], expected);
-  expect(verdict).toEqual({ verified: true, key: keyFingerprint(written.publicKey), statementDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  expect(verdict).toEqual({
+    verified: true,
+    key: keyFingerprint(written.publicKey),
+    statementDigest: expect.stringMatching(/^[0-9a-f]{64}$/),
+  });
 
   await fs.chmod(written.keyFile, 0o644);
   await expect(readSigningKey(written.keyFile)).rejects.toThrow(/permissions 644 are too open/);
@@ -80,7 +84,9 @@ test('each way a signature can be wrong is refused with its reason', async () =>
   expect(reasonFor(signStatement(alice, statement({ digest: 'e'.repeat(64) })))).toMatch(/another digest/);
   expect(reasonFor(signStatement(alice, statement({ decision: 'reject' })))).toMatch(/made to reject, not to approve/);
   expect(reasonFor(signStatement(alice, statement({ note: null })))).toMatch(/does not cover this comment/);
-  expect(reasonFor(signStatement(alice, statement({ at: new Date(OPENED + 3_600_000).toISOString() })))).toMatch(/ahead of the run's clock/);
+  expect(reasonFor(signStatement(alice, statement({ at: new Date(OPENED + 3_600_000).toISOString() })))).toMatch(
+    /ahead of the run's clock/,
+  );
   expect(reasonFor(signStatement(alice, statement({ at: new Date(OPENED - 3_600_000).toISOString() })))).toMatch(/before this gate opened/);
   // A signature over one statement does not carry over to a changed one.
   const tampered = { ...signStatement(alice, statement()), statement: statement({ digest: 'e'.repeat(64) }) };
@@ -101,7 +107,11 @@ describe('policy', () => {
 
   test('keys must be Ed25519 points in the .pub form, and names are canonical', async () => {
     const { publicKey } = await generateSigningKey('carol', dir);
-    const parsed = Policy.parse({ version: 1, name: 'k', publicKeys: { ' Carol ': [publicKey.toUpperCase().replace('ED25519', 'ed25519')] } });
+    const parsed = Policy.parse({
+      version: 1,
+      name: 'k',
+      publicKeys: { ' Carol ': [publicKey.toUpperCase().replace('ED25519', 'ed25519')] },
+    });
     expect(parsed.publicKeys).toEqual({ carol: [publicKey] });
     expect(problems({ publicKeys: { carol: ['ssh-ed25519 AAAA'] } })).toMatch(/an Ed25519 public key/);
     expect(problems({ publicKeys: { carol: [] } })).toMatch(/publicKeys\.carol/);

@@ -108,7 +108,18 @@ test('unsigned, foreign, misdirected and replayed signatures are refused and tra
   // An unsigned approval from the temporal CLI, as an operator without the harness would send it.
   const temporal = await findGoTool(TEMPORAL_CLI);
   const input = JSON.stringify({ approver: 'alice', digest: pendingAction!.digest });
-  await promisify(execFile)(temporal!, ['workflow', 'signal', '--address', testAddress(), '--workflow-id', run.workflowId, '--name', 'approve', '--input', input]);
+  await promisify(execFile)(temporal!, [
+    'workflow',
+    'signal',
+    '--address',
+    testAddress(),
+    '--workflow-id',
+    run.workflowId,
+    '--name',
+    'approve',
+    '--input',
+    input,
+  ]);
   for (const forged of [
     payload(mallory),
     payload(alice, { runId: 'another-execution' }),
@@ -135,7 +146,10 @@ test('unsigned, foreign, misdirected and replayed signatures are refused and tra
   const good = payload(alice);
   expect(await run.executeUpdate(approveUpdate, { args: [good] })).toMatchObject({ stillNeeded: 1 });
   await run.signal(approveSignal, good); // the same signed approval, replayed
-  await waitFor(async () => ((await refusals(run)).length >= expected.length + 2 ? true : null), { timeoutMs: 15_000, what: 'the replay refusal' });
+  await waitFor(async () => ((await refusals(run)).length >= expected.length + 2 ? true : null), {
+    timeoutMs: 15_000,
+    what: 'the replay refusal',
+  });
   expect((await refusals(run)).slice(-2)).toEqual([
     expect.stringMatching(/^signature refused: the signature does not verify/),
     'alice has already approved; 2 distinct approvers are needed',
@@ -147,7 +161,10 @@ test('unsigned, foreign, misdirected and replayed signatures are refused and tra
   await noWorkflowTaskFailed(run);
   const rejected = await harness('reject', run.workflowId, '--approver', 'bob', '--key', keyFile('bob'), '--reason', 'enough');
   expect(rejected.code).toBe(0);
-  expect(await run.result()).toMatchObject({ status: 'rejected', decision: { approver: 'bob', signedWith: keyFingerprint(publicKeys.bob[0]) } });
+  expect(await run.result()).toMatchObject({
+    status: 'rejected',
+    decision: { approver: 'bob', signedWith: keyFingerprint(publicKeys.bob[0]) },
+  });
 });
 
 test('without requireSignedApprovals an unsigned approval counts, and a signed one is verified and marked', async () => {

@@ -116,7 +116,10 @@ export async function decide<K extends DecisionKind>(
     throw new HarnessError(`approve needs the digest of what the approver read (harness pending ${id} shows it)`);
   if (options.signWith) {
     if (kind !== 'approve' && kind !== 'reject') throw new HarnessError(`${kind} is not signed: only approve and reject take --key`);
-    payload = { ...payload, signature: await signedFor(h, standing, kind, parsed.data as ApprovePayload | RejectPayload, options.signWith) };
+    payload = {
+      ...payload,
+      signature: await signedFor(h, standing, kind, parsed.data as ApprovePayload | RejectPayload, options.signWith),
+    };
   }
 
   const acceptWithinMs = options.acceptWithinMs ?? h.env.HARNESS_DECISION_WAIT_MS;

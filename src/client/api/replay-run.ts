@@ -6,6 +6,8 @@
 import type { DataConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { RunSnapshot } from '../../shared/run-snapshot';
+import { harnessDataConverter } from '../../codec/data-converter';
+import { EncryptionCodec, encryptionKeyIds } from '../../codec/encryption-codec';
 import { HarnessError } from './harness-error';
 
 let quietRuntime = false;
@@ -40,8 +42,17 @@ export async function replaySnapshot(
 ): Promise<RunSnapshot> {
   const { Worker, capturingSnapshotSink, workflowCodeOptions } = await replayer();
   const capture = capturingSnapshotSink();
+  const converter = dataConverter ?? harnessDataConverter({});
+  // Said before replaying: inside the replay a missing key surfaces as a task failure several layers deep.
+  for (const codec of converter.payloadCodecs ?? []) {
+    if (!(codec instanceof EncryptionCodec)) continue;
+    for (const id of encryptionKeyIds(history)) {
+      const missing = codec.missingKey(id);
+      if (missing) throw new HarnessError(`cannot read run ${workflowId}: ${missing.message}`);
+    }
+  }
   try {
-    await Worker.runReplayHistory({ ...workflowCodeOptions(), sinks: capture.sinks, ...(dataConverter ? { dataConverter } : {}) }, history, workflowId);
+    await Worker.runReplayHistory({ ...workflowCodeOptions(), sinks: capture.sinks, dataConverter: converter }, history, workflowId);
   } catch (err) {
     throw new HarnessError(
       `could not rebuild run ${workflowId} from its history (${err instanceof Error ? err.message.split('\n')[0] : err}): a worker of the version that ran it can still answer`,

@@ -41,7 +41,10 @@ export function newSigningKey(): SigningKey {
 }
 
 /** Writes D/NAME.key (0600) and D/NAME.pub; refuses to replace either, so a key in use is never lost. */
-export async function generateSigningKey(name: string, dir = defaultKeyDir()): Promise<{ keyFile: string; pubFile: string; publicKey: string }> {
+export async function generateSigningKey(
+  name: string,
+  dir = defaultKeyDir(),
+): Promise<{ keyFile: string; pubFile: string; publicKey: string }> {
   const stem = fileStem(name);
   const keyFile = path.join(dir, `${stem}.key`);
   const pubFile = path.join(dir, `${stem}.pub`);
@@ -73,7 +76,9 @@ export async function readSigningKey(file: string): Promise<SigningKey> {
   try {
     const stat = await fs.stat(file);
     if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0)
-      throw new HarnessError(`${file}: permissions ${(stat.mode & 0o777).toString(8)} are too open; a signing key must be private (chmod 600)`);
+      throw new HarnessError(
+        `${file}: permissions ${(stat.mode & 0o777).toString(8)} are too open; a signing key must be private (chmod 600)`,
+      );
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
     if (err instanceof HarnessError) throw err;

@@ -227,7 +227,11 @@ export function buildProgram(): Command {
     .description('run the embedded Temporal dev server (SQLite, Web UI) in the foreground')
     .option('--db <file>', 'SQLite history file (default .temporal/harness.sqlite)')
     .option('--ui-port <port>', 'Web UI port (default 8233)', positiveInt)
-    .option('--codec-port <port>', `with HARNESS_CODEC_KEYS set: the codec server's port (default ${DEFAULT_CODEC_SERVER_PORT})`, portNumber)
+    .option(
+      '--codec-port <port>',
+      `with HARNESS_CODEC_KEYS set: the codec server's port (default ${DEFAULT_CODEC_SERVER_PORT})`,
+      portNumber,
+    )
     .action(serverCommand);
   const codec = program.command('codec').description('payload encryption (AES-256-GCM) keys');
   codec
@@ -244,7 +248,9 @@ export function buildProgram(): Command {
     .action(codecServerCommand);
   program
     .command('cluster')
-    .description('run a production-shape Temporal cluster in the foreground: PostgreSQL, four services, mTLS, Web UI (built with Go the first time)')
+    .description(
+      'run a production-shape Temporal cluster in the foreground: PostgreSQL, four services, mTLS, Web UI (built with Go the first time)',
+    )
     .option('--reset', 'drop its databases first')
     .option('--no-ui', 'without the Web UI')
     .option('--dir <dir>', 'config, certificates and logs (default .temporal/cluster)')
@@ -330,7 +336,10 @@ export function buildProgram(): Command {
     .description('find or build the Temporal CLI and tctl (cached per user); --browser: also Chromium for the Temporal Web tests')
     .option('--browser', 'install Debian chromium when it is missing and this user can (root with apt-get)')
     .option('--observability', 'build Jaeger with Go and install Debian prometheus (with promtool) when missing')
-    .option('--cluster', 'build the Temporal server, its SQL tool and the Web UI server with Go; install Debian docker-compose when missing')
+    .option(
+      '--cluster',
+      'build the Temporal server, its SQL tool and the Web UI server with Go; install Debian docker-compose when missing',
+    )
     .action(setupCommand);
   const seedNames = { start: 'policy', interactive: 'policy', workflow: 'policy', blueprint: 'policy', policy: 'file' } as const;
   for (const [name, policy] of Object.entries(seedNames))

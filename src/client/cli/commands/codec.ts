@@ -27,7 +27,8 @@ export interface CodecServerCommandOptions {
 export async function serveCodec(options: CodecServerCommandOptions): Promise<RunningCodecServer> {
   const env = readEnv();
   const keys = loadCodecKeys(env);
-  if (!keys) throw new HarnessError('the codec server needs keys: set HARNESS_CODEC_KEYS or HARNESS_CODEC_KEYS_FILE (harness codec keygen --id k1)');
+  if (!keys)
+    throw new HarnessError('the codec server needs keys: set HARNESS_CODEC_KEYS or HARNESS_CODEC_KEYS_FILE (harness codec keygen --id k1)');
   return startCodecServer({
     codec: new EncryptionCodec(keys),
     host: options.host,

@@ -20,8 +20,7 @@ export async function policyCommand(options: { file?: string; import?: string; j
   const lines = [`policy ${policy.name} (sha256 ${loaded.digest})`, `file   ${loaded.source}`];
   if (policy.description) lines.push(`       ${policy.description}`);
   for (const [role, members] of Object.entries(policy.roles)) lines.push(`role   ${role}: ${members.join(', ')}`);
-  for (const [person, keys] of Object.entries(policy.publicKeys))
-    lines.push(`key    ${person}: ${keys.map(keyFingerprint).join(', ')}`);
+  for (const [person, keys] of Object.entries(policy.publicKeys)) lines.push(`key    ${person}: ${keys.map(keyFingerprint).join(', ')}`);
   for (const tool of TOOL_NAMES) {
     const rules = toolPolicy(policy, tool);
     const parts = [
