@@ -1,4 +1,5 @@
 /** What every front end does with a run: start it, find it, read its state. */
+import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import {
   Client,
   WorkflowExecutionDescription,
@@ -189,7 +190,7 @@ export async function readState(h: HarnessClient, run: WorkflowHandle): Promise<
   const description = await run.describe();
   if (description.status.name !== 'RUNNING') return (await closedSnapshot(h, run, description.status.name)).state;
   const state = await query<RunState>(h, run, () => run.query(stateQuery));
-  return withServerView(state, description);
+  return withServerView(h, state, description);
 }
 
 /** The run's snapshot (state, sources, facts, draft, pending call): queried while open, replayed once closed. */
@@ -197,7 +198,7 @@ export async function readSnapshot(h: HarnessClient, run: WorkflowHandle): Promi
   const description = await run.describe();
   if (description.status.name !== 'RUNNING') return closedSnapshot(h, run, description.status.name);
   const snapshot = await query<RunSnapshot>(h, run, () => run.query(snapshotQuery));
-  return { ...snapshot, state: withServerView(snapshot.state, description) };
+  return { ...snapshot, state: await withServerView(h, snapshot.state, description) };
 }
 
 async function closedSnapshot(h: HarnessClient, run: WorkflowHandle, execution: string): Promise<RunSnapshot> {
@@ -206,8 +207,8 @@ async function closedSnapshot(h: HarnessClient, run: WorkflowHandle, execution: 
 }
 
 /** What the server adds to a live run's own account: how it closed, and the tools it is running or retrying. */
-function withServerView(state: RunState, description: WorkflowExecutionDescription): RunState {
-  const activeTools = (description.raw.pendingActivities ?? []).map(activeTool);
+async function withServerView(h: HarnessClient, state: RunState, description: WorkflowExecutionDescription): Promise<RunState> {
+  const activeTools = await Promise.all((description.raw.pendingActivities ?? []).map((info) => activeTool(h, info)));
   return { ...reconcile(state, description.status.name), ...(activeTools.length ? { activeTools } : {}) };
 }
 
@@ -215,12 +216,14 @@ const isoOf = (time: { seconds?: unknown; nanos?: number | null } | null | undef
   time?.seconds ? new Date(Number(time.seconds) * 1000 + Math.floor((time.nanos ?? 0) / 1e6)).toISOString() : null;
 
 /** What the server knows of a tool it is running or retrying. */
-function activeTool(info: temporal.api.workflow.v1.IPendingActivityInfo): ActiveTool {
+async function activeTool(h: HarnessClient, info: temporal.api.workflow.v1.IPendingActivityInfo): Promise<ActiveTool> {
+  // With the codec on, the message is inside the failure's encrypted attributes: decoded like any payload.
+  const lastFailure = await decodeOptionalFailureToOptionalError(h.client.options.loadedDataConverter, info.lastFailure);
   return {
     tool: info.activityType?.name ?? 'unknown',
     attempt: info.attempt ?? 1,
     maximumAttempts: info.maximumAttempts ?? 0,
-    lastFailure: info.lastFailure?.message ?? null,
+    lastFailure: lastFailure?.message ?? null,
     nextAttemptAt: isoOf(info.nextAttemptScheduleTime),
     paused: Boolean(info.paused),
   };

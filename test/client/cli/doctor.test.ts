@@ -42,6 +42,7 @@ test('offline, with a worker polling: healthy', async () => {
     configuration: 'ok',
     temporal: 'ok',
     workers: 'ok',
+    'payload codec': 'skip',
     'model config': 'ok',
     'model listing': 'skip',
     'chat round trip': 'skip',
@@ -50,6 +51,17 @@ test('offline, with a worker polling: healthy', async () => {
   });
   expect(r.detail['model config']).toMatch(/^offline/);
   expect(r.detail.workers).toMatch(/^1 worker\(s\) poll task queue/);
+});
+
+test('the payload codec: its encrypting key when on; a bad key setting fails in one line', async () => {
+  const on = await doctor({ HARNESS_CODEC_KEYS: `k2:${Buffer.alloc(32, 2).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}` });
+  expect([on.status['payload codec'], on.detail['payload codec']]).toEqual([
+    'ok',
+    'AES-256-GCM, encrypting with key "k2"; 2 key(s) decrypt (k2, k1)',
+  ]);
+  const bad = await doctor({ HARNESS_CODEC_KEYS: 'k1:short' });
+  expect(bad).toMatchObject({ code: 1, healthy: false });
+  expect(bad.detail['payload codec']).toBe('HARNESS_CODEC_KEYS entry 1 ("k1"): the key must be 32 bytes in base64 (256-bit AES)');
 });
 
 test('no worker on the task queue is a warning, not a failure', async () => {
@@ -71,6 +83,7 @@ test('with Temporal unreachable and an unrelated variable broken, the model is s
     configuration: 'fail',
     temporal: 'fail',
     workers: 'skip',
+    'payload codec': 'skip',
     'model config': 'ok',
     'model listing': 'ok',
     'chat round trip': 'ok',

@@ -6,13 +6,14 @@
 import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import OpenAI from 'openai';
-import { HarnessEnv, readEnv } from '../../../config/env';
+import { effectiveVariables, HarnessEnv, readEnv } from '../../../config/env';
 import { classifyModelError } from '../../../activities/model/openai-provider';
 import { tracingEnabled } from '../../../telemetry/tracing';
 import { connectClientConnection } from '../../../temporal-connection';
 import { printJson } from '../format';
 import { say } from '../terminal';
 import { describeTarget } from '../../../config/temporal-profile';
+import { loadCodecKeys } from '../../../codec/codec-keys';
 
 type Status = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -215,6 +216,21 @@ async function configurationCheck(): Promise<Check> {
   }
 }
 
+/** The payload codec: off, or on with the key it encrypts under; a bad key setting fails here, not at the first payload. */
+function codecCheck(): Check {
+  try {
+    const keys = loadCodecKeys(effectiveVariables());
+    if (!keys) return { name: 'payload codec', status: 'skip', detail: 'off: history holds payloads in plain text (set HARNESS_CODEC_KEYS to encrypt)' };
+    return {
+      name: 'payload codec',
+      status: 'ok',
+      detail: `AES-256-GCM, encrypting with key "${keys.encryptingId}"; ${keys.byId.size} key(s) decrypt (${[...keys.byId.keys()].join(', ')})`,
+    };
+  } catch (err) {
+    return { name: 'payload codec', status: 'fail', detail: (err as Error).message };
+  }
+}
+
 async function checkTemporal(): Promise<Check[]> {
   let env: HarnessEnv;
   try {
@@ -230,7 +246,13 @@ async function checkTemporal(): Promise<Check[]> {
 
 export async function doctorCommand(options: { json?: boolean }): Promise<void> {
   // Every check runs whatever the others find: an unreachable server still gets the model checked.
-  const checks = [await configurationCheck(), ...(await checkTemporal()), ...(await modelChecks()), ...(await telemetryChecks())];
+  const checks = [
+    await configurationCheck(),
+    ...(await checkTemporal()),
+    codecCheck(),
+    ...(await modelChecks()),
+    ...(await telemetryChecks()),
+  ];
   const healthy = checks.every((c) => c.status !== 'fail');
   if (options.json) printJson({ healthy, checks });
   else for (const c of checks) say(`[${c.status.padEnd(4)}] ${c.name.padEnd(16)} ${c.detail}\n`);
