@@ -16,6 +16,8 @@ import { readSourcesFile, SAMPLE_SOURCES } from '../src/client/api/sources-file'
 import { waitFor } from '../src/client/api/wait-for';
 import { RunningServer, startDevServer } from '../src/dev-server/dev-server';
 import { startCluster } from '../src/cluster/cluster';
+import { newCodecKeyEntry } from '../src/codec/codec-keys';
+import { harnessDataConverter } from '../src/codec/data-converter';
 import { temporalConnectOptions } from '../src/config/temporal-profile';
 import { REPO_ROOT } from '../src/paths';
 import { approveUpdate, stateQuery } from '../src/shared/messages';
@@ -56,6 +58,10 @@ export class BenchEnv {
   private workerDied: string | null = null;
   private floorWorker: ChildProcess | null = null;
   private observedWorker: ChildProcess | null = null;
+  private encryptedWorker: ChildProcess | null = null;
+  /** A key made for this invocation: the codec scenario's client and worker share it. */
+  private readonly codecKeys = newCodecKeyEntry('bench');
+  private encrypted: Client | null = null;
   private constructor(
     readonly dir: string,
     readonly server: RunningServer,
@@ -160,6 +166,28 @@ export class BenchEnv {
     );
   }
 
+  /** Runs on this queue go to a third harness worker with the payload codec on. */
+  get encryptedTaskQueue(): string {
+    return `${this.taskQueue}-encrypted`;
+  }
+
+  /** A client that encrypts what it sends and decrypts what it reads, as HARNESS_CODEC_KEYS makes every front end. */
+  get encryptedClient(): Client {
+    return (this.encrypted ??= new Client({
+      connection: this.connection,
+      dataConverter: harnessDataConverter({ HARNESS_CODEC_KEYS: this.codecKeys }),
+    }));
+  }
+
+  /** The same harness worker with the payload codec on (AES-256-GCM over every payload it reads and writes). */
+  async startEncryptedWorker(): Promise<void> {
+    this.encryptedWorker = await spawnReady(
+      [path.join(REPO_ROOT, 'bin', 'harness.js'), 'worker'],
+      { ...this.workerEnv(), HARNESS_TASK_QUEUE: this.encryptedTaskQueue, HARNESS_CODEC_KEYS: this.codecKeys },
+      'harness worker: task queue',
+    );
+  }
+
   private workerEnv(): NodeJS.ProcessEnv {
     const { worker, latencyMs } = this.settings;
     return {
@@ -168,6 +196,9 @@ export class BenchEnv {
       HARNESS_TASK_QUEUE: this.taskQueue,
       HARNESS_OUTPUT_DIR: path.join(this.dir, 'runs'),
       HARNESS_OFFLINE_LATENCY_MS: String(latencyMs),
+      // The baseline worker writes plaintext whatever the invoking shell says; the codec scenario sets its own key.
+      HARNESS_CODEC_KEYS: '',
+      HARNESS_CODEC_KEYS_FILE: '',
       ...(worker.nodeOptions ? { NODE_OPTIONS: worker.nodeOptions } : {}),
       ...(worker.maxCachedWorkflows !== undefined ? { HARNESS_MAX_CACHED_WORKFLOWS: String(worker.maxCachedWorkflows) } : {}),
       ...(worker.workflowHeapMb ? { HARNESS_WORKFLOW_HEAP_MB: String(worker.workflowHeapMb) } : {}),
@@ -206,7 +237,7 @@ export class BenchEnv {
     }
   }
 
-  async startRun(id: string, execution?: RunExecution, multiAgent = false, taskQueue = this.taskQueue) {
+  async startRun(id: string, execution?: RunExecution, multiAgent = false, taskQueue = this.taskQueue, client = this.client) {
     const { workflowTaskTimeoutMs, heartbeatTimeoutMs } = this.settings;
     const options = {
       ...(execution ? { execution } : {}),
@@ -214,7 +245,7 @@ export class BenchEnv {
       ...(multiAgent ? { multiAgent } : {}),
     };
     return startRun(
-      { client: this.client, taskQueue, workflowTaskTimeoutMs },
+      { client, taskQueue, workflowTaskTimeoutMs },
       {
         id,
         topic: 'durable agent harness',
@@ -287,6 +318,7 @@ export class BenchEnv {
     if (this.worker) await stopProcess(this.worker);
     if (this.floorWorker) await stopProcess(this.floorWorker);
     if (this.observedWorker) await stopProcess(this.observedWorker);
+    if (this.encryptedWorker) await stopProcess(this.encryptedWorker);
     await this.connection.close();
     await this.server.stop();
     await fs.rm(this.dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /** The benchmark report as JSON and as the Markdown table the README shows. */
 import { TOOL_NAMES } from '../src/shared/tools';
 import type { BenchBackend, BenchSettings } from './bench-env';
-import type { FloorResult, ParkedResult, RealisticResult, RecoveryResult, ThroughputResult } from './scenarios';
+import type { CodecResult, FloorResult, ParkedResult, RealisticResult, RecoveryResult, ThroughputResult } from './scenarios';
 
 export interface BackendResult {
   backend: BenchBackend;
@@ -21,6 +21,8 @@ export interface BenchReport {
   realistic: RealisticResult | null;
   /** The harness with telemetry off and on, alternating in the same invocation (absent in older reports). */
   telemetry?: { off: ThroughputResult; on: ThroughputResult }[];
+  /** The harness with the payload codec off and on, alternating in the same invocation (absent in older reports). */
+  codec?: CodecResult[];
   /** The same load on the embedded dev server and on the production-shape cluster (absent in older reports). */
   backends?: BackendResult[];
   elapsedS: number;
@@ -139,6 +141,22 @@ export function renderMarkdown(r: BenchReport): string {
         `| ${off.concurrency} (${off.runs}) | ${off.runsPerSecond.toFixed(2)} | ${on.runsPerSecond.toFixed(2)} | ${pct(on.runsPerSecond / off.runsPerSecond)} | ` +
           `${ms(off.startToCompletedMs.p50)} / ${ms(off.startToCompletedMs.p95)} | ${ms(on.startToCompletedMs.p50)} / ${ms(on.startToCompletedMs.p95)} | ` +
           `${pct(on.startToCompletedMs.p50 / off.startToCompletedMs.p50 - 1, true)} |`,
+      );
+    }
+  }
+  if (r.codec?.length) {
+    lines.push(
+      '',
+      'Payload codec cost: client and worker encrypting every payload (AES-256-GCM) beside the same pair without it, alternating batches (default mode):',
+      '',
+      '| concurrency (runs each) | runs/s off | runs/s on | on ÷ off | start → completed p50 / p95 off | on | p50 cost | history bytes per run off → on |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const { off, on, historyBytes } of r.codec) {
+      lines.push(
+        `| ${off.concurrency} (${off.runs}) | ${off.runsPerSecond.toFixed(2)} | ${on.runsPerSecond.toFixed(2)} | ${pct(on.runsPerSecond / off.runsPerSecond)} | ` +
+          `${ms(off.startToCompletedMs.p50)} / ${ms(off.startToCompletedMs.p95)} | ${ms(on.startToCompletedMs.p50)} / ${ms(on.startToCompletedMs.p95)} | ` +
+          `${pct(on.startToCompletedMs.p50 / off.startToCompletedMs.p50 - 1, true)} | ${historyBytes.off} → ${historyBytes.on} (${pct(historyBytes.on / historyBytes.off - 1, true)}) |`,
       );
     }
   }

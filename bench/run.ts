@@ -17,6 +17,7 @@ import { startJaeger } from '../src/observability/jaeger';
 import { startPrometheus } from '../src/observability/prometheus';
 import {
   BenchMode,
+  codecBeside,
   floor,
   harnessBesideFloor,
   parked,
@@ -74,10 +75,12 @@ async function main(): Promise<void> {
     .option('--realistic-latency-ms <ms>', 'realistic scenario: model latency per model step', int, 1000)
     .option('--telemetry-concurrency <list>', 'telemetry scenario: concurrency levels', '1,10')
     .option('--telemetry-runs <list>', 'telemetry scenario: runs per level and per side', '20,100')
+    .option('--codec-concurrency <list>', 'codec scenario: concurrency levels', '1,10')
+    .option('--codec-runs <list>', 'codec scenario: runs per level and per side', '20,100')
     .option('--backend-concurrency <list>', 'dev server beside cluster: concurrency levels', '10,50')
     .option('--backend-runs <list>', 'dev server beside cluster: runs per level', '100,200')
     .option('--backend-recovery <n>', 'dev server beside cluster: runs in flight at the worker kill', int, 50)
-    .option('--skip <list>', 'skip scenarios: throughput,parked,recovery,realistic,telemetry,backends', '')
+    .option('--skip <list>', 'skip scenarios: throughput,parked,recovery,realistic,telemetry,codec,backends', '')
     .option('--out <dir>', 'results folder', path.join(REPO_ROOT, 'bench', 'results'))
     .parse()
     .opts();
@@ -115,6 +118,7 @@ async function main(): Promise<void> {
     recovery: [],
     realistic: null,
     telemetry: [],
+    codec: [],
     backends: [],
     elapsedS: 0,
   };
@@ -223,6 +227,25 @@ async function main(): Promise<void> {
     } finally {
       await prometheus.stop();
       await jaeger.stop();
+      await env.stop();
+    }
+  }
+  if (!skip.has('codec')) {
+    const env = await BenchEnv.start(settings, await freeLoopbackAddress());
+    try {
+      await env.startEncryptedWorker();
+      const counts = String(o.codecRuns).split(',').map(int);
+      for (const [i, concurrency] of String(o.codecConcurrency).split(',').map(int).entries()) {
+        const runs = counts[i] ?? counts[counts.length - 1];
+        const batches = concurrency === 1 ? runs : Math.max(1, Math.floor(runs / (2 * concurrency)));
+        const result = await codecBeside(env, concurrency, runs, batches);
+        report.codec!.push(result);
+        log(
+          `codec c=${concurrency}: ${result.off.runsPerSecond.toFixed(2)} runs/s off, ${result.on.runsPerSecond.toFixed(2)} on; ` +
+            `history ${result.historyBytes.off} → ${result.historyBytes.on} bytes`,
+        );
+      }
+    } finally {
       await env.stop();
     }
   }

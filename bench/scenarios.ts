@@ -8,6 +8,7 @@ import { createOfflineProvider } from '../src/activities/model/offline-provider'
 import { readSourcesFile, SAMPLE_SOURCES } from '../src/client/api/sources-file';
 import { waitFor } from '../src/client/api/wait-for';
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { RunExecution } from '../src/shared/execution';
 import { approveUpdate, awaitGateUpdate } from '../src/shared/messages';
 import type { RunResult } from '../src/shared/run';
@@ -31,8 +32,11 @@ type Spread = { p50: number; p95: number; p99: number };
 const spread = (values: number[]): Spread => ({ p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) });
 
 export interface ThroughputResult {
-  /** `harness-observed`: the same worker with OpenTelemetry tracing to Jaeger and Prometheus metrics on. */
-  subject: 'harness' | 'temporal-floor' | 'harness-observed';
+  /**
+   * `harness-observed`: the same worker with OpenTelemetry tracing to Jaeger and Prometheus metrics on;
+   * `harness-encrypted`: the same worker and client with the payload codec on.
+   */
+  subject: 'harness' | 'temporal-floor' | 'harness-observed' | 'harness-encrypted';
   mode: BenchMode;
   concurrency: number;
   runs: number;
@@ -52,9 +56,9 @@ interface RunDriver {
   stepMs(run: WorkflowHandle): Promise<number[]>;
 }
 
-function harnessDriver(env: BenchEnv, mode: BenchMode, taskQueue = env.taskQueue): RunDriver {
+function harnessDriver(env: BenchEnv, mode: BenchMode, taskQueue = env.taskQueue, client = env.client): RunDriver {
   return {
-    start: (id) => env.startRun(id, HARNESS_EXECUTION[mode], mode === 'multi-role', taskQueue),
+    start: (id) => env.startRun(id, HARNESS_EXECUTION[mode], mode === 'multi-role', taskQueue, client),
     awaitGate: async (run) => (await run.executeUpdate(awaitGateUpdate, { args: [{}] })).pendingAction?.digest,
     approve: async (run, digest) => void (await run.executeUpdate(approveUpdate, { args: [{ approver: 'bench', digest }] })),
     stepMs: async (run) => ((await run.result()) as RunResult).steps.map((s) => s.durationMs ?? 0),
@@ -125,7 +129,9 @@ const driverOf = (env: BenchEnv, subject: ThroughputResult['subject'], mode: Ben
     ? harnessDriver(env, mode)
     : subject === 'harness-observed'
       ? harnessDriver(env, mode, env.observedTaskQueue)
-      : floorDriver(env, mode as FloorMode);
+      : subject === 'harness-encrypted'
+        ? harnessDriver(env, mode, env.encryptedTaskQueue, env.encryptedClient)
+        : floorDriver(env, mode as FloorMode);
 
 /** `runs` runs of one subject in one mode at a concurrency, in one batch. */
 export async function throughput(
@@ -162,6 +168,23 @@ export async function telemetryBeside(
   batches: number,
 ): Promise<[ThroughputResult, ThroughputResult]> {
   return alternating(env, ['harness', 'harness-observed'], 'default', concurrency, runs, batches);
+}
+
+export interface CodecResult {
+  off: ThroughputResult;
+  on: ThroughputResult;
+  /** One completed run's whole history as Temporal stores it (protobuf bytes), without and with the codec. */
+  historyBytes: { off: number; on: number };
+}
+
+/** The harness with the payload codec off and on (client and worker), alternating the same way, and what it adds to history. */
+export async function codecBeside(env: BenchEnv, concurrency: number, runs: number, batches: number): Promise<CodecResult> {
+  const [off, on] = await alternating(env, ['harness', 'harness-encrypted'], 'default', concurrency, runs, batches);
+  const bytes = async (subject: ThroughputResult['subject']) => {
+    const history = await env.client.workflow.getHandle(`${env.taskQueue}-${subject}-default-c${concurrency}-0`).fetchHistory();
+    return temporal.api.history.v1.History.encode(history).finish().length;
+  };
+  return { off, on, historyBytes: { off: await bytes('harness'), on: await bytes('harness-encrypted') } };
 }
 
 async function alternating(

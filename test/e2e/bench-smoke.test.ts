@@ -31,6 +31,10 @@ test('the benchmark runs every scenario and writes its JSON and Markdown', async
     '1,2',
     '--telemetry-runs',
     '2,4',
+    '--codec-concurrency',
+    '2',
+    '--codec-runs',
+    '4',
     // The cluster tier measures the dev server beside the cluster (test/cluster/bench-backends.test.ts).
     '--skip',
     'backends',
@@ -38,7 +42,7 @@ test('the benchmark runs every scenario and writes its JSON and Markdown', async
     out,
   ];
   const { code, stdout, stderr } = await runHarnessScript('dist-bench/bench/run.js', args, 240_000);
-  expect(stderr).not.toMatch(/^bench: (?!floor|temporal-floor|harness|parked|recovery|realistic|telemetry)/m);
+  expect(stderr).not.toMatch(/^bench: (?!floor|temporal-floor|harness|parked|recovery|realistic|telemetry|codec)/m);
   expect(code).toBe(0);
   const report = JSON.parse(await fs.readFile(path.join(out, 'latest.json'), 'utf8'));
   // Every mode on the harness, and on the Temporal floor where it has a twin, at every level.
@@ -80,6 +84,14 @@ test('the benchmark runs every scenario and writes its JSON and Markdown', async
     [1, 'harness', 'harness-observed'],
     [2, 'harness', 'harness-observed'],
   ]);
+  // The codec off and on, and what it adds to a run's history.
+  expect(report.codec).toEqual([
+    expect.objectContaining({
+      off: expect.objectContaining({ subject: 'harness', concurrency: 2, runs: 4 }),
+      on: expect.objectContaining({ subject: 'harness-encrypted', concurrency: 2, runs: 4 }),
+    }),
+  ]);
+  expect(report.codec[0].historyBytes.on).toBeGreaterThan(report.codec[0].historyBytes.off);
   expect(stdout).toMatch(/^\| 2 \(4\) \| [\d.]+ \| [\d.]+ \| \d+ % \|/m);
   expect(stdout).toMatch(/^\| local \| 1 \(2\) \| [\d.]+ \| [\d.]+ \| \d+ % \|/m);
   expect(stdout).toMatch(/^\| local \| search_sources \| [\d.]+ ms \| [\d.]+ ms \|/m);

@@ -59,6 +59,7 @@ test('keys generate refuses to overwrite; a quorum of two signed approvals compl
 
   const run = await start('signed-quorum', { requireSignedApprovals: true, approvers: ['alice', 'bob'], minApprovals: 2 });
   expect((await run.query(stateQuery)).pendingAction).toMatchObject({ signatureRequired: true, eligibleApprovers: ['alice', 'bob'] });
+  expect((await harness('pending', run.workflowId)).stdout).toMatch(/^signatures: +required: harness approve\|reject --key FILE/m);
 
   const first = await harness('approve', run.workflowId, '--approver', 'alice', '--key', keyFile('alice'));
   expect(first.stdout).toMatch(/approval recorded; 1 more needed/);

@@ -9,7 +9,8 @@ export function formatPending(pending: PendingAction): string {
     `reason:         ${pending.reason}`,
     ...(pending.proposedPath !== undefined ? [`proposed path:  <output root>/${pending.proposedPath}`] : []),
     `digest:         ${pending.digest}`,
-    `approvals:      ${pending.approvals.length}/${pending.minApprovals}${pending.approvals.length ? ` (${pending.approvals.map((a) => a.approver).join(', ')})` : ''}; ${pending.stillNeeded} more needed`,
+    `approvals:      ${pending.approvals.length}/${pending.minApprovals}${pending.approvals.length ? ` (${pending.approvals.map((a) => `${a.approver}${a.signedWith ? ' signed' : ''}`).join(', ')})` : ''}; ${pending.stillNeeded} more needed`,
+    ...(pending.signatureRequired ? ['signatures:     required: harness approve|reject --key FILE (unsigned decisions are refused)'] : []),
     `who may:        ${pending.eligibleApprovers ? pending.eligibleApprovers.join(', ') : 'anyone'}${pending.allowSelfApproval ? '' : ' (not the run starter)'}${pending.escalated ? ' (escalated)' : ''}`,
     `expires:        ${pending.expiresAt ?? 'never'}`,
     ...(pending.review ? [`review:         ${pending.review.passed ? 'passed' : 'failed'} (${pending.review.findings.join('; ')})`] : []),
@@ -58,7 +59,9 @@ export function formatState(state: RunResult): string {
     lines.push('steps:');
     for (const s of state.steps) {
       const took = s.durationMs !== undefined ? ` ${s.durationMs} ms` : '';
-      lines.push(`  ${s.tool.padEnd(16)} ${s.status.padEnd(7)} attempts=${s.attempts}${s.execution ? ` ${s.execution}` : ''}${took}${s.error ? ` - ${s.error}` : ''}`);
+      lines.push(
+        `  ${s.tool.padEnd(16)} ${s.status.padEnd(7)} attempts=${s.attempts}${s.execution ? ` ${s.execution}` : ''}${took}${s.error ? ` - ${s.error}` : ''}`,
+      );
     }
   }
   if (state.pendingAction)
