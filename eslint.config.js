@@ -37,6 +37,7 @@ module.exports = tseslint.config(
                 '**/config/**',
                 '**/paths',
                 '**/observability/**',
+                '**/codec/**',
               ],
               message: 'not sandbox-safe',
             },

@@ -4,6 +4,8 @@
  * at random moments (restarting them) and the server once, then checks every run.
  * Exits non-zero when a run is lost or stuck, or a report is duplicated or partial.
  */
+import { harnessDataConverter } from '../codec/data-converter';
+import { effectiveVariables } from '../config/env';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -98,7 +100,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   let server: RunningServer = await startDevServer(serverOptions);
   const workers = Array.from({ length: options.workers }, () => spawnWorker(workerEnv, dir));
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  // The workers inherit this environment, codec keys included: the client reads what they write.
+  const client = new Client({ connection, dataConverter: harnessDataConverter(effectiveVariables()) });
 
   const sources = await readSourcesFile(SAMPLE_SOURCES);
   const ids: string[] = [];

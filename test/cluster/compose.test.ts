@@ -64,7 +64,8 @@ test('the schemas, namespace retention and search attribute the cluster sets up'
 
 test('the worker takes every variable the cluster gives clients, and an API key, all optional', () => {
   const environment = services['harness-worker'].environment ?? {};
-  for (const name of [...Object.keys(bed.cluster.clientVariables), 'TEMPORAL_API_KEY', 'HARNESS_CODEC_KEYS', 'HARNESS_CODEC_KEYS_FILE']) expect(environment).toHaveProperty(name);
+  for (const name of [...Object.keys(bed.cluster.clientVariables), 'TEMPORAL_API_KEY', 'HARNESS_CODEC_KEYS', 'HARNESS_CODEC_KEYS_FILE'])
+    expect(environment).toHaveProperty(name);
   // Unset on the host, the TLS and key variables resolve to blank: a plain connection.
   for (const name of ['TEMPORAL_TLS', 'TEMPORAL_API_KEY', 'TEMPORAL_TLS_CLIENT_CERT_PATH']) expect(environment[name]).toBe('');
 });

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { generateSigningKey, readSigningKey, signStatement } from '../../src/client/api/signing-keys';
 import { eligibleApprovers, Policy, PolicyInput } from '../../src/shared/policy';
-import { Expected, keyFingerprint, noteDigest, SignedStatement, verifySignature } from '../../src/shared/signed-decision';
+import { editDigest, Expected, keyFingerprint, noteDigest, SignedStatement, verifySignature } from '../../src/shared/signed-decision';
 import { describeZodError } from '../../src/shared/tools';
 import { tempDir } from '../helpers/temporal';
 
@@ -84,6 +84,7 @@ test('each way a signature can be wrong is refused with its reason', async () =>
   expect(reasonFor(signStatement(alice, statement({ digest: 'e'.repeat(64) })))).toMatch(/another digest/);
   expect(reasonFor(signStatement(alice, statement({ decision: 'reject' })))).toMatch(/made to reject, not to approve/);
   expect(reasonFor(signStatement(alice, statement({ note: null })))).toMatch(/does not cover this comment/);
+  expect(reasonFor(signStatement(alice, statement({ edit: editDigest('# another report\n') })))).toMatch(/does not cover this edit/);
   expect(reasonFor(signStatement(alice, statement({ at: new Date(OPENED + 3_600_000).toISOString() })))).toMatch(
     /ahead of the run's clock/,
   );
