@@ -42,6 +42,49 @@ async function versions(): Promise<Record<string, string>> {
   };
 }
 
+/** Concurrency levels with their run counts and batch counts: single runs alternate at 1, else batches of two waves. */
+function levelsOf(concurrencyList: string, runsList: string): [number, number, number][] {
+  const counts = String(runsList).split(',').map(int);
+  return String(concurrencyList)
+    .split(',')
+    .map(int)
+    .map((concurrency, i) => {
+      const runs = counts[i] ?? counts[counts.length - 1];
+      return [concurrency, runs, concurrency === 1 ? runs : Math.max(1, Math.floor(runs / (2 * concurrency)))];
+    });
+}
+
+/** Tracing to a real Jaeger and metrics scraped by a real Prometheus, on a second worker beside the plain one. */
+async function measureTelemetry(
+  env: BenchEnv,
+  o: { telemetryConcurrency: string; telemetryRuns: string },
+  report: BenchReport,
+  log: (line: string) => void,
+): Promise<void> {
+  const jaeger = await startJaeger(
+    { otlpGrpc: await freePort(), otlpHttp: await freePort(), ui: await freePort() },
+    path.join(env.dir, 'jaeger'),
+  );
+  const metricsAddress = await freeLoopbackAddress();
+  const prometheus = await startPrometheus({
+    port: await freePort(),
+    targets: [metricsAddress],
+    intervalS: 1,
+    dir: path.join(env.dir, 'prometheus'),
+  });
+  try {
+    await env.startObservedWorker(jaeger.otlpEndpoint, metricsAddress);
+    for (const [concurrency, runs, batches] of levelsOf(o.telemetryConcurrency, o.telemetryRuns)) {
+      const [off, on] = await telemetryBeside(env, concurrency, runs, batches);
+      report.telemetry!.push({ off, on });
+      log(`telemetry c=${concurrency}: ${off.runsPerSecond.toFixed(2)} runs/s off, ${on.runsPerSecond.toFixed(2)} on`);
+    }
+  } finally {
+    await prometheus.stop();
+    await jaeger.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const o = new Command('bench')
     .option(
@@ -129,13 +172,8 @@ async function main(): Promise<void> {
     try {
       if (!skip.has('throughput')) {
         await env.startFloorWorker();
-        const levels = String(o.concurrency).split(',').map(int);
-        const counts = String(o.runs).split(',').map(int);
         const modes = String(o.modes).split(',') as BenchMode[];
-        for (const [i, concurrency] of levels.entries()) {
-          const runs = counts[i] ?? counts[counts.length - 1];
-          // Single runs alternate at concurrency 1; otherwise batches of at least two waves alternate.
-          const batches = concurrency === 1 ? runs : Math.max(1, Math.floor(runs / (2 * concurrency)));
+        for (const [concurrency, runs, batches] of levelsOf(o.concurrency, o.runs)) {
           for (const mode of modes) {
             const results =
               // The registry's own mix and the roles have no floor of their own shape.
@@ -201,49 +239,22 @@ async function main(): Promise<void> {
       await env.stop();
     }
   }
-  if (!skip.has('telemetry')) {
-    const env = await BenchEnv.start(settings, await freeLoopbackAddress());
-    const jaeger = await startJaeger(
-      { otlpGrpc: await freePort(), otlpHttp: await freePort(), ui: await freePort() },
-      path.join(env.dir, 'jaeger'),
-    );
-    const metricsAddress = await freeLoopbackAddress();
-    const prometheus = await startPrometheus({
-      port: await freePort(),
-      targets: [metricsAddress],
-      intervalS: 1,
-      dir: path.join(env.dir, 'prometheus'),
-    });
-    try {
-      await env.startObservedWorker(jaeger.otlpEndpoint, metricsAddress);
-      const counts = String(o.telemetryRuns).split(',').map(int);
-      for (const [i, concurrency] of String(o.telemetryConcurrency).split(',').map(int).entries()) {
-        const runs = counts[i] ?? counts[counts.length - 1];
-        const batches = concurrency === 1 ? runs : Math.max(1, Math.floor(runs / (2 * concurrency)));
-        const [off, on] = await telemetryBeside(env, concurrency, runs, batches);
-        report.telemetry!.push({ off, on });
-        log(`telemetry c=${concurrency}: ${off.runsPerSecond.toFixed(2)} runs/s off, ${on.runsPerSecond.toFixed(2)} on`);
-      }
-    } finally {
-      await prometheus.stop();
-      await jaeger.stop();
-      await env.stop();
-    }
-  }
-  if (!skip.has('codec')) {
+  if (!skip.has('telemetry') || !skip.has('codec')) {
+    // Telemetry and the codec are each measured beside the plain worker, on one server.
     const env = await BenchEnv.start(settings, await freeLoopbackAddress());
     try {
-      await env.startEncryptedWorker();
-      const counts = String(o.codecRuns).split(',').map(int);
-      for (const [i, concurrency] of String(o.codecConcurrency).split(',').map(int).entries()) {
-        const runs = counts[i] ?? counts[counts.length - 1];
-        const batches = concurrency === 1 ? runs : Math.max(1, Math.floor(runs / (2 * concurrency)));
-        const result = await codecBeside(env, concurrency, runs, batches);
-        report.codec!.push(result);
-        log(
-          `codec c=${concurrency}: ${result.off.runsPerSecond.toFixed(2)} runs/s off, ${result.on.runsPerSecond.toFixed(2)} on; ` +
-            `history ${result.historyBytes.off} → ${result.historyBytes.on} bytes`,
-        );
+      if (!skip.has('telemetry'))
+        await measureTelemetry(env, { telemetryConcurrency: o.telemetryConcurrency, telemetryRuns: o.telemetryRuns }, report, log);
+      if (!skip.has('codec')) {
+        await env.startEncryptedWorker();
+        for (const [concurrency, runs, batches] of levelsOf(o.codecConcurrency, o.codecRuns)) {
+          const result = await codecBeside(env, concurrency, runs, batches);
+          report.codec!.push(result);
+          log(
+            `codec c=${concurrency}: ${result.off.runsPerSecond.toFixed(2)} runs/s off, ${result.on.runsPerSecond.toFixed(2)} on; ` +
+              `history ${result.historyBytes.off} → ${result.historyBytes.on} bytes`,
+          );
+        }
       }
     } finally {
       await env.stop();

@@ -157,7 +157,7 @@ export async function harnessBesideFloor(
   runs: number,
   batches: number,
 ): Promise<[ThroughputResult, ThroughputResult]> {
-  return alternating(env, ['temporal-floor', 'harness'], mode, concurrency, runs, batches);
+  return alternating(env, 'beside-floor', ['temporal-floor', 'harness'], mode, concurrency, runs, batches);
 }
 
 /** The harness with telemetry off and on (tracing to a real Jaeger, metrics scraped by Prometheus), alternating the same way. */
@@ -167,7 +167,7 @@ export async function telemetryBeside(
   runs: number,
   batches: number,
 ): Promise<[ThroughputResult, ThroughputResult]> {
-  return alternating(env, ['harness', 'harness-observed'], 'default', concurrency, runs, batches);
+  return alternating(env, 'telemetry', ['harness', 'harness-observed'], 'default', concurrency, runs, batches);
 }
 
 export interface CodecResult {
@@ -179,16 +179,18 @@ export interface CodecResult {
 
 /** The harness with the payload codec off and on (client and worker), alternating the same way, and what it adds to history. */
 export async function codecBeside(env: BenchEnv, concurrency: number, runs: number, batches: number): Promise<CodecResult> {
-  const [off, on] = await alternating(env, ['harness', 'harness-encrypted'], 'default', concurrency, runs, batches);
+  const [off, on] = await alternating(env, 'codec', ['harness', 'harness-encrypted'], 'default', concurrency, runs, batches);
   const bytes = async (subject: ThroughputResult['subject']) => {
-    const history = await env.client.workflow.getHandle(`${env.taskQueue}-${subject}-default-c${concurrency}-0`).fetchHistory();
+    const history = await env.client.workflow.getHandle(`${env.taskQueue}-codec-${subject}-default-c${concurrency}-0`).fetchHistory();
     return temporal.api.history.v1.History.encode(history).finish().length;
   };
   return { off, on, historyBytes: { off: await bytes('harness'), on: await bytes('harness-encrypted') } };
 }
 
+/** Ids are tagged by scenario: several scenarios may measure the same subject on one server. */
 async function alternating(
   env: BenchEnv,
+  tag: string,
   subjects: [ThroughputResult['subject'], ThroughputResult['subject']],
   mode: BenchMode,
   concurrency: number,
@@ -201,7 +203,7 @@ async function alternating(
     for (const subject of b % 2 ? [...subjects].reverse() : subjects) {
       const ids = Array.from(
         { length: Math.min(size, runs - b * size) },
-        (_, i) => `${env.taskQueue}-${subject}-${mode}-c${concurrency}-${b * size + i}`,
+        (_, i) => `${env.taskQueue}-${tag}-${subject}-${mode}-c${concurrency}-${b * size + i}`,
       );
       recorded[subject].push(await runBatch(driverOf(env, subject, mode), ids, concurrency));
     }

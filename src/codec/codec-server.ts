@@ -10,7 +10,6 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
-export const DEFAULT_CODEC_SERVER_PORT = 8888;
 /** Temporal keeps payloads under 2 MB; a batch of them fits well under this. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 

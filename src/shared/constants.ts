@@ -18,3 +18,5 @@ export const WAITING_RUNS_QUERY = `WorkflowType IN (${[WORKFLOW_TYPE, TOOL_CALL_
 export const STATUS_SEARCH_ATTRIBUTE = 'HarnessStatus';
 /** Workflow ids become a folder name under the output root, so they are kept to a safe alphabet. */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** `harness codec-server`, and the one `harness server` starts when the payload codec is on. */
+export const DEFAULT_CODEC_SERVER_PORT = 8888;

@@ -50,24 +50,25 @@ export async function generateSigningKey(
   const pubFile = path.join(dir, `${stem}.pub`);
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const { privateKey, publicKey } = newSigningKey();
-  const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
-  // 'wx': created here or not at all, and the key is never readable by others, even for a moment.
+  await writeNew(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, 0o600);
   try {
-    await fs.writeFile(keyFile, pem, { flag: 'wx', mode: 0o600 });
-  } catch (err) {
-    throw (err as NodeJS.ErrnoException).code === 'EEXIST'
-      ? new HarnessError(`${keyFile} already exists: keys are never overwritten (move it away, or choose another --name or --dir)`)
-      : new HarnessError(`cannot write ${keyFile}: ${(err as Error).message}`);
-  }
-  try {
-    await fs.writeFile(pubFile, `${publicKey}\n`, { flag: 'wx', mode: 0o644 });
+    await writeNew(pubFile, `${publicKey}\n`, 0o644);
   } catch (err) {
     await fs.rm(keyFile, { force: true });
-    throw (err as NodeJS.ErrnoException).code === 'EEXIST'
-      ? new HarnessError(`${pubFile} already exists: keys are never overwritten (move it away, or choose another --name or --dir)`)
-      : new HarnessError(`cannot write ${pubFile}: ${(err as Error).message}`);
+    throw err;
   }
   return { keyFile, pubFile, publicKey };
+}
+
+/** Creates the file with its mode or fails ('wx'): a private key is never readable by others, even for a moment. */
+async function writeNew(file: string, text: string, mode: number): Promise<void> {
+  try {
+    await fs.writeFile(file, text, { flag: 'wx', mode });
+  } catch (err) {
+    throw (err as NodeJS.ErrnoException).code === 'EEXIST'
+      ? new HarnessError(`${file} already exists: keys are never overwritten (move it away, or choose another --name or --dir)`)
+      : new HarnessError(`cannot write ${file}: ${(err as Error).message}`);
+  }
 }
 
 /** Reads a private key for signing; like ssh, refuses one that others may read. */

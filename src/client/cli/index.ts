@@ -1,45 +1,19 @@
 /** The `harness` command line: parses arguments, dispatches to one command, prints one-line errors. */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { oneLine } from './cli-error';
-import { decideCommand, DecisionOptions } from './commands/decide';
-import { demoCommand } from './commands/demo';
-import { doctorCommand } from './commands/doctor';
-import { blueprintCommand } from './commands/blueprint';
-import { handoffsCommand } from './commands/handoffs';
-import { inboxCommand } from './commands/inbox';
-import { inspectCommand } from './commands/inspect';
-import { workflowCommand } from './commands/workflow';
-import { interactiveCommand } from './commands/interactive';
-import { listCommand } from './commands/list';
-import { cancelCommand } from './commands/cancel';
-import { policyCommand } from './commands/policy';
-import { keysGenerateCommand } from './commands/keys';
-import { codecKeygenCommand, codecServerCommand } from './commands/codec';
-import { DEFAULT_CODEC_SERVER_PORT } from '../../codec/codec-server';
-import { pendingCommand } from './commands/pending';
-import { resultCommand } from './commands/result';
-import { serverCommand } from './commands/server';
-import { clusterCommand } from './commands/cluster';
-import { jaegerCommand } from './commands/jaeger';
-import { prometheusCommand } from './commands/prometheus';
-import { setupCommand } from './commands/setup';
-import { startCommand } from './commands/start';
-import { statusCommand } from './commands/status';
-import { traceCommand } from './commands/trace';
-import { watchCommand } from './commands/watch';
-import { workerCommand } from './commands/worker';
-import { draftCommand } from './commands/draft';
-import { evalsCommand } from './commands/evals';
-import { exportCommand } from './commands/export';
-import { mcpCallCommand, mcpServeCommand, mcpToolsCommand } from './commands/mcp';
-import { memoryCommand } from './commands/memory';
-import { summaryCommand } from './commands/summary';
-import { traceSummaryCommand } from './commands/trace-summary';
-import { ReadOptions, RunRef, runRefFrom } from './read-run';
+import { DEFAULT_CODEC_SERVER_PORT } from '../../shared/constants';
+import type { ReadOptions, RunRef } from './read-run';
+import type { DecisionOptions } from './commands/decide';
 import { HarnessError } from '../api/harness-error';
-import { runIdFrom } from './run-id';
 import { warn } from './terminal';
 import { flushTracing } from '../../telemetry/tracing';
+
+/**
+ * A command's action, loaded when it runs: `harness status` loads neither the MCP server, the
+ * worker nor the cluster, and a CLI process starts about a third faster.
+ */
+function lazy<M, K extends keyof M>(load: () => Promise<M>, name: K): M[K] {
+  return (async (...args: unknown[]) => ((await load())[name] as (...a: unknown[]) => unknown)(...args)) as M[K];
+}
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -82,7 +56,9 @@ function perRun<O extends object>(program: Command, name: string, action: (id: s
   return program
     .command(`${name} [id]`)
     .option('--latest', 'the most recently started run on this task queue')
-    .action(async (id: string | undefined, options: O & { latest?: boolean }) => action(await runIdFrom(id, options.latest), options));
+    .action(async (id: string | undefined, options: O & { latest?: boolean }) =>
+      action(await (await import('./run-id')).runIdFrom(id, options.latest), options),
+    );
 }
 
 /**
@@ -95,7 +71,9 @@ function perRunRead<O extends object>(program: Command, name: string, action: (r
     .option('--latest', 'the most recently started run on this task queue')
     .option('--from <dir>', 'read an export (`harness export`), no Temporal server needed; with an id or --latest, a folder of exports')
     .addOption(new Option('--runs-dir <dir>', "the seed harness's name for --from").hideHelp())
-    .action(async (id: string | undefined, options: O & ReadOptions) => action(await runRefFrom(id, options), options));
+    .action(async (id: string | undefined, options: O & ReadOptions) =>
+      action(await (await import('./read-run')).runRefFrom(id, options), options),
+    );
 }
 
 export function buildProgram(): Command {
@@ -124,22 +102,44 @@ export function buildProgram(): Command {
     .option('--multi-agent', 'roles as child workflows: planner, executor, reviewer (the reviewer may send the draft back once)')
     .option('--json', 'machine-readable output')
     .option('--wait', 'follow the run live until it pauses for approval or ends (exit code as `watch`)')
-    .action(startCommand);
-  perRunRead(program, 'status', statusCommand).description('the run state').option('--json');
-  perRunRead(program, 'inspect', inspectCommand)
+    .action(lazy(() => import('./commands/start'), 'startCommand'));
+  perRunRead(
+    program,
+    'status',
+    lazy(() => import('./commands/status'), 'statusCommand'),
+  )
+    .description('the run state')
+    .option('--json');
+  perRunRead(
+    program,
+    'inspect',
+    lazy(() => import('./commands/inspect'), 'inspectCommand'),
+  )
     .description('everything kept of the run as JSON: state, trace, sources, facts, draft, the whole pending call')
     .option('--json', 'always JSON (accepted for symmetry)');
-  perRunRead(program, 'summary', summaryCommand)
+  perRunRead(
+    program,
+    'summary',
+    lazy(() => import('./commands/summary'), 'summaryCommand'),
+  )
     .description('where the run stands: approval needed and by whom, attempts, pauses and approvals, the report, the next commands')
     .option('--json');
-  perRunRead(program, 'pending', pendingCommand)
+  perRunRead(
+    program,
+    'pending',
+    lazy(() => import('./commands/pending'), 'pendingCommand'),
+  )
     .description('the action waiting for approval')
     .option('--full', 'all of it (as `harness draft`), not the first lines')
     .option('--json');
-  perRunRead(program, 'draft', draftCommand)
+  perRunRead(
+    program,
+    'draft',
+    lazy(() => import('./commands/draft'), 'draftCommand'),
+  )
     .description('the whole report (or tool arguments) waiting for approval, exactly as it would be written')
     .option('--json');
-  perRun(program, 'approve', (id, opts: DecisionOptions) => decideCommand('approve', id, opts))
+  perRun(program, 'approve', async (id, opts: DecisionOptions) => (await import('./commands/decide')).decideCommand('approve', id, opts))
     .description('approve the pending tool call (pinned to its digest; refusals are printed; with no worker, sent as a signal)')
     .option('--approver <name>', 'who approves (default: $HARNESS_IDENTITY or $USER)')
     .option('--comment <text>')
@@ -153,20 +153,26 @@ export function buildProgram(): Command {
     )
     .option('--key <file>', 'sign the decision with this Ed25519 key (harness keys generate; default: $HARNESS_SIGNING_KEY)')
     .option('--json');
-  perRun(program, 'reject', (id, opts: DecisionOptions) => decideCommand('reject', id, opts))
+  perRun(program, 'reject', async (id, opts: DecisionOptions) => (await import('./commands/decide')).decideCommand('reject', id, opts))
     .description('reject the pending action; nothing is written')
     .option('--approver <name>', 'who rejects (default: $HARNESS_IDENTITY or $USER)')
     .option('--reason <text>')
     .option('--key <file>', 'sign the decision with this Ed25519 key (harness keys generate; default: $HARNESS_SIGNING_KEY)')
     .option('--json');
   for (const kind of ['resume', 'abort'] as const) {
-    perRun(program, kind, (id, opts: DecisionOptions) => decideCommand(kind, id, opts))
+    perRun(program, kind, async (id, opts: DecisionOptions) => (await import('./commands/decide')).decideCommand(kind, id, opts))
       .description(kind === 'resume' ? 'retry the failed step of a run paused on error' : 'end a run paused on error as failed')
       .option('--operator <name>', 'who acts (default: $HARNESS_IDENTITY or $USER)')
       .option('--reason <text>')
       .option('--json');
   }
-  perRun(program, 'cancel', cancelCommand).description('cancel a run through Temporal cancellation; nothing is written').option('--json');
+  perRun(
+    program,
+    'cancel',
+    lazy(() => import('./commands/cancel'), 'cancelCommand'),
+  )
+    .description('cancel a run through Temporal cancellation; nothing is written')
+    .option('--json');
   const keys = program.command('keys').description("approvers' Ed25519 signing keys");
   keys
     .command('generate')
@@ -174,35 +180,67 @@ export function buildProgram(): Command {
     .requiredOption('--name <name>', 'whose key (the approver name the policy uses)')
     .option('--dir <dir>', 'where (default: $XDG_CONFIG_HOME/durable-harness/keys)')
     .option('--json')
-    .action(keysGenerateCommand);
+    .action(lazy(() => import('./commands/keys'), 'keysGenerateCommand'));
   program
     .command('policy')
     .description('print the effective policy (what a new run would snapshot) and its digest')
     .option('--file <file>', 'policy file (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
     .option('--import <file>', "convert the seed harness's JSON policy to this harness's YAML (stdout), naming what does not map")
     .option('--json')
-    .action(policyCommand);
-  perRunRead(program, 'trace', traceCommand)
+    .action(lazy(() => import('./commands/policy'), 'policyCommand'));
+  perRunRead(
+    program,
+    'trace',
+    lazy(() => import('./commands/trace'), 'traceCommand'),
+  )
     .alias('history')
     .description("trace events of a run (`history`: the seed harness's name for it)")
     .option('--event <type>', 'only events of this type')
     .option('--tail <n>', 'only the last n events', positiveInt)
     .option('--json');
-  perRunRead(program, 'handoffs', handoffsCommand).description('the role handoffs of a run (single-role runs have none)').option('--json');
-  perRunRead(program, 'trace-summary', traceSummaryCommand)
+  perRunRead(
+    program,
+    'handoffs',
+    lazy(() => import('./commands/handoffs'), 'handoffsCommand'),
+  )
+    .description('the role handoffs of a run (single-role runs have none)')
+    .option('--json');
+  perRunRead(
+    program,
+    'trace-summary',
+    lazy(() => import('./commands/trace-summary'), 'traceSummaryCommand'),
+  )
     .description('the trace rolled up: events by type, calls, attempts, time and tokens per tool, gate, review, report')
     .option('--json');
-  perRunRead(program, 'memory', memoryCommand)
+  perRunRead(
+    program,
+    'memory',
+    lazy(() => import('./commands/memory'), 'memoryCommand'),
+  )
     .description("the run's memory: working context, session state, and its sources and facts ranked against a query")
     .option('--query <text>', 'what to retrieve (default: the topic)')
     .option('--top-k <k>', 'how many results (default 5)', positiveInt)
     .option('--json');
-  perRunRead(program, 'export', exportCommand)
+  perRunRead(
+    program,
+    'export',
+    lazy(() => import('./commands/export'), 'exportCommand'),
+  )
     .description("write the run to <dir>/<id>/ in the seed's layout (state, trace, summary, trace_summary, memory .json)")
     .option('--dir <dir>', 'where (default: $HARNESS_OUTPUT_DIR, beside the report)')
     .option('--json');
-  perRun(program, 'result', resultCommand).description('wait for the run to end (exit 0 completed, 1 failed, 3 rejected)').option('--json');
-  perRun(program, 'watch', watchCommand)
+  perRun(
+    program,
+    'result',
+    lazy(() => import('./commands/result'), 'resultCommand'),
+  )
+    .description('wait for the run to end (exit 0 completed, 1 failed, 3 rejected)')
+    .option('--json');
+  perRun(
+    program,
+    'watch',
+    lazy(() => import('./commands/watch'), 'watchCommand'),
+  )
     .description('follow a run live (exit 0 completed, 1 failed, 2 waiting for approval, 3 rejected, 4 paused on error, 5 cancelled)')
     .option('--json', 'trace events as JSON lines');
   program
@@ -212,7 +250,7 @@ export function buildProgram(): Command {
     .option('--page-size <n>', 'rows per page (default 100)', positiveInt)
     .option('--page <token>', 'the page token a previous page printed')
     .option('--json')
-    .action(listCommand);
+    .action(lazy(() => import('./commands/list'), 'listCommand'));
   program
     .command('inbox')
     .description('every run waiting for approval, with topic, digest and the start of the draft')
@@ -220,8 +258,11 @@ export function buildProgram(): Command {
     .option('--page <token>', 'the page token a previous page printed')
     .option('--lines <n>', 'draft lines per run (default 3)', positiveInt)
     .option('--json')
-    .action(inboxCommand);
-  program.command('worker').description('run a worker in the foreground').action(workerCommand);
+    .action(lazy(() => import('./commands/inbox'), 'inboxCommand'));
+  program
+    .command('worker')
+    .description('run a worker in the foreground')
+    .action(lazy(() => import('./commands/worker'), 'workerCommand'));
   program
     .command('server')
     .description('run the embedded Temporal dev server (SQLite, Web UI) in the foreground')
@@ -232,20 +273,20 @@ export function buildProgram(): Command {
       `with HARNESS_CODEC_KEYS set: the codec server's port (default ${DEFAULT_CODEC_SERVER_PORT})`,
       portNumber,
     )
-    .action(serverCommand);
+    .action(lazy(() => import('./commands/server'), 'serverCommand'));
   const codec = program.command('codec').description('payload encryption (AES-256-GCM) keys');
   codec
     .command('keygen')
     .description('print a new HARNESS_CODEC_KEYS entry (id:base64key); put it first to encrypt with it, keep old ones to read old runs')
     .requiredOption('--id <id>', 'the key id stored in each payload it encrypts')
-    .action(codecKeygenCommand);
+    .action(lazy(() => import('./commands/codec'), 'codecKeygenCommand'));
   program
     .command('codec-server')
     .description('serve the payload codec to Temporal Web and the temporal CLI (--codec-endpoint) in the foreground')
     .option('--host <host>', 'listen address (default 127.0.0.1)', '127.0.0.1')
     .option('--port <port>', `port (default ${DEFAULT_CODEC_SERVER_PORT})`, portNumber, DEFAULT_CODEC_SERVER_PORT)
     .option('--origin <url...>', 'browser origins allowed (default: the embedded Web UI, http://localhost:8233 and http://127.0.0.1:8233)')
-    .action(codecServerCommand);
+    .action(lazy(() => import('./commands/codec'), 'codecServerCommand'));
   program
     .command('cluster')
     .description(
@@ -257,44 +298,44 @@ export function buildProgram(): Command {
     .option('--database <name>', 'PostgreSQL database name, and <name>_visibility (default harness_cluster)')
     .option('--free-ports', 'free ports instead of the usual ones (frontend 7233, Web UI 8233): a second cluster beside another')
     .option('--auth', "Temporal's authorizer on: API keys (JWTs it signs) required; prints an admin key; no Web UI")
-    .action(clusterCommand);
+    .action(lazy(() => import('./commands/cluster'), 'clusterCommand'));
   program
     .command('jaeger')
     .description('run Jaeger v2 on loopback in the foreground (OTLP 4317/4318, UI 16686; built with Go the first time)')
-    .action(jaegerCommand);
+    .action(lazy(() => import('./commands/jaeger'), 'jaegerCommand'));
   program
     .command('prometheus')
     .description('run Prometheus (Debian) on loopback in the foreground, scraping workers with the shipped alert rules')
     .option('--target <host:port...>', 'worker metrics addresses (default: $HARNESS_METRICS_ADDRESS or 127.0.0.1:9464)')
     .option('--port <port>', 'Prometheus port (default 9090)', positiveInt)
-    .action(prometheusCommand);
+    .action(lazy(() => import('./commands/prometheus'), 'prometheusCommand'));
   program
     .command('workflow')
     .description("the run's step graph under a policy: steps, gates, pause and resume, failure edges")
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'mermaid']).default('json'))
     .option('--policy <file>', 'policy (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
     .option('--json', 'the same as --format json')
-    .action(workflowCommand);
+    .action(lazy(() => import('./commands/workflow'), 'workflowCommand'));
   program
     .command('blueprint')
     .description("the harness's architecture: components, tools, policy, steps, persisted artifacts, limitations")
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'markdown', 'mermaid']).default('json'))
     .option('--policy <file>', 'policy (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
     .option('--json', 'the same as --format json')
-    .action(blueprintCommand);
+    .action(lazy(() => import('./commands/blueprint'), 'blueprintCommand'));
   program
     .command('evals')
     .description('run trace-aware eval fixtures against the embedded default (started if needed); exit 1 on any failure')
     .option('--fixtures <file>', 'fixture suite, YAML or JSON (default: evals/default.yaml; format in README "Evals")')
     .option('--only <names>', 'only these fixtures (comma-separated names)')
     .option('--json')
-    .action(evalsCommand);
+    .action(lazy(() => import('./commands/evals'), 'evalsCommand'));
   const mcp = program.command('mcp').description('the harness over the Model Context Protocol: tool descriptors, a server');
   mcp
     .command('tools')
     .description('MCP tool descriptors for every tool in the registry (JSON Schemas from the zod contracts)')
     .option('--json')
-    .action(mcpToolsCommand);
+    .action(lazy(() => import('./commands/mcp'), 'mcpToolsCommand'));
   mcp
     .command('call <tool>')
     .description('run one tool as a durable workflow under the effective policy: its contract, retries and gate (exit 2 at a gate)')
@@ -303,13 +344,13 @@ export function buildProgram(): Command {
     .option('--as <name>', 'who calls (default: $HARNESS_IDENTITY or $USER)')
     .option('--id <id>', 'workflow id (default: call-<tool>-<random>)')
     .option('--json')
-    .action(mcpCallCommand);
+    .action(lazy(() => import('./commands/mcp'), 'mcpCallCommand'));
   mcp
     .command('serve')
     .description('an MCP server (stdio, or Streamable HTTP with --http): start, watch and read runs; it cannot approve')
     .option('--http <port>', 'serve Streamable HTTP on this port at /mcp instead of stdio (0: any free port)', portNumber)
     .option('--host <host>', 'the address to listen on with --http (default 127.0.0.1)')
-    .action(mcpServeCommand);
+    .action(lazy(() => import('./commands/mcp'), 'mcpServeCommand'));
   program
     .command('interactive')
     .description('start a run, follow it live, show all that waits at each gate and ask; no leaves it waiting (a worker must run)')
@@ -319,18 +360,18 @@ export function buildProgram(): Command {
     .option('--id <id>', 'workflow id (default: generated from the topic)')
     .option('--as <name>', 'who starts and approves (default: $HARNESS_IDENTITY or $USER)')
     .option('--multi-agent', 'roles as child workflows: planner, executor, reviewer')
-    .action(interactiveCommand);
+    .action(lazy(() => import('./commands/interactive'), 'interactiveCommand'));
   program
     .command('demo')
     .description('a complete research run on the embedded default, approved at the terminal')
     .option('--yes', 'approve without asking')
     .option('--topic <topic>', 'what to research')
-    .action(demoCommand);
+    .action(lazy(() => import('./commands/demo'), 'demoCommand'));
   program
     .command('doctor')
     .description('check Temporal, workers, the model configuration, the endpoint and a chat round trip (exit 1 on any failure)')
     .option('--json')
-    .action(doctorCommand);
+    .action(lazy(() => import('./commands/doctor'), 'doctorCommand'));
   program
     .command('setup')
     .description('find or build the Temporal CLI and tctl (cached per user); --browser: also Chromium for the Temporal Web tests')
@@ -340,7 +381,7 @@ export function buildProgram(): Command {
       '--cluster',
       'build the Temporal server, its SQL tool and the Web UI server with Go; install Debian docker-compose when missing',
     )
-    .action(setupCommand);
+    .action(lazy(() => import('./commands/setup'), 'setupCommand'));
   const seedNames = { start: 'policy', interactive: 'policy', workflow: 'policy', blueprint: 'policy', policy: 'file' } as const;
   for (const [name, policy] of Object.entries(seedNames))
     withSeedNames(
@@ -377,6 +418,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
+    // Loaded on failure only: it needs the Temporal client's error classes.
+    const { oneLine } = await import('./cli-error');
     warn(`harness: ${oneLine(err)}\n`);
     process.exitCode = (err as { exitCode?: number }).exitCode ?? 1;
   } finally {

@@ -5,8 +5,8 @@
  */
 import { readEnv } from '../../../config/env';
 import { codecEnabled } from '../../../codec/data-converter';
-import { DEFAULT_CODEC_SERVER_PORT, type RunningCodecServer } from '../../../codec/codec-server';
-import { DEFAULT_UI_PORT } from '../../../shared/constants';
+import type { RunningCodecServer } from '../../../codec/codec-server';
+import { DEFAULT_CODEC_SERVER_PORT, DEFAULT_UI_PORT } from '../../../shared/constants';
 import { isServerReachable, startDevServer } from '../../../dev-server/dev-server';
 import { DEFAULT_DB_FILE, TEMPORAL_DIR } from '../../../paths';
 import { HarnessError } from '../../api/harness-error';
