@@ -58,7 +58,11 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`the codec server's port ${host}:${port} is in use: choose another with --port`) : err),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`the codec server's port ${host}:${port} is in use: choose another (--port; --codec-port for harness server)`)
+          : err,
+      ),
     );
     server.listen(port, host, () => resolve());
   });

@@ -152,12 +152,20 @@ export const Policy = z
       .default({})
       .transform((keys, ctx) => {
         const canonical: Record<string, string[]> = {};
+        // One key, one person: a key listed for two names would let one holder make a quorum of two.
+        const holder = new Map<string, string>();
         for (const [raw, texts] of Object.entries(keys)) {
           const name = PersonName.safeParse(raw);
           if (!name.success) ctx.addIssue({ code: 'custom', path: [raw], message: name.error.issues[0].message });
           else if (name.data in canonical)
             ctx.addIssue({ code: 'custom', path: [raw], message: `the same person as "${name.data}" once names are normalized` });
           else canonical[name.data] = [...new Set(texts)];
+          for (const text of name.success ? canonical[name.data] : []) {
+            const other = holder.get(text);
+            if (other)
+              ctx.addIssue({ code: 'custom', path: [raw], message: `a key also listed for ${other}: each key belongs to one person` });
+            holder.set(text, name.data!);
+          }
         }
         return canonical;
       }),

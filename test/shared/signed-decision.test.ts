@@ -117,6 +117,9 @@ describe('policy', () => {
     expect(problems({ publicKeys: { carol: ['ssh-ed25519 AAAA'] } })).toMatch(/an Ed25519 public key/);
     expect(problems({ publicKeys: { carol: [] } })).toMatch(/publicKeys\.carol/);
     expect(problems({ publicKeys: { carol: [publicKey], CAROL: [publicKey] } })).toMatch(/the same person as "carol"/);
+    expect(problems({ publicKeys: { carol: [publicKey], erin: [publicKey] } })).toMatch(
+      /a key also listed for carol: each key belongs to one person/,
+    );
   });
 
   test('a gate requiring signatures must be one its approvers can sign', () => {
