@@ -1,4 +1,4 @@
-// Writes jest's totals to a JSON file so .ci/run can print "N passed, N failed".
+// Writes jest's totals to a JSON file so .ci/run can print "N passed, N failed", and the slowest tests.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -13,6 +13,13 @@ class SummaryReporter {
       failed: results.numFailedTests + results.numRuntimeErrorTestSuites,
       skipped: results.numPendingTests,
       total: results.numTotalTests,
+      // Where the tier's time goes, for keeping `npm test` inside its budget.
+      slowest: results.testResults
+        .flatMap((file) =>
+          file.testResults.map((t) => ({ ms: t.duration ?? 0, file: path.relative(process.cwd(), file.testFilePath), test: t.title })),
+        )
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 15),
     };
     fs.writeFileSync(this.file, JSON.stringify(summary));
   }
