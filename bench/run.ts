@@ -42,6 +42,10 @@ async function versions(): Promise<Record<string, string>> {
   };
 }
 
+function unknownProfile(name: string): never {
+  throw new Error(`--recovery-profiles: unknown profile "${name}" (defaults, fast)`);
+}
+
 /** Concurrency levels with their run counts and batch counts: single runs alternate at 1, else batches of two waves. */
 function levelsOf(concurrencyList: string, runsList: string): [number, number, number][] {
   const counts = String(runsList).split(',').map(int);
@@ -100,6 +104,7 @@ async function main(): Promise<void> {
     .option('--latency-ms <ms>', 'simulated model latency per model step', int, 0)
     .option('--recovery-latency-ms <ms>', 'model latency in the recovery scenario, so the kill lands mid-flight', int, 300)
     .option('--recovery-load <n>', 'runs at concurrency 50 before the kill, under the same timeouts', int, 200)
+    .option('--recovery-profiles <list>', 'recovery: defaults (Temporal timeouts), fast (the --fast-* ones)', 'defaults,fast')
     .option('--fast-task-timeout-ms <ms>', 'recovery, fast profile: workflow task timeout', int, 2_000)
     .option('--fast-heartbeat-ms <ms>', 'recovery, fast profile: heartbeat timeout of every tool', int, 1_500)
     .option('--fast-sticky-ms <ms>', 'recovery, fast profile: sticky-queue timeout', int, 1_000)
@@ -200,16 +205,18 @@ async function main(): Promise<void> {
     }
   }
   if (!skip.has('recovery')) {
-    const profiles: RecoveryProfile[] = [
-      { name: 'Temporal defaults' },
-      {
+    const profiles: Record<string, RecoveryProfile> = {
+      defaults: { name: 'Temporal defaults' },
+      fast: {
         name: 'fast detection',
         workflowTaskTimeoutMs: o.fastTaskTimeoutMs,
         heartbeatTimeoutMs: o.fastHeartbeatMs,
         stickyQueueTimeoutMs: o.fastStickyMs,
       },
-    ];
-    for (const profile of profiles) {
+    };
+    for (const profile of String(o.recoveryProfiles)
+      .split(',')
+      .map((name) => profiles[name] ?? unknownProfile(name))) {
       const { workflowTaskTimeoutMs, heartbeatTimeoutMs, stickyQueueTimeoutMs } = profile;
       const env = await BenchEnv.start(
         {
