@@ -38,6 +38,7 @@ module.exports = tseslint.config(
                 '**/paths',
                 '**/observability/**',
                 '**/codec/**',
+                '**/files/**',
               ],
               message: 'not sandbox-safe',
             },

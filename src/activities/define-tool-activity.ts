@@ -6,6 +6,7 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { whileHeartbeating } from './heartbeat';
 import { describeZodError, NON_RETRYABLE, TOOLS, ToolInput, ToolName, ToolOutput, ToolResult } from '../shared/tools';
+import { isUndecodable } from '../shared/undecodable';
 
 /** The attempt of the running activity; 1 outside an activity (unit tests). */
 function currentAttempt(): number {
@@ -42,6 +43,14 @@ export function defineToolActivity<N extends ToolName>(
   return async (input) => {
     const attempt = currentAttempt();
     try {
+      if (isUndecodable(input)) {
+        // A key this worker lacks: another worker may hold it, so the attempt is retried. Junk is bad input for good.
+        if (input.missingKey !== null) throw ApplicationFailure.retryable(`${name}: ${input.reason}`, 'PayloadKeyError');
+        throw ApplicationFailure.nonRetryable(
+          `${name}: invalid input: it could not be decoded: ${input.reason}`,
+          NON_RETRYABLE.invalidInput,
+        );
+      }
       const parsedInput = tool.input.safeParse(input);
       if (!parsedInput.success) {
         throw ApplicationFailure.nonRetryable(`${name}: invalid input: ${describeZodError(parsedInput.error)}`, NON_RETRYABLE.invalidInput);

@@ -5,8 +5,9 @@
  * needs them. Every problem is one line naming the setting, never a key.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import { ConfigError } from '../config/config-error';
+import { FileRefusedError } from '../files/file-refused';
+import { readRegularFileSync } from '../files/read-regular-file';
 
 export interface CodecKeys {
   /** The id new payloads are encrypted under. */
@@ -53,13 +54,13 @@ export function loadCodecKeys(settings: CodecSettings): CodecKeys | null {
   if (!file) return null;
   let text: string;
   try {
+    const read = readRegularFileSync(file, { what: 'HARNESS_CODEC_KEYS_FILE', maxBytes: 64 * 1024 });
     // Like ssh with its keys: a key file others can read is refused, not used.
-    if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0)
+    if (process.platform !== 'win32' && (read.mode & 0o077) !== 0)
       throw new ConfigError(`HARNESS_CODEC_KEYS_FILE: ${file} can be read by others; make it private (chmod 600)`);
-    text = readFileSync(file, 'utf8');
+    text = read.text;
   } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw new ConfigError(`HARNESS_CODEC_KEYS_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw err instanceof FileRefusedError ? new ConfigError(err.message) : err;
   }
   return parseCodecKeys(text, `HARNESS_CODEC_KEYS_FILE (${file})`);
 }

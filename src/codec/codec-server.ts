@@ -4,6 +4,8 @@
  * The browser calls it from the UI's origin, so CORS allows exactly the origins given; an
  * optional bearer token keeps anyone else who can reach the port from decrypting history.
  */
+import { ConfigError } from '../config/config-error';
+import { isLoopback } from '../net/loopback';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -40,6 +42,13 @@ class HttpError extends Error {
 }
 
 export async function startCodecServer(options: CodecServerOptions): Promise<RunningCodecServer> {
+  // Whoever reaches this server can decrypt history: off loopback, only with a token that is really one.
+  if (options.token !== undefined && options.token.trim() === '')
+    throw new ConfigError('HARNESS_CODEC_SERVER_TOKEN is blank: a blank token would let anyone decrypt; set a real one or unset it');
+  if (options.token === undefined && !isLoopback(options.host))
+    throw new ConfigError(
+      `refusing to serve the codec on ${options.host} without a token: anyone who reaches it could decrypt history; set HARNESS_CODEC_SERVER_TOKEN or bind loopback`,
+    );
   const server = createServer((request, response) => {
     handle(options, request, response).catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : 500;

@@ -4,19 +4,26 @@
  * over. Nothing is dropped silently: every key is either mapped or named in a note.
  */
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { Document, parse } from 'yaml';
 import { z } from 'zod';
+import { canonicalJson } from '../shared/digest';
 import { Policy } from '../shared/policy';
 import { describeZodError, TOOLS, ToolName } from '../shared/tools';
 import { ConfigError } from './env';
 
-/** The seed's tool names, where they differ from ours; a name missing here has no counterpart. */
-const SEED_TOOLS: Record<string, ToolName> = {
-  search_mock: 'search_sources',
-  extract_facts: 'extract_facts',
-  draft_report: 'draft_report',
-  finalize_report: 'finalize_report',
-};
+/**
+ * The seed's tool names, where they differ from ours; a name missing here has no counterpart. A
+ * Map: a name from the file (`constructor`, `__proto__`) is looked up as data, never as a property.
+ */
+const SEED_TOOLS = new Map<string, ToolName>([
+  ['search_mock', 'search_sources'],
+  ['extract_facts', 'extract_facts'],
+  ['draft_report', 'draft_report'],
+  ['finalize_report', 'finalize_report'],
+]);
+
+/** A name or path from the file as a note shows it: as is when plain, else quoted (no newline or escape reaches a terminal or a comment). */
+const shown = (text: string): string => (/^[\w./-]{1,200}$/.test(text) ? text : JSON.stringify(text.slice(0, 200)));
 
 /** The seed's own store folder: its write roots are resolved against it, ours against the output root. */
 const SEED_RUNS_DIR = '.runs';
@@ -35,9 +42,16 @@ const SeedPolicy = z
   .object({
     version: z.number().optional(),
     default_allowed_write_roots: z.array(z.string()).optional(),
-    tool_policies: z.record(z.string(), SeedToolPolicy).optional(),
+    // Checked entry by entry below: a record schema would copy `__proto__` into a prototype and lose it.
+    tool_policies: z.record(z.string(), z.unknown()).optional(),
   })
   .passthrough();
+
+/** The file's own keys of `tool_policies`, `__proto__` included (JSON.parse makes it an own key). */
+function toolPoliciesOf(raw: unknown): [string, unknown][] {
+  const policies = raw && typeof raw === 'object' ? (raw as { tool_policies?: unknown }).tool_policies : undefined;
+  return policies && typeof policies === 'object' ? Object.keys(policies).map((k) => [k, (policies as Record<string, unknown>)[k]]) : [];
+}
 
 export interface ImportedPolicy {
   policy: Policy;
@@ -60,22 +74,28 @@ export function importSeedPolicy(raw: unknown, source: string): ImportedPolicy {
   const seed = parsed.data;
   const notes: string[] = [];
   const tools: Record<string, Record<string, unknown>> = {};
-  for (const key of Object.keys(seed)) {
+  for (const key of Object.keys(raw as object)) {
     if (!['version', 'default_allowed_write_roots', 'tool_policies'].includes(key))
-      notes.push(`${key}: not a seed policy field we know; ignored`);
+      notes.push(`${shown(key)}: not a seed policy field we know; ignored`);
   }
-  for (const [seedName, rules] of Object.entries(seed.tool_policies ?? {})) {
-    const name = SEED_TOOLS[seedName];
+  for (const [seedName, value] of toolPoliciesOf(raw)) {
+    const name = SEED_TOOLS.get(seedName);
     if (!name) {
-      notes.push(`tool_policies.${seedName}: no such tool in this harness; not mapped`);
+      notes.push(`tool_policies.${shown(seedName)}: no such tool in this harness; not mapped`);
       continue;
     }
+    const checked = SeedToolPolicy.safeParse(value);
+    if (!checked.success) {
+      const issues = checked.error.issues.map((issue) => ({ ...issue, path: ['tool_policies', seedName, ...issue.path] }));
+      throw new ConfigError(`${source}: not a seed policy: ${describeZodError({ ...checked.error, issues } as typeof checked.error)}`);
+    }
+    const rules = checked.data;
     const tool = TOOLS[name];
     const entry: Record<string, unknown> = {};
     if (rules.enabled !== undefined) entry.enabled = rules.enabled;
     if (rules.action_category !== undefined && rules.action_category !== tool.category)
       notes.push(
-        `tool_policies.${seedName}.action_category: ${rules.action_category} cannot change ${name}'s category (${tool.category}, fixed by the tool registry)`,
+        `tool_policies.${seedName}.action_category: ${shown(rules.action_category)} cannot change ${name}'s category (${tool.category}, fixed by the tool registry)`,
       );
     if (rules.risky !== undefined && rules.risky !== tool.risky)
       notes.push(
@@ -87,7 +107,7 @@ export function importSeedPolicy(raw: unknown, source: string): ImportedPolicy {
       mapWriteRoots(entry, rules.allowed_output_roots ?? seed.default_allowed_write_roots, `tool_policies.${seedName}`, notes);
     for (const key of Object.keys(rules))
       if (!['enabled', 'action_category', 'allowed_output_roots', 'requires_approval', 'risky'].includes(key))
-        notes.push(`tool_policies.${seedName}.${key}: not a seed tool field we know; ignored`);
+        notes.push(`tool_policies.${seedName}.${shown(key)}: not a seed tool field we know; ignored`);
     tools[name] = entry;
   }
   const document = {
@@ -104,8 +124,23 @@ export function importSeedPolicy(raw: unknown, source: string): ImportedPolicy {
   const policy = Policy.safeParse(document);
   // A failure here is a bug of this mapping, not of the seed file: say so plainly.
   if (!policy.success) throw new ConfigError(`${source}: the imported policy is not valid: ${describeZodError(policy.error)}`);
-  const header = ['# Imported from the seed harness policy by `harness policy --import`.', ...notes.map((n) => `# note: ${n}`)];
-  return { policy: policy.data, yaml: `${header.join('\n')}\n${stringify(document)}`, notes };
+  return { policy: policy.data, yaml: printedPolicy(document, policy.data, notes, source), notes };
+}
+
+/**
+ * The policy as YAML through the library's document model (notes are comments it writes, line by
+ * line), then read back: what is printed must be exactly the policy that was validated, or nothing is printed.
+ */
+function printedPolicy(document: object, validated: Policy, notes: string[], source: string): string {
+  const doc = new Document(document);
+  doc.commentBefore = [' Imported from the seed harness policy by `harness policy --import`.', ...notes.map((n) => ` note: ${n}`)].join(
+    '\n',
+  );
+  const yaml = doc.toString();
+  const reread = Policy.safeParse(parse(yaml));
+  if (!reread.success || canonicalJson(reread.data) !== canonicalJson(validated))
+    throw new ConfigError(`${source}: the printed policy does not read back as the one validated; nothing printed`);
+  return yaml;
 }
 
 function mapWriteRoots(entry: Record<string, unknown>, roots: string[] | undefined, field: string, notes: string[]): void {
@@ -114,7 +149,7 @@ function mapWriteRoots(entry: Record<string, unknown>, roots: string[] | undefin
   const outside = roots.filter((_, i) => mapped[i] === null);
   for (const root of outside)
     notes.push(
-      `${field}: write root ${root} lies outside the seed's runs folder; this harness writes only under its output root (HARNESS_OUTPUT_DIR)`,
+      `${field}: write root ${shown(root)} lies outside the seed's runs folder; this harness writes only under its output root (HARNESS_OUTPUT_DIR)`,
     );
   const kept = [...new Set(mapped.filter((r): r is string => r !== null))];
   if (kept.length) {

@@ -2,7 +2,8 @@
  * A YAML (or JSON) configuration file checked against a zod schema, every problem reported with its
  * field and line: a policy, an eval suite. Bounded in size; aliases expand to a bounded count.
  */
-import { promises as fs } from 'node:fs';
+import { FileRefusedError } from '../files/file-refused';
+import { readRegularFile } from '../files/read-regular-file';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './env';
@@ -11,12 +12,9 @@ import { ConfigError } from './env';
 export async function readYamlFile<S extends z.ZodType>(file: string, schema: S, what: string, maxBytes: number): Promise<z.output<S>> {
   let text: string;
   try {
-    const { size } = await fs.stat(file);
-    if (size > maxBytes) throw new ConfigError(`${what} ${file} is ${size} bytes: at most ${maxBytes}`);
-    text = await fs.readFile(file, 'utf8');
+    text = (await readRegularFile(file, { what, maxBytes })).text;
   } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw new ConfigError(`${what} not found: ${file}`);
+    throw err instanceof FileRefusedError ? new ConfigError(err.message) : err;
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });

@@ -1,8 +1,11 @@
 /**
  * Runs an eval suite on a connected client and a worker serving `taskQueue` with scripted tools:
  * each fixture starts its own run, plays its operator, waits for the run to settle and checks what
- * it left. A few fixtures run at once; an open run is cancelled once checked (nothing is written).
+ * it left. A few fixtures run at once; an open run is cancelled once checked (nothing is written),
+ * and terminated if it does not close: no run of the suite outlives it on a task queue nobody polls.
+ * A fixture that cannot be played (a missing sources file, say) fails alone, under its own name.
  */
+import type { WorkflowHandle } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { HarnessClient } from '../client/api/connect';
@@ -10,6 +13,7 @@ import { HarnessError } from '../client/api/harness-error';
 import { readSnapshot, startRun } from '../client/api/runs';
 import { readSourcesFile, SAMPLE_SOURCES } from '../client/api/sources-file';
 import { LoadedPolicy, loadPolicyFile, policyDigest, policyFileFor } from '../config/policy-file';
+import { waitFor } from '../client/api/wait-for';
 import { Check, checkRun } from './checks';
 import type { Fixture, FixtureSuite } from './fixtures';
 import { playOperator, settled } from './operator';
@@ -70,9 +74,14 @@ async function runFixture({ h, taskQueue, scripts }: EvalTarget, fixture: Fixtur
       ...fields,
     };
   };
+  let sources, policy;
+  try {
+    sources = await readSourcesFile(fixture.sources ? path.resolve(dir, fixture.sources) : SAMPLE_SOURCES);
+    policy = await policyOf(fixture, dir, h);
+  } catch (err) {
+    return result({ error: oneLine(err) });
+  }
   scripts.set(id, fixture.tools);
-  const sources = await readSourcesFile(fixture.sources ? path.resolve(dir, fixture.sources) : SAMPLE_SOURCES);
-  const policy = await policyOf(fixture, dir, h);
   let run;
   try {
     run = await startRun(
@@ -80,7 +89,8 @@ async function runFixture({ h, taskQueue, scripts }: EvalTarget, fixture: Fixtur
       { topic: fixture.topic, sources, id, policy, startedBy: fixture.startedBy, options: fixture.options },
     );
   } catch (err) {
-    if (!(err instanceof HarnessError)) throw err;
+    scripts.delete(id);
+    if (!(err instanceof HarnessError)) return result({ error: `could not start: ${oneLine(err)}` });
     const refused = fixture.expect.startRefused;
     const passed = refused !== undefined && err.message.includes(refused);
     return result({ checks: [{ name: 'refused at start', passed, expected: refused ?? 'a run', actual: err.message }] });
@@ -96,10 +106,26 @@ async function runFixture({ h, taskQueue, scripts }: EvalTarget, fixture: Fixtur
     const snapshot = await readSnapshot(h, run);
     return result({ runId: id, status: snapshot.state.status, checks: await checkRun(fixture.expect, snapshot) });
   } catch (err) {
-    return result({ runId: id, error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
+    return result({ runId: id, error: oneLine(err) });
   } finally {
-    const { status } = await run.describe();
-    if (status.name === 'RUNNING') await run.cancel();
+    await endRun(run);
     scripts.delete(id);
+  }
+}
+
+const oneLine = (err: unknown) => (err instanceof Error ? err.message.split('\n')[0] : String(err));
+
+/** How long a cancelled run may take to close (its worker is still polling) before it is terminated. */
+const CANCEL_GRACE_MS = 15_000;
+
+/** Closes a fixture's run: cancelled (nothing is written), else terminated, so none stays Running after the suite. */
+async function endRun(run: WorkflowHandle): Promise<void> {
+  const running = () => run.describe().then((d) => d.status.name === 'RUNNING');
+  try {
+    if (!(await running())) return;
+    await run.cancel();
+    await waitFor(async () => ((await running()) ? null : true), { timeoutMs: CANCEL_GRACE_MS, what: `run ${run.workflowId} to close` });
+  } catch {
+    await run.terminate('the eval fixture ended without closing it').catch(() => undefined);
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { Sinks } from '@temporalio/workflow';
 import { z } from 'zod';
+import { RUN_ID_PATTERN } from './constants';
 import { RUN_STATUSES, RunState } from './run';
 import { Fact, SourceDocument, ToolName } from './tools';
 
@@ -42,7 +43,8 @@ const Loose = <T extends z.ZodRawShape>(shape: T) => z.object(shape).passthrough
  */
 export const StoredSnapshot = Loose({
   state: Loose({
-    runId: z.string().min(1),
+    // It names the export's folder: a safe name, never a path (`/tmp/x`, `../../y`).
+    runId: z.string().regex(RUN_ID_PATTERN, 'must be a run id (letters, digits, ".", "_", "-"), not a path'),
     topic: z.string(),
     status: z.enum(RUN_STATUSES),
     currentStep: z.string().nullable(),

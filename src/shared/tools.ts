@@ -4,6 +4,9 @@
  * options and retry loop from it, activities validate against it, the README table mirrors it.
  */
 import { z } from 'zod';
+import { REPORT_FILE_NAME } from './constants';
+import { sha256Hex } from './digest';
+import { undecodableReason } from './undecodable';
 
 export type ActionCategory = 'read_only' | 'transform' | 'model_generation' | 'filesystem_write';
 
@@ -14,6 +17,7 @@ export const NON_RETRYABLE = {
   modelRejected: 'ModelRequestRejected',
   digestMismatch: 'DigestMismatch',
   reportExists: 'ReportExists',
+  fileSystemRefused: 'FileSystemRefused',
 } as const;
 
 export interface ToolRetryPolicy {
@@ -37,6 +41,12 @@ export interface ToolContract<I extends z.ZodType, O extends z.ZodType> {
   /** How it runs by default (execution.ts): pure sub-millisecond tools local, model calls and side effects remote. */
   execution: 'local' | 'remote';
   retry: ToolRetryPolicy;
+  /**
+   * What a result claims that the workflow can check against the call (a digest, a path): why the
+   * result cannot be believed, or null. A result reaches the workflow by whoever completes the
+   * activity (`temporal activity complete` too), so its shape alone proves nothing.
+   */
+  checkResult?: (input: z.output<I>, output: z.output<O>) => string | null;
 }
 
 const defineTool = <I extends z.ZodType, O extends z.ZodType>(tool: ToolContract<I, O>) => tool;
@@ -117,6 +127,7 @@ export const TOOLS = {
     risky: false,
     input: z.object({ topic: Topic, plan: z.array(z.string()), facts: z.array(Fact).max(10) }),
     output: z.object({ markdown: z.string().min(1).max(100_000), sha256: Sha256, provider: Provider, usage: Usage }),
+    checkResult: (_input, { markdown, sha256 }) => (sha256Hex(markdown) === sha256 ? null : 'sha256 is not the digest of the markdown'),
     startToCloseTimeoutMs: 120_000,
     heartbeatTimeoutMs: 10_000,
     execution: 'remote',
@@ -130,6 +141,8 @@ export const TOOLS = {
     input: z.object({ topic: Topic, markdown: z.string().min(1).max(100_000) }),
     // sha256 of the reviewed markdown: an edited report's approved digest comes from here.
     output: z.object({ passed: z.boolean(), findings: z.array(z.string()), provider: Provider, sha256: Sha256.optional(), usage: Usage }),
+    checkResult: ({ markdown }, { sha256 }) =>
+      sha256 === undefined || sha256 === sha256Hex(markdown) ? null : 'sha256 is not the digest of the reviewed markdown',
     startToCloseTimeoutMs: 60_000,
     heartbeatTimeoutMs: 10_000,
     execution: 'remote',
@@ -148,12 +161,61 @@ export const TOOLS = {
       relativePath: z.string().min(1).max(300).optional(),
     }),
     output: z.object({ path: z.string(), bytes: z.number().int().positive(), sha256: Sha256 }),
+    checkResult: (input, output) => reportResultProblem(input, output),
     startToCloseTimeoutMs: 30_000,
     heartbeatTimeoutMs: 5_000,
     execution: 'remote',
-    retry: retry(5, 1_000, [NON_RETRYABLE.pathRefused, NON_RETRYABLE.digestMismatch, NON_RETRYABLE.reportExists]),
+    retry: retry(5, 1_000, [
+      NON_RETRYABLE.pathRefused,
+      NON_RETRYABLE.digestMismatch,
+      NON_RETRYABLE.reportExists,
+      NON_RETRYABLE.fileSystemRefused,
+    ]),
   }),
 } as const;
+
+/** The report's result must name the approved bytes at the path asked for: an absolute path ending in it, nothing climbing out. */
+function reportResultProblem(
+  input: { runId: string; markdown: string; sha256: string; relativePath?: string },
+  output: { path: string; bytes: number; sha256: string },
+): string | null {
+  if (output.sha256 !== input.sha256)
+    return `sha256 ${output.sha256.slice(0, 12)}… is not the approved digest ${input.sha256.slice(0, 12)}…`;
+  if (output.bytes !== utf8Length(input.markdown)) return `${output.bytes} bytes is not the size of the approved report`;
+  const asked = segments(input.relativePath ?? `${input.runId}/${REPORT_FILE_NAME}`);
+  const written = segments(output.path);
+  const tail = written.slice(written.length - asked.length);
+  if (!output.path.startsWith('/') || written.includes('..') || tail.join('/') !== asked.join('/'))
+    return `path ${JSON.stringify(output.path.slice(0, 200))} is not where the report was to be written (…/${asked.join('/')})`;
+  return null;
+}
+
+const segments = (p: string): string[] => p.split('/').filter((part) => part !== '' && part !== '.');
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+/** Why a tool's result cannot be believed (its shape, then its claims), or null with the parsed output. */
+export function checkedResult<N extends ToolName>(
+  name: N,
+  input: ToolInput<N>,
+  result: unknown,
+): { output: ToolOutput<N>; problem: null } | { output: null; problem: string } {
+  const undecodable = undecodableReason(result);
+  if (undecodable) return { output: null, problem: `the result ${undecodable}` };
+  const tool = TOOLS[name] as ToolContract<z.ZodType, z.ZodType>;
+  // Unknown keys (the attempt an activity reports, anything a forger adds) are stripped by the schema.
+  const parsed = tool.output.safeParse(result);
+  if (!parsed.success) return { output: null, problem: describeZodError(parsed.error) };
+  const problem = tool.checkResult?.(input, parsed.data) ?? null;
+  return problem ? { output: null, problem } : { output: parsed.data as ToolOutput<N>, problem: null };
+}
 
 export type ToolName = keyof typeof TOOLS;
 export type ToolInput<N extends ToolName> = z.infer<(typeof TOOLS)[N]['input']>;

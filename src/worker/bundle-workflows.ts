@@ -23,6 +23,8 @@ async function writeBundle(file: string, workflowInterceptorModules: string[]): 
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
     workflowInterceptorModules,
+    // An undecodable signal or update becomes a value its handler refuses (shared/payload-converter.ts).
+    payloadConverterPath: require.resolve('../shared/payload-converter'),
     // Shared libraries evaluated once per workflow thread, not once per run (see workflows/preload.ts).
     preloadModules: [require.resolve('../workflows/preload')],
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },

@@ -2,6 +2,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import v8 from 'node:v8';
+import { forWorkflowCode } from '../codec/data-converter';
 import type { HarnessEnv } from '../config/env';
 import type { HarnessActivities } from '../shared/tools';
 import { toolAttempts } from '../telemetry/tool-attempts';
@@ -83,7 +84,8 @@ export function createHarnessWorker(options: HarnessWorkerOptions): Promise<Work
       ...(tracing ? { client: { workflow: tracing.clientInterceptors } } : {}),
     },
     sinks: { ...idleSnapshotSink, ...tracing?.workflowSinks },
-    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    // Always the tolerant converter: the bundle was built with it, and activities must read alike.
+    dataConverter: forWorkflowCode(options.dataConverter),
     ...workerTuningOptions(options.tuning),
     ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),
   });

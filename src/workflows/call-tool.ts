@@ -12,7 +12,7 @@ import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivit
 import type { ToolExecution } from '../shared/execution';
 import { toolSummary } from '../shared/tool-summaries';
 import { backoffMs, shouldRetry } from '../shared/retry';
-import { temporalRetryPolicy, TOOLS, ToolActivities, ToolInput, ToolName, ToolOutput, ToolResult } from '../shared/tools';
+import { checkedResult, temporalRetryPolicy, TOOLS, ToolActivities, ToolInput, ToolName, ToolOutput, ToolResult } from '../shared/tools';
 import type { StepResult } from '../shared/run';
 import type { RunRecorder } from './run-recorder';
 
@@ -23,6 +23,8 @@ export interface CallOptions {
   serverRetries?: boolean;
   /** Each tool's mode, resolved once per run (execution.ts); absent (runs before local tools): every tool remote. */
   execution?: Record<ToolName, ToolExecution>;
+  /** Each result is checked against the tool's output schema and its claims (`patched('checked-results')`); false in older runs. */
+  checkedResults?: boolean;
 }
 
 /** The mode this run resolved for the tool (research-run.ts); remote in runs from before local tools. */
@@ -130,12 +132,9 @@ async function callRetriedByServer<N extends ToolName>(
   step.attempts = 1;
   if (options.execution) step.execution = execution;
   run.event('tool_start', { tool: name, attempt: 1, ...(options.execution ? { data: { execution } } : {}) });
+  let result: ToolResult<N>;
   try {
-    const result = await runActivity(name, options, input);
-    step.attempts = result.attempt ?? 1;
-    run.endStep(step, 'ok');
-    run.event('tool_ok', { tool: name, attempt: step.attempts });
-    return outputOf(result);
+    result = await runActivity(name, options, input);
   } catch (err) {
     const failure = summarize(err);
     const error = failure.type ? `${failure.type}: ${failure.message}` : failure.message;
@@ -150,7 +149,26 @@ async function callRetriedByServer<N extends ToolName>(
     });
     failedForGood(run, step, name, error);
   }
+  step.attempts = typeof result?.attempt === 'number' ? result.attempt : 1;
+  if (!options.checkedResults) {
+    run.endStep(step, 'ok');
+    run.event('tool_ok', { tool: name, attempt: step.attempts });
+    return outputOf(result);
+  }
+  const checked = checkedResult(name, input, result);
+  if (checked.problem !== null) {
+    // Whoever completed the activity (a forged `temporal activity complete`, a buggy worker) is not believed.
+    const error = `${RESULT_REFUSED}: ${checked.problem}`;
+    run.event('tool_error', { tool: name, attempt: step.attempts, message: error, data: { retrying: false, resultRefused: true } });
+    failedForGood(run, step, name, error);
+  }
+  run.endStep(step, 'ok');
+  run.event('tool_ok', { tool: name, attempt: step.attempts });
+  return checked.output;
 }
+
+/** The error type of a result the workflow refused to believe. */
+export const RESULT_REFUSED = 'ToolResultRefused';
 
 /** Closes the step and hands the failure to the tool path, which pauses the run for an operator. */
 function failedForGood(run: RunRecorder, step: StepResult, name: ToolName, error: string): never {

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import type { UpdateOutcome } from '../shared/messages';
 import type { TraceEventType } from '../shared/run';
 import { describeZodError } from '../shared/tools';
+import { isUndecodable, undecodableReason } from '../shared/undecodable';
 import type { RunRecorder } from './run-recorder';
 
 export type Door = 'update' | 'signal';
@@ -40,6 +41,8 @@ function check<P>(decision: DecisionDeclaration<P>, raw: unknown, door: Door): {
 
 /** The payload in its normalized form, or why it cannot be read. Never throws: whatever a caller sends is a value. */
 function readPayload<P>(decision: DecisionDeclaration<P>, raw: unknown): P | string {
+  const undecodable = undecodableReason(raw);
+  if (undecodable) return `invalid payload: it ${undecodable}`;
   try {
     const parsed = decision.payload.safeParse(raw ?? {});
     return parsed.success ? parsed.data : `invalid payload: ${describeZodError(parsed.error)}`;
@@ -72,7 +75,11 @@ export function registerDecision<P>(
     // (Validators do not run on replay: a payload a later schema refuses fails the update, never the task.)
     (raw: P) => {
       const parsed = readPayload(decision, raw);
-      if (typeof parsed === 'string') throw ApplicationFailure.nonRetryable(parsed, 'InvalidPayload');
+      if (typeof parsed === 'string') {
+        // Only an undecodable payload gets here (the validator let it through to be recorded): evidence worth keeping.
+        if (isUndecodable(raw)) run.event(decision.refusedEvent, { message: parsed, data: { update: decision.name } });
+        throw ApplicationFailure.nonRetryable(parsed, isUndecodable(raw) ? 'UndecodablePayload' : 'InvalidPayload');
+      }
       const refused = decision.recordedRefusal?.(parsed);
       if (refused) {
         run.event(decision.refusedEvent, { message: refused, data: { update: decision.name } });
@@ -83,6 +90,8 @@ export function registerDecision<P>(
     {
       description: decision.description,
       validator: (raw) => {
+        // Accepted only to be refused by the handler, in the trace: a validator's refusal leaves no history.
+        if (isUndecodable(raw)) return;
         const checked = check(decision, raw, 'update');
         // Typed and non-retryable, so a caller sees a refusal, not a transient error.
         if ('refused' in checked) throw ApplicationFailure.nonRetryable(checked.refused, 'DecisionRefused');

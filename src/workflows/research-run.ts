@@ -9,6 +9,7 @@ import { REPORT_FILE_NAME } from '../shared/constants';
 import { BUILTIN_POLICY, Policy, toolModesOf, toolPolicy } from '../shared/policy';
 import { previewOf, RunInput, RunOptions, RunResult } from '../shared/run';
 import { describeZodError, HarnessActivities } from '../shared/tools';
+import { requireReadableInput, undecodableReason } from '../shared/undecodable';
 import { ApprovalGates } from './approval-gate';
 import { CallOptions } from './call-tool';
 import { WorkflowShape } from './workflow-shape';
@@ -23,6 +24,7 @@ import { PolicyDeniedError, ToolPath } from './tool-path';
 const { load_default_policy } = proxyActivities<HarnessActivities>({ startToCloseTimeout: '5s', retry: { maximumAttempts: 10 } });
 
 export async function researchRun(rawInput: RunInput): Promise<RunResult> {
+  requireReadableInput(rawInput);
   const { workflowId } = workflowInfo();
   const topic = typeof rawInput?.topic === 'string' ? rawInput.topic : '';
   const startedBy = typeof rawInput?.startedBy === 'string' ? rawInput.startedBy : null;
@@ -33,6 +35,7 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
   const calls: CallOptions = {
     heartbeatTimeoutMs: options.success ? options.data.heartbeatTimeoutMs : undefined,
     serverRetries: shape.has('server-retries'),
+    checkedResults: shape.has('checked-results'),
   };
   // Runs from before local tools keep every tool remote; the modes themselves need the policy.
   const localTools = shape.has('local-tools');
@@ -50,7 +53,7 @@ export async function researchRun(rawInput: RunInput): Promise<RunResult> {
   run.event('run_created', { data: { workflowType: 'researchRun', valid: parsed.success } });
   run.setStatus('running');
   if (!parsed.success) {
-    const message = `invalid run input: ${describeZodError(parsed.error)}`;
+    const message = `invalid run input: ${undecodableReason(rawInput) ?? describeZodError(parsed.error)}`;
     run.fail(message);
     throw ApplicationFailure.nonRetryable(message, 'InvalidRunInput');
   }

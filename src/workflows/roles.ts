@@ -8,6 +8,7 @@ import { allHandlersFinished, ApplicationFailure, condition, workflowInfo } from
 import { BUILTIN_POLICY } from '../shared/policy';
 import { RoleInput, RoleOutput } from '../shared/roles';
 import { describeZodError } from '../shared/tools';
+import { requireReadableInput } from '../shared/undecodable';
 import { ApprovalGates } from './approval-gate';
 import type { CallOptions } from './call-tool';
 import { OperatorControl } from './operator-control';
@@ -24,6 +25,7 @@ async function roleRun(
   raw: RoleInput,
   work: (tools: ToolPath, run: RunRecorder, input: ParsedInput) => Promise<RoleWork>,
 ): Promise<RoleOutput> {
+  requireReadableInput(raw);
   const { workflowId } = workflowInfo();
   const parsed = RoleInput.safeParse(raw);
   if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid role input: ${describeZodError(parsed.error)}`, 'InvalidRunInput');
@@ -31,8 +33,10 @@ async function roleRun(
   const topic = `${input.topic} (${input.role})`;
   const run = new RunRecorder(workflowId, topic, input.startedBy);
   const control = new OperatorControl(run);
+  const shape = new WorkflowShape();
   const calls: CallOptions = {
     serverRetries: true,
+    checkedResults: shape.has('checked-results'),
     heartbeatTimeoutMs: input.heartbeatTimeoutMs,
     execution: input.execution as CallOptions['execution'],
   };
@@ -43,7 +47,7 @@ async function roleRun(
       topic,
       previewLines: input.previewLines,
       callOptions: calls,
-      shape: new WorkflowShape(),
+      shape,
     },
     BUILTIN_POLICY,
   );

@@ -6,6 +6,7 @@ import { allHandlersFinished, ApplicationFailure, condition, workflowInfo } from
 import { BUILTIN_POLICY, toolModesOf } from '../shared/policy';
 import { ToolCallInput, ToolCallResult } from '../shared/tool-call';
 import { describeZodError, TOOLS, ToolName } from '../shared/tools';
+import { requireReadableInput } from '../shared/undecodable';
 import { ApprovalGates } from './approval-gate';
 import type { CallOptions } from './call-tool';
 import { OperatorControl } from './operator-control';
@@ -18,15 +19,16 @@ import { WorkflowShape } from './workflow-shape';
 const PREVIEW_LINES = 12;
 
 export async function toolCall(rawInput: ToolCallInput): Promise<ToolCallResult> {
+  requireReadableInput(rawInput);
   const { workflowId } = workflowInfo();
   const parsed = ToolCallInput.safeParse(rawInput);
   const tool = parsed.success ? parsed.data.tool : null;
   const startedBy = parsed.success ? (parsed.data.startedBy ?? null) : null;
   const topic = `${tool ?? 'tool'} call`;
-  const calls: CallOptions = { serverRetries: true };
   const run = new RunRecorder(workflowId, topic, startedBy);
   const control = new OperatorControl(run);
   const shape = new WorkflowShape();
+  const calls: CallOptions = { serverRetries: true, checkedResults: shape.has('checked-results') };
   const gates = new ApprovalGates(
     { run, startedBy: startedBy ?? 'unknown', topic, previewLines: PREVIEW_LINES, callOptions: calls, shape },
     BUILTIN_POLICY,

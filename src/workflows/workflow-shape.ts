@@ -8,16 +8,23 @@
 import { patched } from '@temporalio/workflow';
 
 /** Patches a run may have been started without, oldest first. */
-export type ShapePatch = 'gate-memo' | 'server-retries' | 'local-tools';
+export type ShapePatch = 'gate-memo' | 'server-retries' | 'local-tools' | 'checked-results';
 
 /** Implies every ShapePatch: new runs record only this one. */
-export const CURRENT_SHAPE_PATCH = 'shape-2026-11-26';
+export const CURRENT_SHAPE_PATCH = 'shape-2026-12-04';
+
+/** The shape patches new runs recorded before, and the ShapePatches each implies. */
+const EARLIER_SHAPE_PATCHES: { id: string; implies: ShapePatch[] }[] = [
+  { id: 'shape-2026-11-26', implies: ['gate-memo', 'server-retries', 'local-tools'] },
+];
 
 export class WorkflowShape {
   private readonly current = patched(CURRENT_SHAPE_PATCH);
+  // Asked at the same point as `current` was in those runs: their first task. A new run asks none of them.
+  private readonly earlier = this.current ? [] : EARLIER_SHAPE_PATCHES.filter(({ id }) => patched(id));
 
   /** Whether this run has the behaviour that `patch` introduced. */
   has(patch: ShapePatch): boolean {
-    return this.current || patched(patch);
+    return this.current || this.earlier.some(({ implies }) => implies.includes(patch)) || patched(patch);
   }
 }

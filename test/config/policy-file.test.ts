@@ -39,7 +39,7 @@ test('a policy file too large for history, or an alias bomb, is refused with the
   const dir = await tempDir('policy-size');
   const large = path.join(dir, 'large.yaml');
   await fs.writeFile(large, `version: 1\nname: large\ndescription: "${'x'.repeat(3_000_000)}"\n`);
-  await expect(loadPolicyFile(large)).rejects.toThrow(new RegExp(`^policy file ${large} is \\d+ bytes: at most 65536`));
+  await expect(loadPolicyFile(large)).rejects.toThrow(new RegExp(`^policy file ${large}: \\d+ bytes, at most 65536`));
   const bomb = path.join(dir, 'bomb.yaml');
   const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
   for (let i = 1; i < 9; i++)

@@ -52,7 +52,7 @@ test('policy --import writes YAML that loads, and a run under the restrictive im
   expect(started.stdout).toMatch(/failed: .*finalize_report.*disabled/);
 
   for (const [content, error] of [
-    ['{ not json', /not JSON/],
+    ['{ not json', /not valid JSON/],
     ['{"tool_policies": {"finalize_report": {"enabled": "yes"}}}', /tool_policies\.finalize_report\.enabled/],
   ] as const) {
     await fs.writeFile(path.join(dir, 'bad.json'), content);

@@ -3,7 +3,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { harnessDataConverter } from '../../src/codec/data-converter';
+import { forWorkflowCode, harnessDataConverter } from '../../src/codec/data-converter';
 import { idleSnapshotSink } from '../../src/worker/snapshot-sink';
 import { TRACED_WORKFLOW_BUNDLE_PATH, WORKFLOW_BUNDLE_PATH } from '../../src/worker/workflow-bundle';
 
@@ -51,7 +51,11 @@ export async function replayFailures(dir: string, files: string[]): Promise<stri
   const failures: string[] = [];
   for (const codePath of [WORKFLOW_BUNDLE_PATH, TRACED_WORKFLOW_BUNDLE_PATH]) {
     for await (const result of Worker.runReplayHistories(
-      { workflowBundle: { codePath }, sinks: { ...idleSnapshotSink, ...tracingSink }, dataConverter: fixtureDataConverter() },
+      {
+        workflowBundle: { codePath },
+        sinks: { ...idleSnapshotSink, ...tracingSink },
+        dataConverter: forWorkflowCode(fixtureDataConverter()),
+      },
       histories,
     )) {
       if (result.error) failures.push(`${path.basename(codePath)} ${result.workflowId}: ${result.error.message}`);

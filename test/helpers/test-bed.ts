@@ -53,7 +53,14 @@ export function useCliTestBed(prefix: string): CliTestBed {
     const taskQueue = uniqueName(prefix);
     worker = await startTestWorker({ taskQueue, outputRoot: bed.outputRoot });
     // Its own state folder: what `pending` showed (and `approve` is pinned to) stays with this file.
-    bed.env = { TEMPORAL_ADDRESS: testAddress(), HARNESS_TASK_QUEUE: taskQueue, HARNESS_IDENTITY: 'tester', XDG_STATE_HOME: bed.dir };
+    // The worker's output root is this machine's too: reads check a report against it (report-file.ts).
+    bed.env = {
+      TEMPORAL_ADDRESS: testAddress(),
+      HARNESS_TASK_QUEUE: taskQueue,
+      HARNESS_IDENTITY: 'tester',
+      XDG_STATE_HOME: bed.dir,
+      HARNESS_OUTPUT_DIR: bed.outputRoot,
+    };
     bed.harness = (...args) => runHarness(args, bed.env);
     bed.stopWorker = async () => {
       await worker?.stop();

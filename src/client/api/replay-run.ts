@@ -6,7 +6,7 @@
 import type { DataConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { RunSnapshot } from '../../shared/run-snapshot';
-import { harnessDataConverter } from '../../codec/data-converter';
+import { forWorkflowCode, harnessDataConverter } from '../../codec/data-converter';
 import { EncryptionCodec, encryptionKeyIds } from '../../codec/encryption-codec';
 import { HarnessError } from './harness-error';
 
@@ -46,13 +46,18 @@ export async function replaySnapshot(
   // Said before replaying: inside the replay a missing key surfaces as a task failure several layers deep.
   for (const codec of converter.payloadCodecs ?? []) {
     if (!(codec instanceof EncryptionCodec)) continue;
-    for (const id of encryptionKeyIds(history)) {
+    // Payloads from outside (signals, updates) are not asked for: the run refused what it could not read.
+    for (const id of encryptionKeyIds(history, { inbound: false })) {
       const missing = codec.missingKey(id);
       if (missing) throw new HarnessError(`cannot read run ${workflowId}: ${missing.message}`);
     }
   }
   try {
-    await Worker.runReplayHistory({ ...workflowCodeOptions(), sinks: capture.sinks, dataConverter: converter }, history, workflowId);
+    await Worker.runReplayHistory(
+      { ...workflowCodeOptions(), sinks: capture.sinks, dataConverter: forWorkflowCode(converter) },
+      history,
+      workflowId,
+    );
   } catch (err) {
     throw new HarnessError(
       `could not rebuild run ${workflowId} from its history (${err instanceof Error ? err.message.split('\n')[0] : err}): a worker of the version that ran it can still answer`,

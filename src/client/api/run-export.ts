@@ -1,12 +1,17 @@
 /**
  * A run exported to files in the seed harness's layout, `<dir>/<run id>/`: state.json (the whole
  * snapshot, which every read command can load back), trace.json, summary.json, trace_summary.json and
- * memory.json, and handoffs.json for a multi-role run. By default it lands in the output root beside the run's report, as in the seed. Each
- * file is written whole (a temporary file renamed into place), state.json last.
+ * memory.json, and handoffs.json for a multi-role run. By default it lands in the output root beside
+ * the run's report, as in the seed. Each file goes through the one safe writer (whole or not at all,
+ * never through a symbolic link), state.json last. An export read back is untrusted input: its run
+ * id must be a safe folder name, and only regular files are read.
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { FileRefusedError } from '../../files/file-refused';
+import { parseJsonText, readRegularFile } from '../../files/read-regular-file';
+import { writeFileInside } from '../../files/write-file-inside';
+import { RUN_ID_PATTERN } from '../../shared/constants';
 import { RunSnapshot, StoredSnapshot } from '../../shared/run-snapshot';
 import { describeZodError } from '../../shared/tools';
 import { runHandoffs } from '../views/handoffs';
@@ -19,35 +24,39 @@ export const EXPORT_FORMAT = 'durable-harness/export@1';
 export const STATE_FILE = 'state.json';
 
 /** The files of one export and what each holds, in the seed's names. */
-export function exportFiles(snapshot: RunSnapshot, exportedAt: string): Record<string, unknown> {
+export function exportFiles(snapshot: RunSnapshot, exportedAt: string, reportHere: boolean | null = null): Record<string, unknown> {
   return {
     [STATE_FILE]: { format: EXPORT_FORMAT, exportedAt, ...snapshot },
     'trace.json': snapshot.state.trace,
     'summary.json': runSummary(snapshot),
-    'trace_summary.json': traceSummary(snapshot),
+    'trace_summary.json': traceSummary(snapshot, reportHere),
     'memory.json': runMemory(snapshot),
     // As in the seed: only a multi-role run has handoffs to keep.
     ...(snapshot.state.roles ? { 'handoffs.json': runHandoffs(snapshot) } : {}),
   };
 }
 
-export async function writeExport(snapshot: RunSnapshot, dir: string): Promise<string> {
-  const target = path.resolve(dir, snapshot.state.runId);
-  const nonce = randomBytes(4).toString('hex');
+/** An export's largest file: a snapshot holds up to 200 sources of 200,000 characters, a draft and a trace. */
+const MAX_STATE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Writes the export under `dir` in `<run id>/`; `reportHere` is what trace_summary.json says of the
+ * report (verified on this machine, report-file.ts). The folder name is the run id, checked like
+ * every id the harness starts a run with: nothing in a snapshot chooses where files land.
+ */
+export async function writeExport(snapshot: RunSnapshot, dir: string, reportHere: boolean | null = null): Promise<string> {
+  const runId = snapshot.state.runId;
+  if (!RUN_ID_PATTERN.test(runId))
+    throw new HarnessError(`refusing to export: run id ${JSON.stringify(runId.slice(0, 140))} is not a safe folder name`);
   // state.json goes last: a folder that has it has every other file of the same export.
-  const files = Object.entries(exportFiles(snapshot, new Date().toISOString())).reverse();
+  const files = Object.entries(exportFiles(snapshot, new Date().toISOString(), reportHere)).reverse();
   try {
-    await fs.mkdir(target, { recursive: true });
-    for (const [name, value] of files) {
-      const temp = path.join(target, `.${name}.${nonce}.tmp`);
-      await fs.writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
-      await fs.rename(temp, path.join(target, name));
-    }
+    for (const [name, value] of files) await writeFileInside(dir, path.join(runId, name), `${JSON.stringify(value, null, 2)}\n`);
   } catch (err) {
-    await Promise.all(files.map(([name]) => fs.rm(path.join(target, `.${name}.${nonce}.tmp`), { force: true })));
-    throw new HarnessError(`could not write the export to ${target}: ${err instanceof Error ? err.message : err}`);
+    const why = err instanceof FileRefusedError ? err.message : err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new HarnessError(`could not write the export of ${runId} under ${path.resolve(dir)}: ${why}`);
   }
-  return target;
+  return path.resolve(dir, runId);
 }
 
 /** Which export of a folder: the one named, the newest (as the seed's --latest over its runs folder), or the only one. */
@@ -64,9 +73,10 @@ export async function readExport(dir: string, choice: ExportChoice = {}): Promis
   const file = await stateFileIn(path.resolve(dir), choice);
   let raw: unknown;
   try {
-    raw = JSON.parse(await fs.readFile(file, 'utf8'));
+    // Inside a folder someone else may have made: a link there is not followed, a FIFO never opened for a blocking read.
+    raw = parseJsonText((await readRegularFile(file, { what: 'export', maxBytes: MAX_STATE_BYTES, followLink: false })).text, file);
   } catch (err) {
-    throw new HarnessError(`${file}: not readable JSON (${err instanceof Error ? err.message.split('\n')[0] : err})`);
+    throw new HarnessError(err instanceof FileRefusedError ? err.message : `${file}: cannot be read`);
   }
   const format = (raw as { format?: unknown } | null)?.format;
   if (format !== EXPORT_FORMAT)
@@ -85,6 +95,8 @@ export async function readExport(dir: string, choice: ExportChoice = {}): Promis
 
 async function stateFileIn(dir: string, { id, latest }: ExportChoice): Promise<string> {
   if (id !== undefined) {
+    if (!RUN_ID_PATTERN.test(id))
+      throw new HarnessError(`invalid run id ${JSON.stringify(id.slice(0, 140))}: use letters, digits, ".", "_" and "-"`);
     const named = path.join(dir, id, STATE_FILE);
     if (await exists(named)) return named;
     throw new HarnessError(`no export of run ${id} in ${dir}`);

@@ -1,4 +1,5 @@
 /** What every front end does with a run: start it, find it, read its state. */
+import { nameTooLong } from '../../files/write-file-inside';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import {
   Client,
@@ -104,6 +105,8 @@ export async function startRun(
   if (!checked.success) throw new HarnessError(`invalid run input: ${describeZodError(checked.error)}`);
   // An output path the policy would refuse is refused now, not after every model step has run.
   const outputPath = checked.data.options?.outputPath;
+  const tooLong = outputPath ? nameTooLong(outputPath) : null;
+  if (tooLong) throw new HarnessError(`refused before starting: --output ${tooLong}`);
   if (checked.data.policy && outputPath) {
     const verdict = evaluateToolCall(checked.data.policy, 'finalize_report', { topic: checked.data.topic, outputPath });
     if (!verdict.allowed)
@@ -145,14 +148,29 @@ async function query<T>(h: HarnessClient, run: WorkflowHandle, fn: () => Promise
   } catch (err) {
     if (err instanceof HarnessError || err instanceof WorkflowNotFoundError) throw err;
     // The hint names the run's own task queue, which may not be this client's.
-    const taskQueue = await run.describe().then(
-      (d) => d.taskQueue,
-      () => h.env.HARNESS_TASK_QUEUE,
-    );
+    const description = await run.describe().catch(() => null);
+    const taskQueue = description?.taskQueue ?? h.env.HARNESS_TASK_QUEUE;
+    // A worker that takes the run's tasks and fails them (a codec key it lacks, say) is not a missing worker.
+    const failing = (description?.raw.pendingWorkflowTask?.attempt ?? 0) > 1 ? await lastTaskFailure(h, run.workflowId) : null;
+    if (failing)
+      throw new HarnessError(
+        `run ${run.workflowId} did not answer within ${deadlineMs / 1000}s: a worker on task queue ${taskQueue} takes its tasks and fails them (attempt ${description!.raw.pendingWorkflowTask!.attempt}): ${failing}`,
+      );
     throw new HarnessError(
       `run ${run.workflowId} did not answer within ${deadlineMs / 1000}s: is a worker running on task queue ${taskQueue}? (HARNESS_TASK_QUEUE=${taskQueue} harness worker)`,
     );
   }
+}
+
+/** The message of the run's latest workflow task failure, from the newest end of its history (decoded through the codec). */
+async function lastTaskFailure(h: HarnessClient, workflowId: string): Promise<string | null> {
+  const { history } = await h.connection.workflowService
+    .getWorkflowExecutionHistoryReverse({ namespace: h.env.TEMPORAL_NAMESPACE, execution: { workflowId }, maximumPageSize: 100 })
+    .catch(() => ({ history: null }));
+  const failed = history?.events?.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes;
+  if (!failed?.failure) return null;
+  const error = await decodeOptionalFailureToOptionalError(h.client.options.loadedDataConverter, failed.failure).catch(() => null);
+  return (error?.message ?? failed.failure.message ?? '').split('\n')[0] || null;
 }
 
 /**

@@ -8,6 +8,9 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { FileRefusedError } from '../../files/file-refused';
+import { readRegularFile } from '../../files/read-regular-file';
+import { writeFileInside } from '../../files/write-file-inside';
 import { PersonName } from '../../shared/identity';
 import { PUBLIC_KEY_PREFIX, Signature, SignedStatement, statementBytes } from '../../shared/signed-decision';
 import { HarnessError } from './harness-error';
@@ -49,10 +52,11 @@ export async function generateSigningKey(
   const keyFile = path.join(dir, `${stem}.key`);
   const pubFile = path.join(dir, `${stem}.pub`);
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  await refuseSharedFolder(dir);
   const { privateKey, publicKey } = newSigningKey();
-  await writeNew(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, 0o600);
+  await writeNew(dir, keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, 0o600);
   try {
-    await writeNew(pubFile, `${publicKey}\n`, 0o644);
+    await writeNew(dir, pubFile, `${publicKey}\n`, 0o644);
   } catch (err) {
     await fs.rm(keyFile, { force: true });
     throw err;
@@ -60,10 +64,19 @@ export async function generateSigningKey(
   return { keyFile, pubFile, publicKey };
 }
 
-/** Creates the file with its mode or fails ('wx'): a private key is never readable by others, even for a moment. */
-async function writeNew(file: string, text: string, mode: number): Promise<void> {
+/** A folder others may write in lets them replace a key or its public half: refused, as ssh refuses such a ~/.ssh. */
+async function refuseSharedFolder(dir: string): Promise<void> {
+  const { mode } = await fs.stat(dir);
+  if (process.platform !== 'win32' && (mode & 0o022) !== 0)
+    throw new HarnessError(
+      `${dir} can be written by others (mode ${(mode & 0o777).toString(8)}): keep keys in a private folder (chmod 700)`,
+    );
+}
+
+/** Created whole with its mode, never replacing a file: a private key is never readable by others, even for a moment. */
+async function writeNew(dir: string, file: string, text: string, mode: number): Promise<void> {
   try {
-    await fs.writeFile(file, text, { flag: 'wx', mode });
+    await writeFileInside(dir, path.basename(file), text, { mode, replace: false, folderMode: 0o700 });
   } catch (err) {
     throw (err as NodeJS.ErrnoException).code === 'EEXIST'
       ? new HarnessError(`${file} already exists: keys are never overwritten (move it away, or choose another --name or --dir)`)
@@ -75,15 +88,15 @@ async function writeNew(file: string, text: string, mode: number): Promise<void>
 export async function readSigningKey(file: string): Promise<SigningKey> {
   let text: string;
   try {
-    const stat = await fs.stat(file);
-    if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0)
+    // A FIFO or device is refused before a read could block; the mode is the opened file's own.
+    const read = await readRegularFile(file, { what: 'signing key', maxBytes: 16 * 1024 });
+    if (process.platform !== 'win32' && (read.mode & 0o077) !== 0)
       throw new HarnessError(
-        `${file}: permissions ${(stat.mode & 0o777).toString(8)} are too open; a signing key must be private (chmod 600)`,
+        `${file}: permissions ${(read.mode & 0o777).toString(8)} are too open; a signing key must be private (chmod 600)`,
       );
-    text = await fs.readFile(file, 'utf8');
+    text = read.text;
   } catch (err) {
-    if (err instanceof HarnessError) throw err;
-    throw new HarnessError(`signing key not found: ${file}`);
+    throw err instanceof FileRefusedError ? new HarnessError(err.message) : err;
   }
   let privateKey: KeyObject;
   try {

@@ -350,6 +350,7 @@ export function buildProgram(): Command {
     .description('an MCP server (stdio, or Streamable HTTP with --http): start, watch and read runs; it cannot approve')
     .option('--http <port>', 'serve Streamable HTTP on this port at /mcp instead of stdio (0: any free port)', portNumber)
     .option('--host <host>', 'the address to listen on with --http (default 127.0.0.1)')
+    .option('--allowed-host <name...>', 'also answer to these Host names (a proxy or DNS name in front of --http); others get 403')
     .action(lazy(() => import('./commands/mcp'), 'mcpServeCommand'));
   program
     .command('interactive')

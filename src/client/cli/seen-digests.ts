@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readEnv } from '../../config/env';
+import { writeFileInside } from '../../files/write-file-inside';
 import type { RunState } from '../../shared/run';
 
 const MAX_ENTRIES = 1_000;
@@ -41,10 +42,7 @@ export async function recordSeenDigest(address: string, namespace: string, runId
   const kept = Object.fromEntries(Object.entries(seen).slice(-MAX_ENTRIES));
   const file = stateFile();
   try {
-    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    const temp = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(temp, JSON.stringify(kept), { mode: 0o600 });
-    await fs.rename(temp, file);
+    await writeFileInside(path.dirname(file), path.basename(file), JSON.stringify(kept), { mode: 0o600, folderMode: 0o700 });
   } catch {
     // Not being able to remember only means the next approve must name its --digest.
   }

@@ -1,5 +1,4 @@
 /** `harness trace-summary`: the trace rolled up per event type and per tool, from the snapshot alone. */
-import { existsSync } from 'node:fs';
 import type { RunSnapshot } from '../../shared/run-snapshot';
 import type { RunStatus, TraceEvent } from '../../shared/run';
 import { countEvents, tally } from './summary';
@@ -29,7 +28,11 @@ export interface TraceSummary {
   roles: { current: string | null; handoffPairs: Record<string, number>; activityByRole: Record<string, number> } | null;
 }
 
-export function traceSummary({ state }: RunSnapshot): TraceSummary {
+/**
+ * `onThisMachine`: whether the report the history names was found here and checked
+ * (report-file.ts); the view itself reads no file.
+ */
+export function traceSummary({ state }: RunSnapshot, onThisMachine: boolean | null = null): TraceSummary {
   const tools: Record<string, ToolRollup> = {};
   const rollup = (tool: string) =>
     (tools[tool] ??= {
@@ -91,7 +94,7 @@ export function traceSummary({ state }: RunSnapshot): TraceSummary {
       path: report?.path ?? null,
       sha256: report?.sha256 ?? null,
       // The path is the worker's; on the embedded default that is this machine.
-      onThisMachine: report ? existsSync(report.path) : null,
+      onThisMachine: report ? onThisMachine : null,
     },
     roles,
   };

@@ -70,11 +70,23 @@ test('start, status, pending, approve and result complete a run', async () => {
   expectOneLineError(await harness('approve', id), new RegExp(`approve refused: run ${id} has already ended`));
 });
 
-test('start --execution chooses local or remote per tool, over the policy; status shows each step\'s mode', async () => {
+test("start --execution chooses local or remote per tool, over the policy; status shows each step's mode", async () => {
   const dir = await tempDir('cli-execution');
   const policy = path.join(dir, 'policy.json');
-  await fs.writeFile(policy, JSON.stringify({ version: 1, name: 'all-local', tools: { plan_run: { execution: 'local' }, draft_report: { execution: 'local' } } }));
-  const started = await harness('start', '--topic', 'durable agent harness', '--policy', policy, '--execution', 'search_sources=remote,draft_report=remote', '--json');
+  await fs.writeFile(
+    policy,
+    JSON.stringify({ version: 1, name: 'all-local', tools: { plan_run: { execution: 'local' }, draft_report: { execution: 'local' } } }),
+  );
+  const started = await harness(
+    'start',
+    '--topic',
+    'durable agent harness',
+    '--policy',
+    policy,
+    '--execution',
+    'search_sources=remote,draft_report=remote',
+    '--json',
+  );
   expect(started.stderr).toBe('');
   const { workflowId } = JSON.parse(started.stdout);
   const state = await waitFor(
@@ -244,7 +256,7 @@ test('an input too large for history is refused before anything starts, with wha
   await fs.writeFile(policy, JSON.stringify({ version: 1, name: 'wide', description: 'd'.repeat(3_000_000) }));
   const id = uniqueName('large');
   const started = await harness('start', '--topic', 'durable agent harness', '--policy', policy, '--id', id);
-  expectOneLineError(started, new RegExp(`^harness: policy file ${policy} is \\d+ bytes: at most 65536`));
+  expectOneLineError(started, new RegExp(`^harness: policy file ${policy}: \\d+ bytes, at most 65536`));
   expectOneLineError(await harness('status', id), new RegExp(`no run with id ${id}`));
 
   // Through the client API (what an MCP server or a script calls), the whole input is bounded too.

@@ -3,8 +3,9 @@
  * the run's own checks (approvers, quorum, self-approval, digest, expiry) answer at once; when no
  * worker answers, as a signal pinned to the gate's digest, recorded now and checked later.
  */
-import { promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
+import { FileRefusedError } from '../../../files/file-refused';
+import { parseJsonText, readRegularFile } from '../../../files/read-regular-file';
 import type { ApprovePayload } from '../../../shared/run';
 import { TOOLS, ToolName } from '../../../shared/tools';
 import { keyFingerprint } from '../../../shared/signed-decision';
@@ -34,9 +35,10 @@ export interface DecisionOptions {
 async function readEdit(file: string, tool: ToolName): Promise<ApprovePayload['edit']> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
-  } catch {
-    throw new HarnessError(`edit file not found: ${file}`);
+    // An edit is at most a report (100,000 characters) or a call's arguments: 1 MB bounds both.
+    text = (await readRegularFile(file, { what: 'edit file', maxBytes: 1_000_000 })).text;
+  } catch (err) {
+    throw err instanceof FileRefusedError ? new HarnessError(err.message) : err;
   }
   if (tool === 'finalize_report') {
     const checked = TOOLS.finalize_report.input.shape.markdown.safeParse(text);
@@ -46,11 +48,9 @@ async function readEdit(file: string, tool: ToolName): Promise<ApprovePayload['e
   }
   let args: unknown;
   try {
-    args = JSON.parse(text);
+    args = parseJsonText(text, `edited arguments ${file}`);
   } catch (err) {
-    throw new HarnessError(
-      `edited arguments ${file} are not valid JSON (the pending ${tool} call takes its arguments as a JSON object): ${(err as Error).message}`,
-    );
+    throw new HarnessError(`${(err as Error).message} (the pending ${tool} call takes its arguments as a JSON object)`);
   }
   if (!args || typeof args !== 'object' || Array.isArray(args))
     throw new HarnessError(`edited arguments ${file} must be a JSON object of ${tool}'s arguments`);

@@ -25,9 +25,10 @@ import { toolDescriptors } from '../../mcp/tool-descriptors';
 import { printJson } from '../format';
 import { say, warn } from '../terminal';
 import { describeTarget } from '../../../config/temporal-profile';
+import { allowedHosts, hostRefusal } from '../../../net/host-guard';
+import { isLoopback } from '../../../net/loopback';
 
 const VERSION = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version as string;
-const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
 
 export function mcpToolsCommand(options: { json?: boolean }): void {
   const tools = toolDescriptors();
@@ -41,7 +42,7 @@ export function mcpToolsCommand(options: { json?: boolean }): void {
   }
 }
 
-export async function mcpServeCommand(options: { http?: number; host?: string }): Promise<void> {
+export async function mcpServeCommand(options: { http?: number; host?: string; allowedHost?: string[] }): Promise<void> {
   const h = await connectClient(readEnv());
   if (options.http === undefined) {
     // stdout is the protocol's: nothing else may be printed there.
@@ -55,8 +56,15 @@ export async function mcpServeCommand(options: { http?: number; host?: string })
     return;
   }
   const host = options.host ?? '127.0.0.1';
-  const loopback = LOOPBACK.includes(host);
+  const loopback = isLoopback(host);
+  let allowed = new Set<string>();
   const http = createServer(async (req, res) => {
+    // Before anything else, on every address: a rebound DNS name or another site's page gets nothing.
+    const refused = hostRefusal(req, allowed);
+    if (refused) {
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end(`${refused}\n`);
+      return;
+    }
     if (req.url !== '/mcp') {
       res.writeHead(404).end('the MCP endpoint is /mcp\n');
       return;
@@ -66,10 +74,6 @@ export async function mcpServeCommand(options: { http?: number; host?: string })
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
-      // On loopback, a page in a browser must not reach the server through a rebound DNS name.
-      ...(loopback
-        ? { enableDnsRebindingProtection: true, allowedHosts: LOOPBACK.map((name) => `${name.includes(':') ? `[${name}]` : name}:${port}`) }
-        : {}),
     });
     res.on('close', () => {
       void transport.close();
@@ -82,12 +86,12 @@ export async function mcpServeCommand(options: { http?: number; host?: string })
       if (!res.headersSent) res.writeHead(500).end(`${err instanceof Error ? err.message : err}\n`);
     }
   });
-  let port = options.http;
   await new Promise<void>((resolve, reject) => {
     http.once('error', (err) => reject(new HarnessError(`cannot listen on ${host}:${options.http}: ${err.message}`)));
     http.listen(options.http, host, () => resolve());
   });
-  port = (http.address() as { port: number }).port;
+  const port = (http.address() as { port: number }).port;
+  allowed = allowedHosts(host, port, options.allowedHost);
   warn(
     `harness MCP server on http://${host.includes(':') ? `[${host}]` : host}:${port}/mcp (Temporal at ${describeTarget(h.env)})${loopback ? '' : '; not loopback: anyone who reaches this port can start runs'}\n`,
   );

@@ -3,7 +3,8 @@ import { readEnv } from '../../../config/env';
 import { loadPolicyFile, policyFileFor } from '../../../config/policy-file';
 import { importSeedPolicy } from '../../../config/seed-policy';
 import { HarnessError } from '../../api/harness-error';
-import { promises as fs } from 'node:fs';
+import { FileRefusedError } from '../../../files/file-refused';
+import { parseJsonText, readRegularFile } from '../../../files/read-regular-file';
 import { MAX_POLICY_BYTES } from '../../../shared/policy';
 import { executionOf } from '../../../shared/execution';
 import { eligibleApprovers, toolPolicy } from '../../../shared/policy';
@@ -50,15 +51,11 @@ export async function policyCommand(options: { file?: string; import?: string; j
 
 /** The seed's JSON policy as our YAML on stdout (to redirect into a file); what did not map goes to stderr too. */
 async function importCommand(file: string, json: boolean | undefined): Promise<void> {
-  const text = await fs.readFile(file, 'utf8').catch(() => {
-    throw new HarnessError(`seed policy not found: ${file}`);
-  });
-  if (text.length > MAX_POLICY_BYTES) throw new HarnessError(`seed policy ${file}: ${text.length} characters, at most ${MAX_POLICY_BYTES}`);
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseJsonText((await readRegularFile(file, { what: 'seed policy', maxBytes: MAX_POLICY_BYTES })).text, `seed policy ${file}`);
   } catch (err) {
-    throw new HarnessError(`seed policy ${file}: not JSON (${(err as Error).message})`);
+    throw err instanceof FileRefusedError ? new HarnessError(err.message) : err;
   }
   const imported = importSeedPolicy(raw, file);
   if (json) return printJson({ policy: imported.policy, notes: imported.notes });

@@ -1,11 +1,14 @@
 /** `harness trace-summary ID`: the trace rolled up by event type and by tool. */
+import { readEnv } from '../../../config/env';
+import { verifiedOnThisMachine } from '../../api/report-file';
 import { TraceSummary, traceSummary } from '../../views/trace-summary';
 import { printJson } from '../format';
 import { RunRef, snapshotOf } from '../read-run';
 import { say } from '../terminal';
 
 export async function traceSummaryCommand(ref: RunRef, options: { json?: boolean }): Promise<void> {
-  const summary = traceSummary((await snapshotOf(ref)).snapshot);
+  const { snapshot } = await snapshotOf(ref);
+  const summary = traceSummary(snapshot, await verifiedOnThisMachine(snapshot.state.artifacts.report, readEnv().HARNESS_OUTPUT_DIR));
   if (options.json) printJson(summary);
   else say(`${formatTraceSummary(summary)}\n`);
 }
@@ -35,6 +38,6 @@ function formatTraceSummary(s: TraceSummary): string {
             .join(', ')}; now ${s.roles.current ?? '-'}`,
         ]
       : []),
-    `report:   ${s.report.written ? `${s.report.path} (${s.report.onThisMachine ? 'present on this machine' : 'not on this machine'})` : 'not written'}`,
+    `report:   ${s.report.written ? `${s.report.path} (${s.report.onThisMachine ? 'present on this machine, sha256 verified' : 'not here as approved'})` : 'not written'}`,
   ].join('\n');
 }
