@@ -215,6 +215,34 @@ const SCENARIOS: Record<string, ScenarioSpec> = {
   'all-local': { execution: 'local', scenario: approveAtGate },
   // Started without a snapshot (as `temporal workflow start` would): the worker's default policy is recorded.
   'worker-default-policy': { policy: 'none', scenario: approveAtGate },
+  // What comes back in is checked (shape-2026-12-04): an undecodable signal is refused, a forged
+  // report result pauses the run, and the resumed write is the real one.
+  'untrusted-input': {
+    scenario: async (client, run) => {
+      const state = await atGate(run);
+      await client.workflowService.signalWorkflowExecution({
+        namespace: client.options.namespace,
+        workflowExecution: { workflowId: run.workflowId },
+        signalName: 'approve',
+        input: { payloads: [{ metadata: { encoding: Buffer.from('binary/garbage') }, data: Buffer.from('junk') }] },
+        identity: 'recorder',
+      });
+      await run.executeUpdate(approveUpdate, { args: [{ approver: 'recorder', digest: state.pendingAction!.digest }] });
+      const activityId = await waitFor(
+        async () =>
+          (await run.describe()).raw.pendingActivities?.find((a) => a.activityType?.name === 'finalize_report' && a.lastFailure)
+            ?.activityId,
+        { timeoutMs: 30_000, what: 'finalize_report to wait for its retry' },
+      );
+      await client.activity.complete(
+        { workflowId: run.workflowId, activityId },
+        { path: '/etc/shadow', bytes: 1, sha256: state.pendingAction!.digest },
+      );
+      await waitFor(async () => (await run.query(stateQuery)).status === 'paused_on_error', { timeoutMs: 30_000, what: 'the pause' });
+      await run.executeUpdate(resumeUpdate, { args: [{ operator: 'recorder' }] });
+      await run.result();
+    },
+  },
   cancelled: {
     scenario: async (_client, run) => {
       await atGate(run);
@@ -245,6 +273,14 @@ function recordingActivities(outputRoot: string): HarnessActivities {
         throw ApplicationFailure.nonRetryable('extract_facts: invalid input: matches: broken', NON_RETRYABLE.invalidInput);
       }
       return real.extract_facts(input);
+    },
+    // The untrusted-input scenario's first write fails with a long backoff, so its result can be forged meanwhile.
+    finalize_report: async (input) => {
+      if (input.runId.startsWith('history-untrusted-input') && !failedOnce.has(input.runId)) {
+        failedOnce.add(input.runId);
+        throw ApplicationFailure.create({ message: 'EFBIG: file too large (recorded)', type: 'EFBIG', nextRetryDelay: '10 minutes' });
+      }
+      return real.finalize_report(input);
     },
     search_sources: async (input) => {
       currentTopic = input.topic;

@@ -23,7 +23,8 @@ test('every recorded history replays against the current workflow code', async (
   // Every shape the workflow has had stays here: v1-* predate policies and updates, v2-* predate
   // generic gates and the gate memo, v3-* predate server-side retries (`patched('server-retries')`),
   // v4-* predate local tools (`patched('local-tools')`), v5-* predate the one patch that implies them
-  // all (`shape-2026-11-26`); the unprefixed ones are the current shape.
+  // all (`shape-2026-11-26`), v6-* predate checked tool results (`shape-2026-12-04`); the unprefixed
+  // ones are the current shape.
   const v2 = [
     'happy-path',
     'reject-path',
@@ -41,15 +42,13 @@ test('every recorded history replays against the current workflow code', async (
     expect.arrayContaining([
       ...['happy-path', 'reject-path', 'refused-approval', 'retried-tool', 'crash-recovered', 'failed-review'].map((n) => `v1-${n}.json`),
       ...v2.map((n) => `v2-${n}.json`),
-      ...current.flatMap((n) => [`v3-${n}.json`, `v4-${n}.json`, `v5-${n}.json`, `${n}.json`]),
+      ...current.flatMap((n) => [`v3-${n}.json`, `v4-${n}.json`, `v5-${n}.json`, `v6-${n}.json`, `${n}.json`]),
       'v5-all-local.json',
-      'all-local.json',
-      'tool-call-gated.json',
-      'multi-role.json',
-      'signed-approvals.json',
+      ...['all-local', 'tool-call-gated', 'multi-role', 'signed-approvals'].flatMap((n) => [`v6-${n}.json`, `${n}.json`]),
+      // An undecodable signal refused, a forged report result refused, the resumed write the real one.
+      'untrusted-input.json',
       // Recorded with the payload codec on: replay decrypts them with the fixture key.
-      'encrypted-happy-path.json',
-      'encrypted-signed-approvals.json',
+      ...['encrypted-happy-path', 'encrypted-signed-approvals'].flatMap((n) => [`v6-${n}.json`, `${n}.json`]),
     ]),
   );
   // Both bundles: a worker that traces (OpenTelemetry interceptors) must replay every run an untraced one recorded.
