@@ -53,8 +53,7 @@ export function loadTemporalProfile(vars: NodeJS.ProcessEnv): TemporalProfile {
   const file = temporalConfigFile(vars);
   // envconfig treats a missing file as "no file"; one the user named must exist.
   if (vars.TEMPORAL_CONFIG_FILE && !existsSync(file)) throw new ConfigError(`TEMPORAL_CONFIG_FILE: no such file: ${file}`);
-  if (vars.TEMPORAL_TLS && !BOOLEAN_WORDS.has(vars.TEMPORAL_TLS.toLowerCase()))
-    throw new ConfigError(`TEMPORAL_TLS: use true or false`);
+  if (vars.TEMPORAL_TLS && !BOOLEAN_WORDS.has(vars.TEMPORAL_TLS.toLowerCase())) throw new ConfigError(`TEMPORAL_TLS: use true or false`);
   // Set but blank means unset (as for every harness variable), so a file's value is not blanked;
   // a blank namespace stays, to be refused by name.
   const definedVars = Object.fromEntries(

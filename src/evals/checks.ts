@@ -1,6 +1,6 @@
 /** A fixture's expectations held against what the run left: its snapshot and its report file. */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { readVerifiedReport } from '../client/api/report-file';
 import type { RunSnapshot } from '../shared/run-snapshot';
 import type { Fixture } from './fixtures';
 
@@ -18,7 +18,8 @@ const check = (name: string, expected: unknown, actual: unknown, passed = JSON.s
   actual,
 });
 
-export async function checkRun(expect: Fixture['expect'], { state }: RunSnapshot): Promise<Check[]> {
+/** `outputRoot`: where the worker writes; the report is read only from under it, as approved (report-file.ts). */
+export async function checkRun(expect: Fixture['expect'], { state }: RunSnapshot, outputRoot: string): Promise<Check[]> {
   const checks: Check[] = [];
   if (expect.status) checks.push(check('status', expect.status, state.status));
   const types = state.trace.map((e) => e.type);
@@ -32,13 +33,17 @@ export async function checkRun(expect: Fixture['expect'], { state }: RunSnapshot
     const actual = state.steps.filter((s) => s.tool === tool).reduce((sum, s) => sum + s.attempts, 0);
     checks.push(check(`${tool} attempts`, attempts, actual));
   }
-  if (expect.report) checks.push(...(await checkReport(expect.report, state)));
+  if (expect.report) checks.push(...(await checkReport(expect.report, state, outputRoot)));
   return checks;
 }
 
-async function checkReport(expect: NonNullable<Fixture['expect']['report']>, state: RunSnapshot['state']): Promise<Check[]> {
-  const path = state.artifacts.report?.path;
-  const text = path ? await fs.readFile(path, 'utf8').catch(() => null) : null;
+async function checkReport(
+  expect: NonNullable<Fixture['expect']['report']>,
+  state: RunSnapshot['state'],
+  outputRoot: string,
+): Promise<Check[]> {
+  const report = state.artifacts.report;
+  const text = report ? await readVerifiedReport(report, outputRoot).catch(() => null) : null;
   const checks = [check('report exists', expect.exists, text !== null)];
   if (text === null) return checks;
   const lines = text.split('\n');

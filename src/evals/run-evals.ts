@@ -104,7 +104,7 @@ async function runFixture({ h, taskQueue, scripts }: EvalTarget, fixture: Fixtur
     await playOperator(h, run, fixture.operator, fixture.startedBy);
     await settled(h, run);
     const snapshot = await readSnapshot(h, run);
-    return result({ runId: id, status: snapshot.state.status, checks: await checkRun(fixture.expect, snapshot) });
+    return result({ runId: id, status: snapshot.state.status, checks: await checkRun(fixture.expect, snapshot, h.env.HARNESS_OUTPUT_DIR) });
   } catch (err) {
     return result({ runId: id, error: oneLine(err) });
   } finally {

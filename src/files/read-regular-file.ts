@@ -103,18 +103,14 @@ export function readRegularFileSync(file: string, { what, maxBytes, followLink =
 }
 
 /**
- * JSON from a file, or one line saying where it stops being JSON. V8's message can quote the
- * file's first bytes ("root:x:0:0"…): only its position is kept.
+ * JSON from a file, or one line saying it is not. V8's message quotes the file's first bytes
+ * ("root:x:0:0"…), so only what kind of mistake it is survives.
  */
 export function parseJsonText(text: string, label: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    const at = /position (\d+)/.exec((err as Error).message);
-    if (!at) throw new FileRefusedError(`${label}: not valid JSON`);
-    const before = text.slice(0, Number(at[1]));
-    const line = before.split('\n').length;
-    const column = before.length - before.lastIndexOf('\n');
-    throw new FileRefusedError(`${label}: not valid JSON (line ${line}, column ${column})`);
+    const early = /end of JSON input/.test((err as Error).message);
+    throw new FileRefusedError(`${label}: not valid JSON${early ? ' (it ends too early)' : ''}`);
   }
 }

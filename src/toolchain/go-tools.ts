@@ -185,9 +185,7 @@ function runGo(go: string, args: string[], { gobin, log, cwd }: { gobin: string;
     });
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`go ${args.join(' ')} failed (exit ${code}): ${tail.slice(-3).join(' | ')}`)),
+      code === 0 ? resolve() : reject(new Error(`go ${args.join(' ')} failed (exit ${code}): ${tail.slice(-3).join(' | ')}`)),
     );
   });
 }

@@ -127,3 +127,57 @@ describe('codec server', () => {
     expect((await call('/other', { headers: { Authorization: 'Bearer sesame' } })).status).toBe(404);
   });
 });
+
+describe('who the codec server answers', () => {
+  const codec = () => new EncryptionCodec(parseCodecKeys(K1, 'HARNESS_CODEC_KEYS'));
+
+  test.each([
+    ['0.0.0.0', undefined, /refusing to serve the codec on 0\.0\.0\.0 without a token/],
+    ['::', undefined, /refusing to serve the codec on :: without a token/],
+    ['127.0.0.1', '   ', /HARNESS_CODEC_SERVER_TOKEN is blank/],
+    ['0.0.0.0', '', /HARNESS_CODEC_SERVER_TOKEN is blank/],
+  ])('host %s with token %j is refused before it listens', async (host, token, message) => {
+    await expect(startCodecServer({ codec: codec(), host, port: 0, origins: [], token })).rejects.toThrow(message);
+  });
+
+  test('any loopback address serves without a token; off loopback a real token is required', async () => {
+    const onLoopback = await startCodecServer({ codec: codec(), host: '127.0.0.2', port: 0, origins: [] });
+    await onLoopback.close();
+    const withToken = await startCodecServer({ codec: codec(), host: '0.0.0.0', port: 0, origins: [], token: 'a-real-token' });
+    await withToken.close();
+  });
+
+  test('harness codec-server --host 0.0.0.0 without a token: one line, exit 1', async () => {
+    const { runHarness } = await import('../helpers/processes');
+    const result = await runHarness(['codec-server', '--host', '0.0.0.0', '--port', '0'], { HARNESS_CODEC_KEYS: K1 });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^harness: refusing to serve the codec on 0\.0\.0\.0 without a token: .*HARNESS_CODEC_SERVER_TOKEN/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('what workflow code is handed when a payload cannot be read', () => {
+  test('the marking codec and the tolerant converter turn junk into a value naming why, never an exception', async () => {
+    const { payloadConverter } = await import('../../src/shared/payload-converter');
+    const { isUndecodable } = await import('../../src/shared/undecodable');
+    const marking = new EncryptionCodec(parseCodecKeys(K1, 'HARNESS_CODEC_KEYS')).marking();
+    const utf8 = (s: string) => new TextEncoder().encode(s);
+    const junk = (keyId: string): Payload => ({
+      metadata: { encoding: utf8('binary/encrypted'), 'encryption-key-id': utf8(keyId) },
+      data: utf8('junk'),
+    });
+    const [altered, unknownKey] = await marking.decode([junk('k1'), junk('nope')]);
+    const values = [altered, unknownKey, { metadata: { encoding: utf8('binary/garbage') }, data: utf8('x') }].map((p) =>
+      payloadConverter.fromPayload<unknown>(p),
+    );
+    expect(values.every(isUndecodable)).toBe(true);
+    expect(values.map((v) => (v as { missingKey: string | null }).missingKey)).toEqual([null, 'nope', null]);
+    expect((values[0] as { reason: string }).reason).toMatch(/does not decrypt with it/);
+    expect((values[2] as { reason: string }).reason).toMatch(/encoding "binary\/garbage" could not be decoded/);
+    // JSON cannot forge the mark; ordinary payloads are untouched.
+    expect(isUndecodable(payloadConverter.fromPayload(defaultPayloadConverter.toPayload({ reason: 'x', missingKey: null })))).toBe(false);
+    expect(payloadConverter.fromPayload(defaultPayloadConverter.toPayload({ note: MARKER }))).toEqual({ note: MARKER });
+    // A client's codec still says it in one line.
+    await expect(new EncryptionCodec(parseCodecKeys(K1, 'HARNESS_CODEC_KEYS')).decode([junk('k1')])).rejects.toThrow(/does not decrypt/);
+  });
+});

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { runHarness } from '../helpers/processes';
-import { tempDir, testAddress } from '../helpers/temporal';
+import { tempDir, testAddress, testClient } from '../helpers/temporal';
 
 let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
@@ -62,4 +62,31 @@ test('a malformed fixture file, or an unknown --only name, is one line naming wh
   const unknown = await runHarness(['evals', '--only', 'no-such-fixture'], env);
   expect(unknown.code).toBe(1);
   expect(unknown.stderr.trim()).toMatch(/^harness: --only: no fixture named no-such-fixture in .*default\.yaml$/);
+});
+
+test('a fixture that cannot be played fails alone under its name; no run of the suite is left Running', async () => {
+  const file = await suiteFile([
+    { name: 'no-sources', topic: 'durable agent harness', sources: 'missing-sources.json', expect: { status: 'completed' } },
+    // Rests at its gate: nobody plays the approver, so the suite must close the run itself.
+    { name: 'left-at-gate', topic: 'durable agent harness', expect: { status: 'waiting_approval' } },
+  ]);
+  const result = await runHarness(['evals', '--fixtures', file, '--json'], env, 120_000);
+  expect(result.code).toBe(1);
+  const report = JSON.parse(result.stdout);
+  expect(report.results).toEqual([
+    expect.objectContaining({
+      name: 'no-sources',
+      passed: false,
+      runId: null,
+      error: expect.stringMatching(/^sources file not found: .*missing-sources\.json$/),
+    }),
+    expect.objectContaining({ name: 'left-at-gate', passed: true, status: 'waiting_approval' }),
+  ]);
+  const { client, close } = await testClient();
+  try {
+    const run = client.workflow.getHandle(report.results[1].runId);
+    expect((await run.describe()).status.name).not.toBe('RUNNING');
+  } finally {
+    await close();
+  }
 });

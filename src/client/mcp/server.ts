@@ -6,7 +6,6 @@
  */
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { promises as fs } from 'node:fs';
 import { z } from 'zod';
 import { loadPolicyFile, policyFileFor } from '../../config/policy-file';
 import { TRACE_EVENT_TYPES } from '../../shared/run';
@@ -14,6 +13,7 @@ import { SourceDocument } from '../../shared/tools';
 import type { HarnessClient } from '../api/connect';
 import { HarnessError } from '../api/harness-error';
 import { listRunPage } from '../api/list-runs';
+import { readVerifiedReport } from '../api/report-file';
 import { existingRun, readSnapshot, readState, runOptionsFromEnv, startRun, targetOf } from '../api/runs';
 import { readSourcesFile, SAMPLE_SOURCES } from '../api/sources-file';
 import { runSummary } from '../views/summary';
@@ -179,7 +179,9 @@ export function createMcpServer(h: HarnessClient, version: string): McpServer {
     async (uri, { runId }) => {
       const { state } = await readSnapshot(h, await existingRun(h, String(runId)));
       if (!state.artifacts.report) throw new HarnessError(`run ${runId} has no report yet (status: ${state.status})`);
-      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: await fs.readFile(state.artifacts.report.path, 'utf8') }] };
+      // History says where the report is; it is served only from under this machine's output root, as approved.
+      const text = await readVerifiedReport(state.artifacts.report, h.env.HARNESS_OUTPUT_DIR);
+      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text }] };
     },
   );
   return server;

@@ -54,7 +54,9 @@ test('offline, with a worker polling: healthy', async () => {
 });
 
 test('the payload codec: its encrypting key when on; a bad key setting fails in one line', async () => {
-  const on = await doctor({ HARNESS_CODEC_KEYS: `k2:${Buffer.alloc(32, 2).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}` });
+  const on = await doctor({
+    HARNESS_CODEC_KEYS: `k2:${Buffer.alloc(32, 2).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`,
+  });
   expect([on.status['payload codec'], on.detail['payload codec']]).toEqual([
     'ok',
     'AES-256-GCM, encrypting with key "k2"; 2 key(s) decrypt (k2, k1)',

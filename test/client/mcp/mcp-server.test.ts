@@ -112,3 +112,99 @@ test('over Streamable HTTP on loopback, which refuses a foreign Host', async () 
   });
   expect(status).toBe(403);
 });
+
+/** A POST of tools/list with the headers a browser or a rebound DNS name would send; the status code. */
+function postWithHeaders(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    const req = request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    });
+    req.on('response', (res) => resolve(res.statusCode ?? 0)).on('error', reject);
+    req.end(body);
+  });
+}
+
+test('on any loopback address (127.0.0.2 too), a foreign Host or Origin is refused; its own names are served', async () => {
+  const server = spawn(process.execPath, [HARNESS_BIN, 'mcp', 'serve', '--http', '0', '--host', '127.0.0.2'], {
+    env: { ...process.env, ...bed.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  servers.push(server);
+  let stderr = '';
+  server.stderr!.on('data', (d) => (stderr += d));
+  const url = await waitFor(async () => /on (http:\/\/127\.0\.0\.2:\d+\/mcp)/.exec(stderr)?.[1], {
+    timeoutMs: 20_000,
+    what: 'the MCP server to listen',
+  });
+  const own = new URL(url).host;
+  const port = new URL(url).port;
+  expect(await postWithHeaders(url, { host: 'attacker.example' })).toBe(403);
+  expect(await postWithHeaders(url, { host: `attacker.example:${port}` })).toBe(403);
+  expect(await postWithHeaders(url, { host: own, origin: 'http://attacker.example' })).toBe(403);
+  expect(await postWithHeaders(url, { host: own, origin: 'null' })).toBe(403);
+  expect(await postWithHeaders(url, { host: own })).toBe(200);
+  expect(await postWithHeaders(url, { host: `localhost:${port}`, origin: `http://localhost:${port}` })).toBe(200);
+  expect(stderr).not.toMatch(/not loopback/);
+});
+
+test('a bogus page token is refused at once in one line, not after the server’s retries', async () => {
+  const client = await connected(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [HARNESS_BIN, 'mcp', 'serve'],
+      env: { ...process.env, ...bed.env } as Record<string, string>,
+      stderr: 'pipe',
+    }),
+  );
+  try {
+    const started = Date.now();
+    for (const page of ['garbage', 'Zm9v.AAAAAAAAAAAA', '']) {
+      const listed = await call(client, 'list_runs', { page });
+      if (page === '') expect(listed.isError).toBeFalsy();
+      else
+        expect(listed).toMatchObject({ isError: true, content: [{ type: 'text', text: expect.stringMatching(/^invalid page token: /) }] });
+    }
+    // A real token pages on.
+    const first = await call(client, 'list_runs', { pageSize: 1 });
+    const next = first.structuredContent!.nextPage as string | null;
+    if (next) expect((await call(client, 'list_runs', { pageSize: 1, page: next })).isError).toBeFalsy();
+    expect(Date.now() - started).toBeLessThan(10_000);
+  } finally {
+    await client.close();
+  }
+});
+
+test('stdio: a client that closes stdin while a call is retrying (Temporal gone) ends the server cleanly', async () => {
+  const { startDevServer } = await import('../../../src/dev-server/dev-server');
+  const { freePort } = await import('../../../src/dev-server/free-port');
+  const address = `127.0.0.1:${await freePort()}`;
+  const temporal = await startDevServer({ address, log: () => undefined });
+  const server = spawn(process.execPath, [HARNESS_BIN, 'mcp', 'serve'], {
+    env: { ...process.env, ...bed.env, TEMPORAL_ADDRESS: address },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  servers.push(server);
+  let stdout = '';
+  let stderr = '';
+  server.stdout!.on('data', (d) => (stdout += d));
+  server.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+  const send = (message: object) => server.stdin!.write(`${JSON.stringify(message)}\n`);
+  send({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+  });
+  await waitFor(async () => stdout.includes('"id":1'), { timeoutMs: 20_000, what: 'the initialize answer' });
+  send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  await temporal.stop();
+  send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'run_status', arguments: { runId: 'some-run' } } });
+  // The call is now retrying against a server that is gone; the client leaves.
+  await waitFor(async () => stdout.length > 0 && !stdout.includes('"id":2'), { timeoutMs: 5_000, what: 'the call to be in flight' });
+  server.stdin!.end();
+  expect(await exited).toBe(0);
+  expect(stderr).toBe('');
+});

@@ -220,7 +220,12 @@ async function configurationCheck(): Promise<Check> {
 function codecCheck(): Check {
   try {
     const keys = loadCodecKeys(effectiveVariables());
-    if (!keys) return { name: 'payload codec', status: 'skip', detail: 'off: history holds payloads in plain text (set HARNESS_CODEC_KEYS to encrypt)' };
+    if (!keys)
+      return {
+        name: 'payload codec',
+        status: 'skip',
+        detail: 'off: history holds payloads in plain text (set HARNESS_CODEC_KEYS to encrypt)',
+      };
     return {
       name: 'payload codec',
       status: 'ok',

@@ -52,8 +52,11 @@ export async function mcpServeCommand(options: { http?: number; host?: string; a
     await server.connect(transport);
     process.stdin.on('end', () => void transport.close());
     await closed;
-    await h.close();
-    return;
+    // The client is gone: nothing still in flight can be answered. Closing the Temporal connection
+    // under a call the SDK is retrying would throw from its retry timer (a crash with a gRPC stack),
+    // so the process ends here, cleanly, once what was already answered has left stdout.
+    await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+    process.exit(0);
   }
   const host = options.host ?? '127.0.0.1';
   const loopback = isLoopback(host);
