@@ -3,6 +3,7 @@
  * and Web UI) as a child process and waits until it is ready; the caller stops what it started,
  * and only that.
  */
+import { writeFileAt } from './files/write-file-inside';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -34,8 +35,7 @@ export interface RunningBackend {
 
 export async function startBackend(options: BackendOptions): Promise<RunningBackend> {
   if (options.config) {
-    await fs.mkdir(path.dirname(options.config.file), { recursive: true });
-    await fs.writeFile(options.config.file, options.config.text);
+    await writeFileAt(options.config.file, options.config.text);
   }
   const isReady = options.isReady ?? (() => answers(options.readyUrl as string));
   await fs.mkdir(path.dirname(options.logFile), { recursive: true });

@@ -4,6 +4,7 @@
  * a JWKS it fetches over HTTP, and reads permissions such as `default:admin` from it. This module
  * makes the RSA key, serves its JWKS on loopback and signs keys, with node's own crypto.
  */
+import { writeFileAt } from '../files/write-file-inside';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import http from 'node:http';
@@ -24,9 +25,8 @@ const base64url = (data: Buffer | string) => Buffer.from(data).toString('base64u
 export async function startApiKeyIssuer(dir: string): Promise<ApiKeyIssuer> {
   const file = path.join(dir, 'signing-key.pem');
   if (!existsSync(file)) {
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    await fs.writeFile(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    await writeFileAt(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, folderMode: 0o700, replace: false });
   }
   const privateKey = createPrivateKey(await fs.readFile(file));
   const kid = 'harness-cluster';

@@ -3,6 +3,7 @@
  * (valid for localhost and 127.0.0.1) and a client certificate for the harness, the `temporal`
  * CLI, the Web UI and the other services. Made once per folder; a later start reuses them.
  */
+import { writeFileAt } from '../files/write-file-inside';
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -45,7 +46,7 @@ async function openssl(args: string[], cwd: string): Promise<void> {
 /** A key and a certificate signed by the CA, with the given subject alternative names and usage. */
 async function issue(dir: string, name: string, subject: string, extensions: string[]): Promise<void> {
   await openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject], dir);
-  await fs.writeFile(path.join(dir, `${name}.ext`), `${extensions.join('\n')}\n`);
+  await writeFileAt(path.join(dir, `${name}.ext`), `${extensions.join('\n')}\n`);
   await openssl(
     [
       'x509',

@@ -5,7 +5,7 @@
  * the default namespace and HarnessStatus registered, the Web UI pointed at it. Everything it
  * runs is a child of this process and stops with it; its databases stay for the next start.
  */
-import { promises as fs } from 'node:fs';
+import { writeFileAt } from '../files/write-file-inside';
 import path from 'node:path';
 import type { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -232,8 +232,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
   const access = clientAccess(layout, issuer?.issue('harness-cluster-admin', ['temporal-system:admin']));
 
   const configDir = path.join(stateDir, 'config');
-  await fs.mkdir(configDir, { recursive: true });
-  await fs.writeFile(path.join(configDir, 'cluster.yaml'), toYaml(serverConfig(layout)));
+  await writeFileAt(path.join(configDir, 'cluster.yaml'), toYaml(serverConfig(layout)));
 
   const running = new Map<ClusterService, RunningBackend>();
   const stopping = new Set<ClusterService>();

@@ -2,6 +2,7 @@
  * The cluster's ports: the usual ones (frontend 7233, Web UI 8233, as a user expects), or free
  * ones for a second cluster beside the first, kept in its folder so a restart reuses them.
  */
+import { writeFileAt } from '../files/write-file-inside';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -48,8 +49,7 @@ export async function portsIn(stateDir: string, kind: 'default' | 'free'): Promi
     if ((await Promise.all(all.map(bindable))).every(Boolean)) return saved;
   }
   const ports = await portsFor(kind);
-  await fs.mkdir(stateDir, { recursive: true });
-  await fs.writeFile(file, JSON.stringify(ports));
+  await writeFileAt(file, JSON.stringify(ports));
   return ports;
 }
 

@@ -121,6 +121,10 @@ export async function writeFileInside(
   return file;
 }
 
+/** The same, for a file whose own folder is the root (a state file, a config the harness generates). */
+export const writeFileAt = (file: string, content: string | Uint8Array, options: WriteOptions = {}): Promise<string> =>
+  writeFileInside(path.dirname(file), path.basename(file), content, options);
+
 /** A rename is durable once its folder is synced: after a crash the file is the new one or the old one. */
 async function syncFolder(dir: string): Promise<void> {
   const handle = await fs.open(dir, 'r');

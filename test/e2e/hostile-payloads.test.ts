@@ -6,23 +6,13 @@
  * count as a decision, or stop the run from answering queries.
  */
 import { WorkflowHandle } from '@temporalio/client';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { waitFor } from '../../src/client/api/wait-for';
 import { stateQuery, traceQuery } from '../../src/shared/messages';
-import { findGoTool, TEMPORAL_CLI } from '../../src/toolchain/go-tools';
-import { sampleSources, startTestRun, testAddress, uniqueName, waitForStatus } from '../helpers/temporal';
+import { sampleSources, startTestRun, uniqueName, waitForStatus } from '../helpers/temporal';
+import { temporalCli } from '../helpers/temporal-cli';
 import { useCliTestBed } from '../helpers/test-bed';
 
-const exec = promisify(execFile);
 const bed = useCliTestBed('hostile');
-let temporal: string;
-
-beforeAll(async () => {
-  const binary = await findGoTool(TEMPORAL_CLI);
-  if (!binary) throw new Error('temporal is missing: run `npm run setup`');
-  temporal = binary;
-});
 
 const DECISIONS = ['approve', 'reject', 'resume', 'abort'] as const;
 /** Inputs as the temporal CLI takes them; undefined: no --input at all. */
@@ -43,16 +33,6 @@ const BAD_INPUTS: (string | undefined)[] = [
   '{"operator":"ops","approver":"ops","extra":1}',
   `{"approver":"${'x'.repeat(5_000)}"}`,
 ];
-
-async function temporalCli(args: string[]): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await exec(temporal, [...args, '--address', testAddress()]);
-    return { code: 0, output: stdout + stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
 
 async function runAtGate(prefix: string): Promise<WorkflowHandle> {
   const run = await startTestRun(

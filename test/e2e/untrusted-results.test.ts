@@ -7,15 +7,13 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { Client, WorkflowHandle } from '@temporalio/client';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { newCodecKeyEntry } from '../../src/codec/codec-keys';
 import { harnessDataConverter } from '../../src/codec/data-converter';
 import { waitFor } from '../../src/client/api/wait-for';
 import { snapshotQuery, stateQuery } from '../../src/shared/messages';
 import type { RunState } from '../../src/shared/run';
-import { findGoTool, TEMPORAL_CLI } from '../../src/toolchain/go-tools';
 import { runHarness } from '../helpers/processes';
+import { temporalCli } from '../helpers/temporal-cli';
 import { useClient } from '../helpers/test-bed';
 import {
   approveAtGate,
@@ -29,29 +27,16 @@ import {
   waitForStatus,
 } from '../helpers/temporal';
 
-const exec = promisify(execFile);
 const holder = useClient();
 const workers: TestWorker[] = [];
-let temporal: string;
 let outputRoot: string;
 
 beforeAll(async () => {
-  temporal = (await findGoTool(TEMPORAL_CLI))!;
   outputRoot = await tempDir('untrusted-out');
 });
 afterAll(async () => {
   for (const w of workers) await w.stop();
 });
-
-async function temporalCli(args: string[]): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await exec(temporal, [...args, '--address', testAddress()]);
-    return { code: 0, output: stdout + stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
 
 async function failedWorkflowTasks(run: WorkflowHandle): Promise<number> {
   return ((await run.fetchHistory()).events ?? []).filter((e) => e.workflowTaskFailedEventAttributes).length;
@@ -75,6 +60,16 @@ async function runAtGate(client: Client, taskQueue: string, prefix: string): Pro
 }
 
 const refusals = (state: RunState) => state.trace.filter((e) => e.type === 'approval_refused').map((e) => e.message ?? '');
+
+/** The run's state once its trace holds `count` refused approvals. */
+const withRefusals = (run: WorkflowHandle, count: number) =>
+  waitFor(
+    async () => {
+      const state = await run.query(stateQuery);
+      return refusals(state).length === count ? state : null;
+    },
+    { timeoutMs: 30_000, what: `${count} refusals in the trace of ${run.workflowId}` },
+  );
 
 describe('a tool result completed by hand', () => {
   test('a forged finalize_report result (a path outside the output root) is refused: the run pauses, nothing claims a report', async () => {
@@ -147,13 +142,7 @@ describe('a payload nothing can decode', () => {
     const update = await sendJunk(run, 'update', ['encoding=binary/garbage']);
     expect(update.code).not.toBe(0);
     expect(update.output).toMatch(/could not be decoded/);
-    const state = await waitFor(
-      async () => {
-        const s = await run.query(stateQuery);
-        return refusals(s).length === 2 ? s : null;
-      },
-      { timeoutMs: 30_000, what: 'both refusals in the trace' },
-    );
+    const state = await withRefusals(run, 2);
     expect(refusals(state)).toEqual([
       expect.stringMatching(/^invalid payload: it could not be decoded: a payload with encoding "binary\/garbage" could not be decoded/),
       expect.stringMatching(/^invalid payload: it could not be decoded: a payload with encoding "binary\/garbage"/),
@@ -178,13 +167,7 @@ describe('a payload nothing can decode', () => {
       expect(update.code).not.toBe(0);
       expect(update.output).toMatch(/could not be decoded/);
     }
-    const state = await waitFor(
-      async () => {
-        const s = await run.query(stateQuery);
-        return refusals(s).length === 4 ? s : null;
-      },
-      { timeoutMs: 30_000, what: 'four refusals in the trace' },
-    );
+    const state = await withRefusals(run, 4);
     expect(refusals(state).filter((m) => /does not decrypt with it/.test(m))).toHaveLength(2);
     expect(refusals(state).filter((m) => /key "nope", which is not among this process's codec keys/.test(m))).toHaveLength(2);
     expect(state.status).toBe('waiting_approval');

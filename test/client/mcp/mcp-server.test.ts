@@ -29,6 +29,15 @@ async function connected(transport: Transport): Promise<Client> {
   return client;
 }
 
+/** `harness mcp serve` over stdio, spawned by the SDK's client transport as an MCP host would. */
+const stdioServer = () =>
+  new StdioClientTransport({
+    command: process.execPath,
+    args: [HARNESS_BIN, 'mcp', 'serve'],
+    env: { ...process.env, ...bed.env } as Record<string, string>,
+    stderr: 'pipe',
+  });
+
 /** Lists tools, starts a run, reads it to its gate; a human approves with the CLI; reads it completed. */
 async function governedRun(client: Client): Promise<void> {
   const { tools } = await client.listTools();
@@ -67,14 +76,7 @@ async function governedRun(client: Client): Promise<void> {
 }
 
 test('over stdio', async () => {
-  const client = await connected(
-    new StdioClientTransport({
-      command: process.execPath,
-      args: [HARNESS_BIN, 'mcp', 'serve'],
-      env: { ...process.env, ...bed.env } as Record<string, string>,
-      stderr: 'pipe',
-    }),
-  );
+  const client = await connected(stdioServer());
   try {
     await governedRun(client);
   } finally {
@@ -150,14 +152,7 @@ test('on any loopback address (127.0.0.2 too), a foreign Host or Origin is refus
 });
 
 test('a bogus page token is refused at once in one line, not after the server’s retries', async () => {
-  const client = await connected(
-    new StdioClientTransport({
-      command: process.execPath,
-      args: [HARNESS_BIN, 'mcp', 'serve'],
-      env: { ...process.env, ...bed.env } as Record<string, string>,
-      stderr: 'pipe',
-    }),
-  );
+  const client = await connected(stdioServer());
   try {
     const started = Date.now();
     for (const page of ['garbage', 'Zm9v.AAAAAAAAAAAA', '']) {

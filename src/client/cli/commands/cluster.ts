@@ -3,7 +3,7 @@
  * mTLS, Web UI) in the foreground, until Ctrl-C. Prints how to point the harness and the
  * `temporal` CLI at it, as variables and as a profile in a TOML file both read.
  */
-import { promises as fs } from 'node:fs';
+import { writeFileAt } from '../../../files/write-file-inside';
 import path from 'node:path';
 import { clientConfigToToml } from '@temporalio/envconfig';
 import { startCluster } from '../../../cluster/cluster';
@@ -42,7 +42,7 @@ export async function clusterCommand(options: ClusterCommandOptions): Promise<vo
   let ended: Awaited<typeof cluster.unexpectedExit> | null = null;
   try {
     const profileFile = path.join(cluster.layout.stateDir, 'temporal.toml');
-    await fs.writeFile(profileFile, clientConfigToToml({ profiles: { [CLUSTER_PROFILE]: cluster.target.temporalProfile } }));
+    await writeFileAt(profileFile, clientConfigToToml({ profiles: { [CLUSTER_PROFILE]: cluster.target.temporalProfile } }));
     const exportLines = Object.entries(cluster.clientVariables)
       .map(([name, value]) => `export ${name}=${value}`)
       .join('\n');
