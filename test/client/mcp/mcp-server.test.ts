@@ -38,6 +38,22 @@ const stdioServer = () =>
     stderr: 'pipe',
   });
 
+/** `harness mcp serve --http 0 --host HOST`, once it says where it listens; stderr as it grows. */
+async function httpServer(host: string): Promise<{ url: string; stderr: () => string }> {
+  const server = spawn(process.execPath, [HARNESS_BIN, 'mcp', 'serve', '--http', '0', '--host', host], {
+    env: { ...process.env, ...bed.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  servers.push(server);
+  let stderr = '';
+  server.stderr!.on('data', (d) => (stderr += d));
+  const url = await waitFor(async () => new RegExp(`on (http://${host.replace(/\./g, '\\.')}:\\d+/mcp)`).exec(stderr)?.[1], {
+    timeoutMs: 20_000,
+    what: 'the MCP server to listen',
+  });
+  return { url, stderr: () => stderr };
+}
+
 /** Lists tools, starts a run, reads it to its gate; a human approves with the CLI; reads it completed. */
 async function governedRun(client: Client): Promise<void> {
   const { tools } = await client.listTools();
@@ -85,17 +101,7 @@ test('over stdio', async () => {
 });
 
 test('over Streamable HTTP on loopback, which refuses a foreign Host', async () => {
-  const server = spawn(process.execPath, [HARNESS_BIN, 'mcp', 'serve', '--http', '0'], {
-    env: { ...process.env, ...bed.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  servers.push(server);
-  let stderr = '';
-  server.stderr!.on('data', (d) => (stderr += d));
-  const url = await waitFor(async () => /on (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(stderr)?.[1], {
-    timeoutMs: 20_000,
-    what: 'the MCP server to listen',
-  });
+  const { url } = await httpServer('127.0.0.1');
   const client = await connected(new StreamableHTTPClientTransport(new URL(url)));
   try {
     await governedRun(client);
@@ -129,17 +135,7 @@ function postWithHeaders(url: string, headers: Record<string, string>): Promise<
 }
 
 test('on any loopback address (127.0.0.2 too), a foreign Host or Origin is refused; its own names are served', async () => {
-  const server = spawn(process.execPath, [HARNESS_BIN, 'mcp', 'serve', '--http', '0', '--host', '127.0.0.2'], {
-    env: { ...process.env, ...bed.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  servers.push(server);
-  let stderr = '';
-  server.stderr!.on('data', (d) => (stderr += d));
-  const url = await waitFor(async () => /on (http:\/\/127\.0\.0\.2:\d+\/mcp)/.exec(stderr)?.[1], {
-    timeoutMs: 20_000,
-    what: 'the MCP server to listen',
-  });
+  const { url, stderr } = await httpServer('127.0.0.2');
   const own = new URL(url).host;
   const port = new URL(url).port;
   expect(await postWithHeaders(url, { host: 'attacker.example' })).toBe(403);
@@ -148,7 +144,7 @@ test('on any loopback address (127.0.0.2 too), a foreign Host or Origin is refus
   expect(await postWithHeaders(url, { host: own, origin: 'null' })).toBe(403);
   expect(await postWithHeaders(url, { host: own })).toBe(200);
   expect(await postWithHeaders(url, { host: `localhost:${port}`, origin: `http://localhost:${port}` })).toBe(200);
-  expect(stderr).not.toMatch(/not loopback/);
+  expect(stderr()).not.toMatch(/not loopback/);
 });
 
 test('a bogus page token is refused at once in one line, not after the server’s retries', async () => {
