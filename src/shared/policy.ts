@@ -125,14 +125,25 @@ const ToolPolicy = z
   .strict();
 export type ToolPolicy = z.infer<typeof ToolPolicy>;
 
+/**
+ * A record whose keys are names from a file: `__proto__` would be lost (or become a prototype) on
+ * the way through any plain object, so it is refused by name; every other name is looked up as an
+ * own key (`constructor` is a role like any other).
+ */
+const ownKeys = <T extends z.ZodType>(record: T) =>
+  z.preprocess((value, ctx) => {
+    if (value && typeof value === 'object' && Object.hasOwn(value, '__proto__'))
+      ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'a reserved name', input: value });
+    return value;
+  }, record);
+
 export const Policy = z
   .object({
     version: z.literal(1),
     name: z.string().min(1).max(100),
     description: z.string().optional(),
     /** Role names and members are canonical (identity.ts): `Reviewers` and `reviewers` are one role. */
-    roles: z
-      .record(z.string(), z.array(PersonName).max(100))
+    roles: ownKeys(z.record(z.string(), z.array(PersonName).max(100)))
       .default({})
       .transform((roles, ctx) => {
         const canonical: Record<string, string[]> = {};
@@ -140,15 +151,14 @@ export const Policy = z
           const role = canonicalName(raw);
           if (!ROLE_NAME.test(role))
             ctx.addIssue({ code: 'custom', path: [raw], message: 'a role name: letters, digits, ".", "_" or "-"' });
-          else if (role in canonical)
+          else if (Object.hasOwn(canonical, role))
             ctx.addIssue({ code: 'custom', path: [raw], message: `the same role as "${role}" once names are normalized` });
           else canonical[role] = members;
         }
         return canonical;
       }),
     /** Approvers' Ed25519 public keys, several per person for rotation; names are canonical like the approvers'. */
-    publicKeys: z
-      .record(z.string(), z.array(PublicKeyText).min(1).max(10))
+    publicKeys: ownKeys(z.record(z.string(), z.array(PublicKeyText).min(1).max(10)))
       .default({})
       .transform((keys, ctx) => {
         const canonical: Record<string, string[]> = {};
@@ -157,7 +167,7 @@ export const Policy = z
         for (const [raw, texts] of Object.entries(keys)) {
           const name = PersonName.safeParse(raw);
           if (!name.success) ctx.addIssue({ code: 'custom', path: [raw], message: name.error.issues[0].message });
-          else if (name.data in canonical)
+          else if (Object.hasOwn(canonical, name.data))
             ctx.addIssue({ code: 'custom', path: [raw], message: `the same person as "${name.data}" once names are normalized` });
           else canonical[name.data] = [...new Set(texts)];
           for (const text of name.success ? canonical[name.data] : []) {
@@ -171,7 +181,7 @@ export const Policy = z
       }),
     /** Who may resume or abort a run paused on error (names or roles); empty: anyone who names themselves. */
     operators: z.array(ApproverRef).max(100).default([]),
-    tools: z.record(z.string(), ToolPolicy).default({}),
+    tools: ownKeys(z.record(z.string(), ToolPolicy)).default({}),
     /** Per-run limits; a run's own tokenBudget option can only lower them. */
     budget: z.object({ maxTotalTokens: z.number().int().positive() }).strict().optional(),
   })
@@ -311,7 +321,9 @@ export function resolveApprovers(policy: Policy, refs: string[]): string[] | nul
 
 function resolveRefs(roles: Record<string, string[]>, refs: string[]): string[] | null {
   if (!refs.length) return null;
-  const names = refs.flatMap((ref) => (ref.startsWith('role:') ? (roles[ref.slice(5)] ?? []) : [ref]));
+  // Own members only: `role:constructor` names a role of this policy or none, never Object's.
+  const members = (role: string) => (Object.hasOwn(roles, role) ? roles[role] : []);
+  const names = refs.flatMap((ref) => (ref.startsWith('role:') ? members(ref.slice(5)) : [ref]));
   return [...new Set(names)].sort();
 }
 

@@ -319,7 +319,9 @@ export class ApprovalGates {
       return `policy "${this.policy.name}" counts only signed decisions at the ${pending.tool} gate: harness ${decision} --key FILE`;
     }
     const { workflowId, runId } = workflowInfo();
-    const verdict = verifySignature(signature, this.policy.publicKeys[payload.approver] ?? [], {
+    // The approver's name comes from the payload: looked up as data (`constructor` is a name, not Object's).
+    const keys = Object.hasOwn(this.policy.publicKeys, payload.approver) ? this.policy.publicKeys[payload.approver] : [];
+    const verdict = verifySignature(signature, keys, {
       workflowId,
       runId,
       gate: gate.record.gate,

@@ -199,3 +199,42 @@ describe('a payload nothing can decode', () => {
     await run.terminate('test done');
   });
 });
+
+describe('a name that is also a member of every JavaScript object', () => {
+  test('a signed approval by "constructor" (or "__proto__") is refused in the trace; no workflow task fails', async () => {
+    const taskQueue = uniqueName('proto-names');
+    await worker(taskQueue);
+    const run = await runAtGate(holder.client, taskQueue, 'proto-names');
+    const { runId } = await run.describe();
+    const pending = (await run.query(stateQuery)).pendingAction!;
+    for (const approver of ['constructor', '__proto__']) {
+      const statement = {
+        v: 1,
+        workflowId: run.workflowId,
+        runId,
+        gate: pending.gate,
+        tool: pending.tool,
+        digest: pending.digest,
+        decision: 'approve',
+        approver,
+        at: new Date().toISOString(),
+        edit: null,
+        note: null,
+      };
+      const input = JSON.stringify({ approver, digest: pending.digest, signature: { statement, signature: 'ab'.repeat(64) } });
+      expect(
+        await temporalCli(['workflow', 'signal', '--workflow-id', run.workflowId, '--name', 'approve', '--input', input]),
+      ).toMatchObject({
+        code: 0,
+      });
+    }
+    const state = await withRefusals(run, 2);
+    expect(refusals(state)).toEqual([
+      expect.stringMatching(/^signature refused: the policy lists no public key for constructor/),
+      expect.stringMatching(/^signature refused: the policy lists no public key for __proto__/),
+    ]);
+    expect(state.status).toBe('waiting_approval');
+    expect(await failedWorkflowTasks(run)).toBe(0);
+    await run.terminate('test done');
+  });
+});

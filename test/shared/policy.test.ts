@@ -8,8 +8,10 @@ import {
   parseDuration,
   Policy,
   PolicyInput,
+  resolveApprovers,
   toolPolicy,
 } from '../../src/shared/policy';
+import { newSigningKey } from '../../src/client/api/signing-keys';
 import { describeZodError } from '../../src/shared/tools';
 
 const policy = (input: Partial<PolicyInput> = {}) => Policy.parse({ version: 1, name: 'test', ...input });
@@ -163,4 +165,22 @@ test('a catastrophic pattern is matched in linear time', () => {
   const p = policy({ tools: { plan_run: { rules: [{ deny: 'topic_matches', pattern: '^(a+)+$' }] } } });
   expect(evaluateToolCall(p, 'plan_run', { topic: `${'a'.repeat(5_000)}!` })).toEqual({ allowed: true, approvalRequired: false });
   expect(evaluateToolCall(p, 'plan_run', { topic: 'a'.repeat(5_000) })).toMatchObject({ allowed: false });
+});
+
+test('names from a file are data: `constructor` is a role and a person like any other, `__proto__` is refused', () => {
+  const loaded = policy({
+    roles: { constructor: ['toString'], leads: ['carol'] },
+    publicKeys: { constructor: [newSigningKey().publicKey], hasOwnProperty: [newSigningKey().publicKey] },
+    tools: { finalize_report: { approvers: ['role:constructor', 'role:leads'] } },
+  });
+  expect(loaded.roles).toEqual({ constructor: ['tostring'], leads: ['carol'] });
+  expect(Object.keys(loaded.publicKeys).sort()).toEqual(['constructor', 'hasownproperty']);
+  expect(eligibleApprovers(loaded, 'finalize_report', false)).toEqual(['carol', 'tostring']);
+  // A role the policy does not define stands for nobody, even when Object has a member of that name.
+  expect(resolveApprovers(policy(), ['role:constructor', 'dave'])).toEqual(['dave']);
+  for (const field of ['roles', 'publicKeys', 'tools'] as const) {
+    const parsed = Policy.safeParse(JSON.parse(`{"version": 1, "name": "p", "${field}": {"__proto__": {}}}`));
+    expect(parsed.success).toBe(false);
+    expect(describeZodError(parsed.error!)).toMatch(new RegExp(`^${field}\\.__proto__: a reserved name`));
+  }
 });
