@@ -1,6 +1,8 @@
 /** Reads and validates the process environment once: Temporal connection, output root, model. */
 import dotenv from 'dotenv';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { FileRefusedError } from '../files/file-refused';
+import { readRegularFileSync } from '../files/read-regular-file';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_NAMESPACE, DEFAULT_OUTPUT_DIR, DEFAULT_TASK_QUEUE, DEFAULT_TEMPORAL_ADDRESS } from '../shared/constants';
@@ -167,9 +169,10 @@ function dotenvVariables(file: string): Record<string, string> {
   if (!existsSync(file)) return {};
   let parsed: Record<string, string>;
   try {
-    parsed = dotenv.parse(readFileSync(file));
+    // A FIFO named .env would otherwise hang every command started in its folder.
+    parsed = dotenv.parse(readRegularFileSync(file, { what: '.env file', maxBytes: 1_000_000 }).bytes);
   } catch (err) {
-    throw new ConfigError(`cannot read ${file}: ${(err as Error).message}`);
+    throw new ConfigError(`cannot read ${file}: ${err instanceof FileRefusedError ? err.reason : (err as Error).message}`);
   }
   return Object.fromEntries(Object.entries(parsed).filter(([name]) => readFromDotenv(name)));
 }

@@ -12,7 +12,9 @@
 import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile } from '@temporalio/envconfig';
 import type { ConfigDataSource } from '@temporalio/envconfig';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { FileRefusedError } from '../files/file-refused';
+import { readRegularFileSync } from '../files/read-regular-file';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from './config-error';
@@ -53,6 +55,8 @@ export function loadTemporalProfile(vars: NodeJS.ProcessEnv): TemporalProfile {
   const file = temporalConfigFile(vars);
   // envconfig treats a missing file as "no file"; one the user named must exist.
   if (vars.TEMPORAL_CONFIG_FILE && !existsSync(file)) throw new ConfigError(`TEMPORAL_CONFIG_FILE: no such file: ${file}`);
+  // envconfig reads the file itself: a FIFO or a device there would hang every command.
+  if (existsSync(file) && !statSync(file).isFile()) throw new ConfigError(`Temporal config file ${file}: not a regular file`);
   if (vars.TEMPORAL_TLS && !BOOLEAN_WORDS.has(vars.TEMPORAL_TLS.toLowerCase())) throw new ConfigError(`TEMPORAL_TLS: use true or false`);
   // Set but blank means unset (as for every harness variable), so a file's value is not blanked;
   // a blank namespace stays, to be refused by name.
@@ -87,9 +91,9 @@ function readSource(source: ConfigDataSource | undefined, name: string): Buffer 
   if (!source) return undefined;
   if (!('path' in source)) return Buffer.from(source.data);
   try {
-    return readFileSync(source.path);
+    return readRegularFileSync(source.path, { what: name, maxBytes: 1_000_000 }).bytes;
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message.split('\n')[0];
+    const reason = err instanceof FileRefusedError ? err.reason : (err as Error).message.split('\n')[0];
     throw new ConfigError(`${name}: cannot read ${source.path}: ${reason}`);
   }
 }

@@ -21,6 +21,7 @@ export interface ReadFileOptions {
 
 export interface RegularFile {
   text: string;
+  bytes: Buffer;
   /** Permission bits of the file that was read (the same handle: no race between check and read). */
   mode: number;
 }
@@ -36,22 +37,25 @@ const openFlags = (followLink: boolean) => constants.O_RDONLY | constants.O_NONB
 
 function openRefusal(err: unknown, what: string, file: string): FileRefusedError {
   const code = (err as NodeJS.ErrnoException).code ?? '';
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new FileRefusedError(`${what} not found: ${file}`);
-  return new FileRefusedError(`${what} ${file}: ${WHY[code] ?? `cannot be opened (${code || 'error'})`}`);
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new FileRefusedError(`${what} not found: ${file}`, 'no such file');
+  const why = WHY[code] ?? `cannot be opened (${code || 'error'})`;
+  return new FileRefusedError(`${what} ${file}: ${why}`, why);
 }
 
 /** The buffer to read into, or why this handle is not a file to read. */
 function bufferFor(stat: Stats, what: string, file: string, maxBytes: number): Buffer {
-  if (stat.isDirectory()) throw new FileRefusedError(`${what} ${file}: is a folder, not a file`);
-  if (!stat.isFile()) throw new FileRefusedError(`${what} ${file}: not a regular file (a FIFO, socket or device is never read)`);
-  if (stat.size > maxBytes) throw new FileRefusedError(`${what} ${file}: ${stat.size} bytes, at most ${maxBytes}`);
+  const refuse = (why: string) => new FileRefusedError(`${what} ${file}: ${why}`, why);
+  if (stat.isDirectory()) throw refuse('is a folder, not a file');
+  if (!stat.isFile()) throw refuse('not a regular file (a FIFO, socket or device is never read)');
+  if (stat.size > maxBytes) throw refuse(`${stat.size} bytes, at most ${maxBytes}`);
   // One byte past the bound: a file that grew after the stat is refused, not truncated.
   return Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
 }
 
 function contents(buffer: Buffer, length: number, stat: Stats, what: string, file: string, maxBytes: number): RegularFile {
-  if (length > maxBytes) throw new FileRefusedError(`${what} ${file}: more than ${maxBytes} bytes`);
-  return { text: buffer.subarray(0, length).toString('utf8'), mode: stat.mode & 0o7777 };
+  if (length > maxBytes) throw new FileRefusedError(`${what} ${file}: more than ${maxBytes} bytes`, `more than ${maxBytes} bytes`);
+  const bytes = buffer.subarray(0, length);
+  return { text: bytes.toString('utf8'), bytes, mode: stat.mode & 0o7777 };
 }
 
 const readFailure = (err: unknown, what: string, file: string) =>

@@ -103,7 +103,9 @@ describe("the seed harness's variable names", () => {
 
   test('a value we cannot use, or one that disagrees with ours, is an error naming the variable, never the secret', async () => {
     const cwd = await cwdWithDotenv();
-    expect(() => readEnv({ MODEL_PROVIDER: 'anthropic' }, cwd)).toThrow(/^invalid configuration: MODEL_PROVIDER: use mock \(offline\) or openai_compatible$/);
+    expect(() => readEnv({ MODEL_PROVIDER: 'anthropic' }, cwd)).toThrow(
+      /^invalid configuration: MODEL_PROVIDER: use mock \(offline\) or openai_compatible$/,
+    );
     expect(() => readEnv({ MODEL_PROVIDER: 'openai_compatible', HARNESS_MODEL_PROVIDER: 'offline' }, cwd)).toThrow(
       /MODEL_PROVIDER and HARNESS_MODEL_PROVIDER are both set and disagree/,
     );
@@ -118,4 +120,15 @@ describe("the seed harness's variable names", () => {
     // openai_compatible through the seed's name is used, not silently dropped: its missing endpoint is reported.
     expect(() => readEnv({ MODEL_PROVIDER: 'openai_compatible' }, cwd)).toThrow(/HARNESS_MODEL_BASE_URL: required/);
   });
+});
+
+test('a .env or a Temporal config file that is a FIFO is refused at once, not read forever', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const dir = await tempDir('env-fifo');
+  execFileSync('mkfifo', [path.join(dir, '.env'), path.join(dir, 'temporal.toml')]);
+  expect(() => readEnv({}, dir)).toThrow(/^cannot read .*\.env: not a regular file/);
+  const elsewhere = await tempDir('env-plain');
+  expect(() => readEnv({ TEMPORAL_CONFIG_FILE: path.join(dir, 'temporal.toml') }, elsewhere)).toThrow(
+    /^Temporal config file .*temporal\.toml: not a regular file$/,
+  );
 });

@@ -3,7 +3,8 @@
  * (@temporalio/envconfig), and one line naming the setting for every bad configuration, never a
  * secret. The connection diagnoses run against the suite's real (plain) dev server.
  */
-import { promises as fs } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ensureCertificates } from '../../src/cluster/certificates';
 import { readEnv } from '../../src/config/env';
@@ -101,6 +102,15 @@ const BAD_AT_CONNECT: [string, () => NodeJS.ProcessEnv, RegExp][] = [
     'a missing client certificate',
     () => ({ TEMPORAL_TLS_CLIENT_CERT_PATH: path.join(dir, 'nope.pem'), TEMPORAL_TLS_CLIENT_KEY_PATH: certs.clientKey }),
     /^TEMPORAL_TLS_CLIENT_CERT_PATH: cannot read .*nope\.pem: no such file$/,
+  ],
+  [
+    'a client certificate that is a FIFO (read at once, never blocking)',
+    () => {
+      const fifo = path.join(dir, 'fifo.pem');
+      if (!existsSync(fifo)) execFileSync('mkfifo', [fifo]);
+      return { TEMPORAL_TLS_CLIENT_CERT_PATH: fifo, TEMPORAL_TLS_CLIENT_KEY_PATH: certs.clientKey };
+    },
+    /^TEMPORAL_TLS_CLIENT_CERT_PATH: cannot read .*fifo\.pem: not a regular file/,
   ],
   [
     'a certificate without its key',

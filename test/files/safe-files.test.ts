@@ -70,7 +70,7 @@ describe('readRegularFile', () => {
     const dir = await tempDir('read');
     const file = path.join(dir, 'f.json');
     await fs.writeFile(file, '{"a":1}', { mode: 0o640 });
-    expect(await readRegularFile(file, { what: 'thing', maxBytes: 100 })).toEqual({ text: '{"a":1}', mode: 0o640 });
+    expect(await readRegularFile(file, { what: 'thing', maxBytes: 100 })).toMatchObject({ text: '{"a":1}', mode: 0o640 });
     await expect(readRegularFile(dir, { what: 'thing', maxBytes: 100 })).rejects.toThrow(/is a folder/);
     const fifo = path.join(dir, 'pipe');
     execFileSync('mkfifo', [fifo]);
