@@ -41,7 +41,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   await fs.mkdir(path.dirname(options.logFile), { recursive: true });
   const output = await fs.open(options.logFile, 'a');
   const child = spawn(options.binary, options.args, { stdio: ['ignore', output.fd, output.fd] });
-  await output.close();
+  // Listened for before anything is awaited: an exit during the await would go unheard.
   let exitCode: number | null = null;
   const exited = new Promise<number | null>((resolve) =>
     child.on('exit', (code) => {
@@ -49,6 +49,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       resolve(code);
     }),
   );
+  await output.close();
   const deadline = Date.now() + (options.readyDeadlineMs ?? 60_000);
   while (!(await isReady())) {
     if (exitCode !== null) throw new Error(`${options.name} exited with code ${exitCode} before it was ready (log: ${options.logFile})`);

@@ -2,14 +2,15 @@
  * The embedded default: a Temporal dev server (SQLite, WAL journal, Web UI, HarnessStatus
  * registered) that the project starts itself when nothing answers at TEMPORAL_ADDRESS.
  */
-import type { Connection } from '@temporalio/client';
-import { spawn } from 'node:child_process';
+import { Connection } from '@temporalio/client';
+import { execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_DB_FILE, TEMPORAL_DIR } from '../paths';
 import { DEFAULT_UI_PORT, STATUS_SEARCH_ATTRIBUTE } from '../shared/constants';
 import { stopProcess } from '../stop-process';
-import { isSecured, type TemporalTarget } from '../config/temporal-profile';
+import { isSecured, temporalConnectOptions, type TemporalTarget } from '../config/temporal-profile';
+import { isListening } from '../connection-diagnosis';
 import { connectClientConnection } from '../temporal-connection';
 import { ensureGoTool, TEMPORAL_CLI } from '../toolchain/go-tools';
 
@@ -54,18 +55,51 @@ export function splitAddress(address: string): { host: string; port: number } {
   return { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
 }
 
-/** True when a Temporal frontend answers at the address. */
-export async function isServerReachable(address: string, timeoutMs = 2_000): Promise<boolean> {
+/**
+ * Every probe dials on a channel of its own. grpc-js shares subchannels between channels to the
+ * same address (a process-wide pool), so a probe made while nothing listened left the shared
+ * subchannel in reconnect backoff (1 s, 1.6 s, 2.6 s … up to 120 s), and every later probe, though
+ * a new Connection, waited out that backoff: a server that came up after a slow first start was
+ * seen up to tens of seconds late, past the deadline on a busy machine (issue 26; measured: 12.9 s
+ * late after 30 s of refusals with the pool, 0.4 s without).
+ */
+const FRESH_CHANNEL = { 'grpc.use_local_subchannel_pool': 1 };
+
+/** One readiness probe: null when a Temporal frontend answered at the address, else why not (one line). */
+export async function probeServer(address: string, timeoutMs = 2_000): Promise<string | null> {
+  // Bounded whatever the client does: a readiness loop must never wait on one probe.
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${(2 * timeoutMs) / 1000}s`), 2 * timeoutMs);
+  });
+  try {
+    return await Promise.race([answered(address, timeoutMs), bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function answered(address: string, timeoutMs: number): Promise<string | null> {
   let connection: Connection | undefined;
   try {
-    connection = await connectClientConnection({ TEMPORAL_ADDRESS: address }, timeoutMs, { explain: false });
-    await connection.workflowService.getSystemInfo({});
-    return true;
-  } catch {
-    return false;
+    connection = await Connection.connect({
+      ...temporalConnectOptions({ TEMPORAL_ADDRESS: address }),
+      connectTimeout: timeoutMs,
+      channelArgs: FRESH_CHANNEL,
+    });
+    const answering = connection;
+    await answering.withDeadline(Date.now() + timeoutMs, () => answering.workflowService.getSystemInfo({}));
+    return null;
+  } catch (err) {
+    return ((err as Error)?.message ?? String(err)).split('\n')[0];
   } finally {
     await connection?.close().catch(() => undefined);
   }
+}
+
+/** True when a Temporal frontend answers at the address. */
+export async function isServerReachable(address: string, timeoutMs = 2_000): Promise<boolean> {
+  return (await probeServer(address, timeoutMs)) === null;
 }
 
 export const DEFAULT_SQLITE_PRAGMAS = ['journal_mode=WAL'];
@@ -102,20 +136,21 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   const child = spawn(binary, devServerArgs(options), {
     stdio: ['ignore', output?.fd ?? 'ignore', output?.fd ?? 'ignore'],
   });
-  await output?.close();
+  // Listened for before anything is awaited: a server that dies at once would otherwise exit
+  // unheard, and its start be reported as a 90 s silence.
   let exitCode: number | null = null;
   child.on('exit', (code) => (exitCode = code ?? -1));
+  await output?.close();
 
   const deadline = Date.now() + READY_DEADLINE_MS;
-  while (!(await isServerReachable(options.address, 1_000))) {
+  for (let lastError = await probeServer(options.address); lastError !== null; lastError = await probeServer(options.address)) {
     if (exitCode !== null) {
-      throw new Error(
-        `temporal dev server exited with code ${exitCode} before it was ready${options.logFile ? ` (log: ${options.logFile})` : ''}`,
-      );
+      throw new Error(`temporal dev server exited with code ${exitCode} before it was ready${await whatWasSeen(options, lastError)}`);
     }
     if (Date.now() > deadline) {
+      const seen = await whatWasSeen(options, lastError);
       await stopProcess(child);
-      throw new Error(`temporal dev server did not answer at ${options.address} within ${READY_DEADLINE_MS / 1000}s`);
+      throw new Error(`temporal dev server did not answer at ${options.address} within ${READY_DEADLINE_MS / 1000}s${seen}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -126,6 +161,41 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     pid: child.pid,
     stop: () => stopProcess(child),
   };
+}
+
+/**
+ * What a failed start saw, on the one line the CLI prints: the last probe's error, who holds the
+ * port (`ss`, when the machine has it), and the end of the server's log.
+ */
+async function whatWasSeen(options: DevServerOptions, lastError: string): Promise<string> {
+  const { host, port } = splitAddress(options.address);
+  const owner = await portOwner(port);
+  const listening =
+    owner ?? ((await isListening(host, port)) ? `something accepts TCP connections on port ${port}` : `nothing listens on port ${port}`);
+  const tail = options.logFile ? await logTail(options.logFile) : null;
+  return `: last probe: ${lastError}; ${listening}${options.logFile ? `; log ${options.logFile}${tail ? ` ends: ${tail}` : ' is empty'}` : ''}`;
+}
+
+/** "port 7233 is held by temporal (pid 123)", from `ss -ltnp`; null when ss is missing or says nothing. */
+function portOwner(port: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile('ss', ['-Hltnp', `sport = :${port}`], { timeout: 3_000 }, (err, stdout) => {
+      const user = /users:\(\("([^"]+)",pid=(\d+)/.exec(stdout ?? '');
+      if (err || !stdout.trim()) resolve(err ? null : `nothing listens on port ${port}`);
+      else resolve(user ? `port ${port} is held by ${user[1]} (pid ${user[2]})` : `something listens on port ${port}`);
+    });
+  });
+}
+
+/** The log's last three lines, joined: a hint, bounded, on one line. */
+async function logTail(file: string): Promise<string | null> {
+  const text = await fs.readFile(file, 'utf8').catch(() => '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(-3);
+  return lines.length ? lines.map((l) => l.slice(0, 200)).join(' | ') : null;
 }
 
 /** Reuses a server that answers at the address, or starts the embedded default there. */
