@@ -9,7 +9,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { FileRefusedError } from '../files/file-refused';
-import { assertStillInside, foldersInside, pathInside, removeStaleTempFiles, writeFileInside } from '../files/write-file-inside';
+import { pathInside, removeStaleTempFiles, writeFileInside } from '../files/write-file-inside';
 import { REPORT_FILE_NAME } from '../shared/constants';
 import { NON_RETRYABLE, ToolInput, ToolOutput } from '../shared/tools';
 import { sha256 } from './text';
@@ -30,14 +30,7 @@ function asToolFailure(err: unknown): unknown {
   return err;
 }
 
-async function existingDigest(file: string): Promise<string | null> {
-  try {
-    return sha256(await fs.readFile(file, 'utf8'));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
+const existingDigest = async (file: string): Promise<string> => sha256(await fs.readFile(file, 'utf8'));
 
 export interface FinalizeHooks {
   /** Fault injection for crash tests: runs after the report is in place, before the activity returns. */
@@ -58,20 +51,17 @@ export function finalizeReport(outputRoot: string, hooks: FinalizeHooks = {}) {
     const relative = relativePath ?? path.join(runId, REPORT_FILE_NAME);
     try {
       const file = pathInside(root, relative);
-      await assertStillInside(await foldersInside(root, file), file);
+      // Exclusive: a report already there (a retry after a crash, another run) is compared, never overwritten.
+      const existing = await writeFileInside(root, relative, markdown, { replace: false }).then(
+        () => approvedDigest,
+        (err: NodeJS.ErrnoException) => (err.code === 'EEXIST' ? existingDigest(file) : Promise.reject(err)),
+      );
+      // Only once the writer has checked the folder: a crash between write and rename left these.
       await removeStaleTempFiles(file);
-      let existing = await existingDigest(file);
-      if (existing === null) {
-        // Exclusive: a report that appeared meanwhile (another attempt, another run) is compared, never overwritten.
-        existing = await writeFileInside(root, relative, markdown, { replace: false }).then(
-          () => approvedDigest,
-          (err: NodeJS.ErrnoException) => (err.code === 'EEXIST' ? existingDigest(file) : Promise.reject(err)),
-        );
-      }
       // Another run's approved report (a reused id, a shared path) is never replaced by these bytes.
       if (existing !== approvedDigest) {
         throw ApplicationFailure.nonRetryable(
-          `a different report already exists at ${file} (sha256 ${existing?.slice(0, 12)}…): an approved report is never replaced; choose another --output or remove it`,
+          `a different report already exists at ${file} (sha256 ${existing.slice(0, 12)}…): an approved report is never replaced; choose another --output or remove it`,
           NON_RETRYABLE.reportExists,
         );
       }

@@ -53,7 +53,7 @@ export function pathInside(root: string, relative: string): string {
  * Creates the folders between the root and the file, refusing any that is a symbolic link or not
  * a folder: a link planted anywhere under the root cannot redirect the write. Returns the root's real path.
  */
-export async function foldersInside(root: string, file: string, folderMode = 0o755): Promise<string> {
+async function foldersInside(root: string, file: string, folderMode = 0o755): Promise<string> {
   await fs.mkdir(root, { recursive: true, mode: folderMode });
   const realRoot = await fs.realpath(root);
   let dir = realRoot;
@@ -71,7 +71,7 @@ export async function foldersInside(root: string, file: string, folderMode = 0o7
 }
 
 /** Checked again just before the rename: the folder is really under the root and the file, if any, is a regular file. */
-export async function assertStillInside(realRoot: string, file: string): Promise<void> {
+async function assertStillInside(realRoot: string, file: string): Promise<void> {
   const realDir = await fs.realpath(path.dirname(file));
   if (realDir !== realRoot && !realDir.startsWith(`${realRoot}${path.sep}`))
     throw new FileRefusedError(`refusing to write outside ${realRoot}: ${realDir}`);

@@ -61,6 +61,17 @@ async function runAtGate(client: Client, taskQueue: string, prefix: string): Pro
 
 const refusals = (state: RunState) => state.trace.filter((e) => e.type === 'approval_refused').map((e) => e.message ?? '');
 
+/** A client that encrypts with these codec keys, on the suite's connection. */
+const keyedClient = (keys: string) =>
+  new Client({ connection: holder.client.connection, dataConverter: harnessDataConverter({ HARNESS_CODEC_KEYS: keys }) });
+
+/** Approved at its gate, the run completes, and not one workflow task failed on the way. */
+async function completesCleanly(run: WorkflowHandle): Promise<void> {
+  await approveAtGate(run);
+  expect((await run.result()).status).toBe('completed');
+  expect(await failedWorkflowTasks(run)).toBe(0);
+}
+
 /** The run's state once its trace holds `count` refused approvals. */
 const withRefusals = (run: WorkflowHandle, count: number) =>
   waitFor(
@@ -149,16 +160,14 @@ describe('a payload nothing can decode', () => {
     ]);
     expect(state.status).toBe('waiting_approval');
     expect(state.decision?.approvals ?? []).toEqual([]);
-    await approveAtGate(run);
-    expect((await run.result()).status).toBe('completed');
-    expect(await failedWorkflowTasks(run)).toBe(0);
+    await completesCleanly(run);
   });
 
   test('with the payload codec on: junk under binary/encrypted, under the right key id and an unknown one, is refused the same way', async () => {
     const keys = newCodecKeyEntry('k1');
     const taskQueue = uniqueName('undecryptable');
     await worker(taskQueue, { env: { HARNESS_CODEC_KEYS: keys } });
-    const client = new Client({ connection: holder.client.connection, dataConverter: harnessDataConverter({ HARNESS_CODEC_KEYS: keys }) });
+    const client = keyedClient(keys);
     const run = await runAtGate(client, taskQueue, 'undecryptable');
     for (const keyId of ['k1', 'nope']) {
       const meta = ['encoding=binary/encrypted', `encryption-key-id=${keyId}`];
@@ -171,16 +180,14 @@ describe('a payload nothing can decode', () => {
     expect(refusals(state).filter((m) => /does not decrypt with it/.test(m))).toHaveLength(2);
     expect(refusals(state).filter((m) => /key "nope", which is not among this process's codec keys/.test(m))).toHaveLength(2);
     expect(state.status).toBe('waiting_approval');
-    await approveAtGate(run);
-    expect((await run.result()).status).toBe('completed');
-    expect(await failedWorkflowTasks(run)).toBe(0);
+    await completesCleanly(run);
   });
 
   test('a keyed `harness status` on a run a keyless worker keeps failing says so, not "is a worker running?"', async () => {
     const keys = newCodecKeyEntry('k1');
     const taskQueue = uniqueName('keyless');
     await worker(taskQueue, { env: { HARNESS_CODEC_KEYS: '' } });
-    const client = new Client({ connection: holder.client.connection, dataConverter: harnessDataConverter({ HARNESS_CODEC_KEYS: keys }) });
+    const client = keyedClient(keys);
     const run = await startTestRun(
       client,
       taskQueue,
