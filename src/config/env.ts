@@ -7,7 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_NAMESPACE, DEFAULT_OUTPUT_DIR, DEFAULT_TASK_QUEUE, DEFAULT_TEMPORAL_ADDRESS } from '../shared/constants';
 import { parseRunExecution } from '../shared/execution';
-import { describeZodError } from '../shared/tools';
+import { describeZodError, TOOL_NAMES } from '../shared/tools';
 import { ConfigError } from './config-error';
 import { loadTemporalProfile, type TemporalProfile } from './temporal-profile';
 
@@ -103,8 +103,11 @@ export const HarnessEnv = z
     HARNESS_CODEC_KEYS_FILE: optionalText,
     /** `harness codec-server`: the bearer token every call must carry (unset: none, for loopback use). */
     HARNESS_CODEC_SERVER_TOKEN: optionalText,
-    /** Fault injection for crash tests only: `crash_after_report_write` kills the worker mid-finalize. */
-    HARNESS_FAULT: z.preprocess(blankAsUndefined, z.enum(['crash_after_report_write']).optional()),
+    /** Fault injection for crash tests only (worker/fault-injection.ts): `crash_after_report_write` or `hang_in:<tool>`. */
+    HARNESS_FAULT: z.preprocess(
+      blankAsUndefined,
+      z.union([z.literal('crash_after_report_write'), z.templateLiteral(['hang_in:', z.enum(TOOL_NAMES)])]).optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.HARNESS_MODEL_PROVIDER !== 'openai_compatible') return;

@@ -14,6 +14,7 @@ import type { HarnessActivities } from '../shared/tools';
 import { processTracing } from '../telemetry/tracing';
 import { connectWorkerConnection } from '../temporal-connection';
 import { createHarnessWorker, tuningFromEnv } from './create-worker';
+import { faultsFromEnv } from './fault-injection';
 import { registerSearchAttribute } from './register-search-attribute';
 
 export interface EnvWorker {
@@ -38,13 +39,6 @@ export interface EnvWorkerOptions {
   onWaiting?: () => void;
 }
 
-/** Crash tests kill the worker at the worst moment: the report is written, the activity not completed. */
-function faultHooks(env: HarnessEnv) {
-  if (env.HARNESS_FAULT !== 'crash_after_report_write') return {};
-  process.stderr.write('harness worker: fault injection armed: crash_after_report_write\n');
-  return { afterWrite: () => process.kill(process.pid, 'SIGKILL') };
-}
-
 export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions = {}): Promise<EnvWorker> {
   // Read before connecting: a bad key setting is one line at once, not after the wait for a server.
   const dataConverter = harnessDataConverter(env);
@@ -58,15 +52,16 @@ export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions =
     const model = options.model ?? selectProvider(env);
     // Loaded (and validated) at start, so a bad default policy stops the worker with a clear message.
     const defaultPolicy = await loadPolicyFile(policyFileFor(env));
-    const tools: HarnessActivities = {
+    const faults = faultsFromEnv(env);
+    const tools: HarnessActivities = faults.apply({
       ...createActivities({
         outputRoot: env.HARNESS_OUTPUT_DIR,
         model,
-        finalizeHooks: faultHooks(env),
+        finalizeHooks: faults.finalizeHooks,
         defaultPolicy: async () => defaultPolicy,
       }),
       ...options.activities,
-    };
+    });
     const activities = options.wrapActivities ? options.wrapActivities(tools) : tools;
     const worker = await createHarnessWorker({
       connection,

@@ -8,7 +8,7 @@ import { waitFor } from '../../src/client/api/wait-for';
 import { stateQuery } from '../../src/shared/messages';
 import type { RunState } from '../../src/shared/run';
 import { expectSingleApprovedReport } from '../helpers/reports';
-import { activityStarts, approveAtGate, sampleSources, startTestRun, waitForStatus } from '../helpers/temporal';
+import { activityStartedBy, activityStarts, approveAtGate, sampleSources, startTestRun, waitForStatus } from '../helpers/temporal';
 import { useWorkerProcesses } from '../helpers/test-bed';
 import { useClusterBed } from './cluster-bed';
 
@@ -42,12 +42,10 @@ const drafting = async (runs: Run[]) =>
   });
 
 test('a worker SIGKILLed inside a tool and another at the gate: new workers finish both runs', async () => {
-  const slow = await spawnWorker({ ...bed.env, HARNESS_OFFLINE_LATENCY_MS: '3000' });
+  // draft_report never finishes on this worker: the kill lands inside it however slow the machine is.
+  const slow = await spawnWorker({ ...bed.env, HARNESS_FAULT: 'hang_in:draft_report' });
   const midTool = await start();
-  await waitFor(async () => (await midTool.query(stateQuery)).currentStep === 'draft_report', {
-    timeoutMs: 60_000,
-    what: 'draft_report to start',
-  });
+  expect(await activityStartedBy(midTool, 'draft_report')).toMatch(new RegExp(`^${slow.child.pid}@`));
   await slow.kill('SIGKILL');
 
   const atGate = await spawnWorker(bed.env);
@@ -59,7 +57,9 @@ test('a worker SIGKILLed inside a tool and another at the gate: new workers fini
   await finishAll([midTool, gated]);
   // The lost attempt timed out on heartbeat and the cluster retried it on the new worker.
   const [retried] = await activityStarts(midTool, 'draft_report');
-  expect(retried).toMatchObject({ attempt: 2, lastFailure: expect.stringMatching(/heartbeat/i) });
+  // (A busy machine may cost an attempt more: a late heartbeat, or the gate's worker killed inside it.)
+  expect(retried).toMatchObject({ lastFailure: expect.stringMatching(/heartbeat/i) });
+  expect(retried.attempt).toBeGreaterThanOrEqual(2);
 });
 
 test('the history service SIGKILLed and restarted with runs in flight and at the gate', async () => {

@@ -76,7 +76,7 @@ test('temporal activity pause holds a failing tool between attempts; unpause let
   await waitFor(
     async () => (await run.describe()).raw.pendingActivities?.some((a) => a.activityType?.name === 'plan_run' && a.state === 2),
     {
-      timeoutMs: 15_000,
+      timeoutMs: 60_000,
       what: 'plan_run to start',
     },
   );
@@ -86,7 +86,7 @@ test('temporal activity pause holds a failing tool between attempts; unpause let
   await waitFor(
     async () => (await run.describe()).raw.pendingActivities?.find((a) => a.activityType?.name === 'plan_run' && a.paused && a.lastFailure),
     {
-      timeoutMs: 15_000,
+      timeoutMs: 60_000,
       what: 'plan_run to be paused after its failed attempt',
     },
   );

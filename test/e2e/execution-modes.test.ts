@@ -57,8 +57,8 @@ test('every tool local and every tool remote: the same report bytes and digest, 
 
 test('SIGKILL inside a local step: the workflow task times out, another worker runs the step again, one report', async () => {
   const { outputRoot, start, spawnWorker } = await setup('mid-local');
-  // plan_run is the first step and takes 3 s: the kill lands inside it.
-  const doomed = await spawnWorker({ HARNESS_OFFLINE_LATENCY_MS: '3000' });
+  // plan_run is the first step and never finishes on this worker: the kill lands inside it.
+  const doomed = await spawnWorker({ HARNESS_FAULT: 'hang_in:plan_run' });
   const run = await start('local');
   const events = async () => (await run.fetchHistory()).events ?? [];
   await waitFor(
@@ -80,7 +80,9 @@ test('SIGKILL inside a local step: the workflow task times out, another worker r
   const history = await events();
   expect(history.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT).length).toBeGreaterThanOrEqual(1);
   expect((await toolsInHistory(run)).map((call) => call.tool)).toEqual([...TOOL_NAMES]);
-  const identities = history.flatMap((e) => (e.workflowTaskCompletedEventAttributes?.identity ? [e.workflowTaskCompletedEventAttributes.identity] : []));
+  const identities = history.flatMap((e) =>
+    e.workflowTaskCompletedEventAttributes?.identity ? [e.workflowTaskCompletedEventAttributes.identity] : [],
+  );
   expect(identities.some((identity) => identity.startsWith(`${doomed.child.pid}@`))).toBe(false);
 });
 

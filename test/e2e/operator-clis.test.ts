@@ -86,7 +86,7 @@ async function refusals(run: WorkflowHandle, count: number) {
       const events = (await run.query(traceQuery)).filter((e) => e.type === 'approval_refused');
       return events.length >= count ? events : null;
     },
-    { timeoutMs: 15_000, what: `${count} refusal(s) in the trace of ${run.workflowId}` },
+    { timeoutMs: 60_000, what: `${count} refusal(s) in the trace of ${run.workflowId}` },
   );
 }
 

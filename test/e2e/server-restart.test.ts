@@ -67,7 +67,7 @@ test('runs survive a SIGKILL of the server and a restart on the same SQLite file
         return true;
       }
     },
-    { timeoutMs: 10_000, what: 'the server to die' },
+    { timeoutMs: 60_000, what: 'the server to die' },
   );
   server = await startDevServer(options);
 

@@ -50,7 +50,7 @@ beforeAll(async () => {
   ({ client, close: closeClient } = await testClient(server.address));
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(60_000);
 });
 
 afterAll(async () => {

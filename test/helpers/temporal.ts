@@ -1,5 +1,6 @@
 /** Test access to the suite's real dev server: clients, in-process workers, runs, waits. */
 import { Client, Connection, WorkflowFailedError, WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -85,13 +86,31 @@ export async function startUncheckedRun(client: Client, taskQueue: string, input
 }
 
 /** Polls the state query until the run reaches one of the statuses. */
-export async function waitForStatus(run: WorkflowHandle, statuses: RunStatus[], timeoutMs = 30_000): Promise<RunState> {
+export async function waitForStatus(run: WorkflowHandle, statuses: RunStatus[], timeoutMs = 60_000): Promise<RunState> {
   return waitFor(
     async () => {
       const state = await run.query(stateQuery);
       return statuses.includes(state.status) ? state : null;
     },
     { timeoutMs, what: `run ${run.workflowId} to reach ${statuses.join('|')}` },
+  );
+}
+
+/**
+ * Waits until a worker has started an attempt of the tool as a remote activity; returns the
+ * worker's identity. With `HARNESS_FAULT=hang_in:<tool>` on that worker, a kill after this lands
+ * inside the attempt whatever the machine's speed.
+ */
+export async function activityStartedBy(run: WorkflowHandle, tool: string): Promise<string> {
+  return waitFor(
+    async () => {
+      const pending = (await run.describe()).raw.pendingActivities ?? [];
+      const started = pending.find(
+        (a) => a.activityType?.name === tool && a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+      );
+      return started?.lastWorkerIdentity || null;
+    },
+    { timeoutMs: 60_000, what: `${run.workflowId}: ${tool} to be started by a worker` },
   );
 }
 
@@ -123,6 +142,8 @@ export interface ActivityStart {
   lastFailure: string | null;
   scheduledAtMs: number;
   startedAtMs: number;
+  /** The worker that took it (`pid@host` unless set). */
+  identity: string;
 }
 
 const eventMs = (time: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
@@ -147,6 +168,7 @@ export async function activityStarts(run: WorkflowHandle, tool: string): Promise
         lastFailure: failure ? (failure.message ?? '') : null,
         scheduledAtMs,
         startedAtMs: eventMs(e.eventTime),
+        identity: started.identity ?? '',
       },
     ];
   });

@@ -36,7 +36,8 @@ test('SIGTERM while the worker waits for its server ends it at once, exit 0', as
   try {
     await waitFor(async () => output.includes('waiting for Temporal'), { timeoutMs: 30_000, what: 'the worker to wait for its server' });
     child.kill('SIGTERM');
-    const exit = await within(5_000, 'exit after SIGTERM', exitOf(child));
+    // Far below the 600 s it would linger for, and far above a busy machine's exit.
+    const exit = await within(60_000, 'exit after SIGTERM', exitOf(child));
     expect(exit).toEqual({ code: 0, signal: null });
     expect(output).toMatch(/SIGTERM: shutting down/);
     expect(output).toMatch(/stopped before it connected/);

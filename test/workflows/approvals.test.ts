@@ -97,37 +97,47 @@ test('a stale digest is refused', async () => {
 });
 
 test('expiry with onTimeout reject ends the run as rejected; a late decision is refused', async () => {
+  // Nothing races the 2 s expiry: what it did is read from the run once it has ended.
   const run = await start(await writePolicy('expiry', { timeout: '2s', onTimeout: 'reject' }));
-  const waiting = await waitForStatus(run, ['waiting_approval']);
-  await harness('pending', run.workflowId); // the approver reads what is pending
-  expect(waiting.pendingAction?.expiresAt).toEqual(expect.any(String));
   const result = await run.result();
   expect(result).toMatchObject({ status: 'rejected', decision: { approver: 'policy', reason: 'approval expired after 2s' } });
-  expect((await run.query(traceQuery)).map((e) => e.type)).toEqual(expect.arrayContaining(['approval_expired', 'approval_rejected']));
+  const trace = await run.query(traceQuery);
+  expect(trace.map((e) => e.type)).toEqual(expect.arrayContaining(['approval_required', 'approval_expired', 'approval_rejected']));
+  const at = (type: string) => Date.parse(trace.find((e) => e.type === type)!.at);
+  // On the workflow clock: the gate expired no sooner than its policy said.
+  expect(at('approval_expired') - at('approval_required')).toBeGreaterThanOrEqual(2_000);
   const late = await harness('approve', run.workflowId);
   expect(late.code).toBe(1);
   expect(late.stderr).toMatch(/has already ended/);
 });
 
 test('expiry with onTimeout escalate widens the approvers to the escalation list and waits once more', async () => {
-  const run = await start(
-    await writePolicy('escalate', { approvers: ['role:reviewers'], timeout: '5s', onTimeout: 'escalate', escalateTo: ['role:leads'] }),
-  );
-  await waitForStatus(run, ['waiting_approval']);
-  await harness('pending', run.workflowId); // the approver reads what is pending
-  // Within the 5 s before expiry (two CLI processes take about a second; more on a loaded machine).
-  const early = await harness('approve', run.workflowId, '--approver', 'carol');
+  const escalating = (timeout: string) =>
+    writePolicy(`escalate-${timeout}`, { approvers: ['role:reviewers'], timeout, onTimeout: 'escalate', escalateTo: ['role:leads'] });
+  // Before the expiry the escalation list may not decide. An hour's expiry: nothing races a timer.
+  const unexpired = await start(await escalating('1h'));
+  await waitForStatus(unexpired, ['waiting_approval']);
+  const startedAt = Date.now();
+  await harness('pending', unexpired.workflowId); // the approver reads what is pending
+  const early = await harness('approve', unexpired.workflowId, '--approver', 'carol');
+  const decideCostMs = Date.now() - startedAt;
   expect(early.stderr).toMatch(/carol is not an allowed approver/);
+  await harness('cancel', unexpired.workflowId);
 
+  // After it, the lead must read and approve inside the escalated window, so the window is sized
+  // from what those two commands cost on this machine now (ten times, at least 5 s), not on an idle one.
+  const windowSeconds = Math.max(5, Math.ceil((10 * decideCostMs) / 1000));
+  const run = await start(await escalating(`${windowSeconds}s`));
   const escalated = await waitFor(
     async () => {
       const state = await run.query(stateQuery);
       return state.pendingAction?.escalated ? state : null;
     },
-    { timeoutMs: 15_000, what: 'the escalation' },
+    { timeoutMs: windowSeconds * 1000 + 60_000, what: 'the escalation' },
   );
   expect(escalated.pendingAction?.eligibleApprovers).toEqual(['alice', 'bob', 'carol', 'dave']);
   expect(escalated.trace.map((e) => e.type)).toContain('approval_escalated');
+  await harness('pending', run.workflowId); // the lead reads what is pending
   const lead = await harness('approve', run.workflowId, '--approver', 'carol');
   expect(lead.stdout).toMatch(/approved; finalizing/);
   expect((await run.result()).status).toBe('completed');

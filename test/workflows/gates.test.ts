@@ -128,7 +128,7 @@ test('an approval pinned to the digest of other arguments is refused; the run ke
   });
   await run.signal(approveSignal, { approver: 'bob', digest: other });
   await waitFor(async () => (await run.query(traceQuery)).some((e) => e.type === 'approval_refused'), {
-    timeoutMs: 10_000,
+    timeoutMs: 60_000,
     what: 'the refusal',
   });
   const state = await run.query(stateQuery);

@@ -103,7 +103,7 @@ test('an invalid payload and a wrong digest are refused and the run keeps waitin
       const events = (await run.query(traceQuery)).filter((e) => e.type === 'approval_refused');
       return events.length === 3 ? events : null;
     },
-    { timeoutMs: 15_000, what: 'three refusals in the trace' },
+    { timeoutMs: 60_000, what: 'three refusals in the trace' },
   );
   expect(refusals[0].message).toMatch(/invalid payload: approver/);
   expect(refusals[1].message).toMatch(/invalid payload/);

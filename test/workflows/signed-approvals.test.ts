@@ -137,7 +137,7 @@ test('unsigned, foreign, misdirected and replayed signatures are refused and tra
     /made for another digest/,
     /made to reject, not to approve/,
   ].map((pattern) => expect.stringMatching(pattern));
-  await waitFor(async () => ((await refusals(run)).length >= expected.length ? true : null), { timeoutMs: 15_000, what: 'the refusals' });
+  await waitFor(async () => ((await refusals(run)).length >= expected.length ? true : null), { timeoutMs: 60_000, what: 'the refusals' });
   expect(await refusals(run)).toEqual(expected);
 
   // Through the update the caller hears the refusal, and the attempt is still in the trace.
@@ -148,7 +148,7 @@ test('unsigned, foreign, misdirected and replayed signatures are refused and tra
   expect(await run.executeUpdate(approveUpdate, { args: [good] })).toMatchObject({ stillNeeded: 1 });
   await run.signal(approveSignal, good); // the same signed approval, replayed
   await waitFor(async () => ((await refusals(run)).length >= expected.length + 2 ? true : null), {
-    timeoutMs: 15_000,
+    timeoutMs: 60_000,
     what: 'the replay refusal',
   });
   expect((await refusals(run)).slice(-2)).toEqual([

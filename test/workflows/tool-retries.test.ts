@@ -71,7 +71,7 @@ test('a transient failure is retried; a permanent one pauses the run until resum
   expect(paused.pausedOn).toMatchObject({ tool: 'extract_facts', attempts: 1, error: expect.stringMatching(/^InvalidToolInput: /) });
   expect(paused.steps.find((s) => s.tool === 'search_sources')).toMatchObject({ status: 'ok', attempts: 2 });
   await waitFor(async () => (await run.describe()).typedSearchAttributes.get(HARNESS_STATUS) === 'paused_on_error', {
-    timeoutMs: 10_000,
+    timeoutMs: 60_000,
     what: 'HarnessStatus to say paused_on_error',
   });
 
@@ -107,7 +107,7 @@ test('a transient failure is retried; a permanent one pauses the run until resum
     message: expect.stringMatching(/^resuming/),
   });
   await waitFor(async () => (await run.query(traceQuery)).filter((e) => e.type === 'run_paused').length === 2, {
-    timeoutMs: 15_000,
+    timeoutMs: 60_000,
     what: 'the second pause',
   });
   await run.executeUpdate(resumeUpdate, { args: [{ operator: 'ops' }] });
@@ -125,7 +125,9 @@ test('a local tool is retried by the worker under the same policy: one marker wi
   const paused = await waitForStatus(run, ['paused_on_error']);
   expect(paused.steps.find((s) => s.tool === 'search_sources')).toMatchObject({ status: 'ok', attempts: 2, execution: 'local' });
   expect(paused.pausedOn).toMatchObject({ tool: 'extract_facts', attempts: 1, error: expect.stringMatching(/^InvalidToolInput: /) });
-  const searchEvents = paused.trace.filter((e) => e.tool === 'search_sources' && e.type.startsWith('tool_')).map((e) => `${e.type}#${e.attempt}`);
+  const searchEvents = paused.trace
+    .filter((e) => e.tool === 'search_sources' && e.type.startsWith('tool_'))
+    .map((e) => `${e.type}#${e.attempt}`);
   expect(searchEvents).toEqual(['tool_start#1', 'tool_ok#2']);
   const history = await toolsInHistory(run);
   expect(history.filter((call) => call.tool === 'search_sources')).toEqual([{ tool: 'search_sources', execution: 'local', attempt: 2 }]);

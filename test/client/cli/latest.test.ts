@@ -25,7 +25,7 @@ async function latestBecomes(expected: string): Promise<void> {
       const { stdout } = await bed.harness('status', '--latest', '--json');
       return stdout && JSON.parse(stdout).runId === expected;
     },
-    { timeoutMs: 15_000, what: `--latest to name ${expected}` },
+    { timeoutMs: 60_000, what: `--latest to name ${expected}` },
   );
 }
 
@@ -45,7 +45,7 @@ test('--latest follows the newest start, open or closed; history is trace', asyn
   // Closed now, yet still the most recently started: the older open run must not win.
   expect((await bed.harness('cancel', '--latest')).code).toBe(0);
   await waitFor(async () => JSON.parse((await bed.harness('status', third, '--json')).stdout).status === 'cancelled', {
-    timeoutMs: 15_000,
+    timeoutMs: 60_000,
     what: `${third} to be cancelled`,
   });
   await latestBecomes(third);

@@ -44,7 +44,7 @@ test('the gated write waits for a human, who approves it with harness approve; i
       const { runs } = JSON.parse((await bed.harness('inbox', '--json')).stdout) as { runs: { workflowId: string; topic: string }[] };
       return runs.find((r) => r.workflowId === 'call-finalize-1');
     },
-    { timeoutMs: 15_000, what: 'the waiting call in the inbox' },
+    { timeoutMs: 60_000, what: 'the waiting call in the inbox' },
   );
   expect(inbox.topic).toBe('finalize_report call');
 

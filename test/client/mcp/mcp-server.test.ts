@@ -150,18 +150,20 @@ test('on any loopback address (127.0.0.2 too), a foreign Host or Origin is refus
 test('a bogus page token is refused at once in one line, not after the server’s retries', async () => {
   const client = await connected(stdioServer());
   try {
-    const started = Date.now();
+    // Refused here, before any call: the server's answer (after its retries) would be quoted in the line.
     for (const page of ['garbage', 'Zm9v.AAAAAAAAAAAA', '']) {
       const listed = await call(client, 'list_runs', { page });
       if (page === '') expect(listed.isError).toBeFalsy();
       else
-        expect(listed).toMatchObject({ isError: true, content: [{ type: 'text', text: expect.stringMatching(/^invalid page token: /) }] });
+        expect(listed).toMatchObject({
+          isError: true,
+          content: [{ type: 'text', text: expect.stringMatching(/^invalid page token: [^(]+$/) }],
+        });
     }
     // A real token pages on.
     const first = await call(client, 'list_runs', { pageSize: 1 });
     const next = first.structuredContent!.nextPage as string | null;
     if (next) expect((await call(client, 'list_runs', { pageSize: 1, page: next })).isError).toBeFalsy();
-    expect(Date.now() - started).toBeLessThan(10_000);
   } finally {
     await client.close();
   }
@@ -194,7 +196,7 @@ test('stdio: a client that closes stdin while a call is retrying (Temporal gone)
   await temporal.stop();
   send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'run_status', arguments: { runId: 'some-run' } } });
   // The call is now retrying against a server that is gone; the client leaves.
-  await waitFor(async () => stdout.length > 0 && !stdout.includes('"id":2'), { timeoutMs: 5_000, what: 'the call to be in flight' });
+  await waitFor(async () => stdout.length > 0 && !stdout.includes('"id":2'), { timeoutMs: 60_000, what: 'the call to be in flight' });
   server.stdin!.end();
   expect(await exited).toBe(0);
   expect(stderr).toBe('');
