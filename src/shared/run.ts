@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PersonName } from './identity';
 import { RunExecution, ToolExecution } from './execution';
 import { MAX_POLICY_BYTES, Policy } from './policy';
-import { MAX_SOURCES, SourceDocument, TOOLS, ToolName } from './tools';
+import { MAX_SOURCES, SourceDocument, ToolName } from './tools';
 import { Signature } from './signed-decision';
 
 /** Sources travel in workflow input, so they are bounded well under Temporal's 2 MB payload limit. */
@@ -86,7 +86,7 @@ export const ApprovePayload = z
      */
     edit: z
       .union([
-        TOOLS.finalize_report.input.shape.markdown,
+        z.string().min(1).max(MAX_EDIT_CHARS),
         z
           .record(z.string(), z.unknown())
           .refine(

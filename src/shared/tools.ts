@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { REPORT_FILE_NAME } from './constants';
+import { diffSummary } from './diff-summary';
 import { sha256Hex } from './digest';
 import { undecodableReason } from './undecodable';
 
@@ -47,7 +48,52 @@ export interface ToolContract<I extends z.ZodType, O extends z.ZodType> {
    * activity (`temporal activity complete` too), so its shape alone proves nothing.
    */
   checkResult?: (input: z.output<I>, output: z.output<O>) => string | null;
+  /** How the tool's approval gate speaks and what an edit there means; absent: a call, edited as its arguments. */
+  gate?: ToolGate<z.output<I>>;
 }
+
+/** A gated tool's own words at its gate, and its edit-on-approve when an edit is more than new arguments. */
+export interface ToolGate<I> {
+  /** What is approved, as refusals name it ("the pending draft"); default: "<tool> call". */
+  subject: string;
+  /** What the tool does, in the gate's reason ("writes to the filesystem"); default: "is a <category> tool". */
+  does: string;
+  /** What happens once approved ("finalizing"); default: "running <tool>". */
+  onApproved: string;
+  edit?: GateEdit<I>;
+}
+
+/**
+ * An edit-on-approve of another form than the tool's arguments (a report's text, say). `apply`
+ * runs in the workflow, at the gate: it may call tools through `env` (outside the tool path: the
+ * gate checking an edit is not a step of the run) and throws EditRefused to leave the gate as it was.
+ */
+export interface GateEdit<I> {
+  form: z.ZodType<string>;
+  /** The form in words, for a refusal: "the edited report as a string". */
+  formDescription: string;
+  apply(edit: string, args: I, env: GateEditEnv): Promise<EditedCall<I>>;
+}
+
+export interface GateEditEnv {
+  topic: string;
+  /** The tool as an activity under its own retry policy; its tokens count in the run's usage. */
+  callTool<N extends ToolName>(name: N, input: ToolInput<N>): Promise<ToolOutput<N>>;
+}
+
+export interface EditedCall<I> {
+  args: I;
+  /** What the approvals are bound to from now on. */
+  digest: string;
+  /** The text the gate's preview shows. */
+  previewText: string;
+  review?: { passed: boolean; findings: string[] };
+  /** The trace event that records the edit. */
+  event: { type: 'draft_edited' | 'arguments_edited'; data: Record<string, unknown> };
+}
+
+/** An edit the tool's gate will not take; the message says why. */
+export class EditRefused extends Error {}
 
 const defineTool = <I extends z.ZodType, O extends z.ZodType>(tool: ToolContract<I, O>) => tool;
 
@@ -162,6 +208,16 @@ export const TOOLS = {
     }),
     output: z.object({ path: z.string(), bytes: z.number().int().positive(), sha256: Sha256 }),
     checkResult: (input, output) => reportResultProblem(input, output),
+    gate: {
+      subject: 'draft',
+      does: 'writes to the filesystem',
+      onApproved: 'finalizing',
+      edit: {
+        form: z.string().min(1).max(100_000),
+        formDescription: 'the edited report as a string',
+        apply: (edit, args, env) => reviewedReport(edit, args, env),
+      },
+    },
     startToCloseTimeoutMs: 30_000,
     heartbeatTimeoutMs: 5_000,
     execution: 'remote',
@@ -173,6 +229,29 @@ export const TOOLS = {
     ]),
   }),
 } as const;
+
+/**
+ * An edited report is reviewed again; only a passing one replaces the draft, and the approvals
+ * are bound to the reviewed text's digest.
+ */
+async function reviewedReport(
+  markdown: string,
+  previous: { runId: string; markdown: string; sha256: string; relativePath?: string },
+  env: GateEditEnv,
+): Promise<EditedCall<typeof previous>> {
+  const review = await env.callTool('review_draft', { topic: env.topic, markdown });
+  if (!review.passed || !review.sha256) throw new EditRefused(`edited report failed review: ${review.findings.join('; ')}`);
+  return {
+    args: { ...previous, markdown, sha256: review.sha256 },
+    digest: review.sha256,
+    previewText: markdown,
+    review: { passed: review.passed, findings: review.findings },
+    event: {
+      type: 'draft_edited',
+      data: { previousDigest: previous.sha256, digest: review.sha256, ...diffSummary(previous.markdown, markdown) },
+    },
+  };
+}
 
 /** The report's result must name the approved bytes at the path asked for: an absolute path ending in it, nothing climbing out. */
 function reportResultProblem(

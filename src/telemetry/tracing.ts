@@ -18,7 +18,7 @@ export type TracedComponent = 'cli' | 'worker' | 'bench' | 'mcp';
 
 /**
  * The SDK's interceptors, composed by hand rather than through its plugin: the workflow side lives
- * in a bundle of its own (see workflows/tracing-interceptors.ts), and the activity side needs the
+ * in a bundle of its own (see workflows/observers/tracing-interceptors.ts), and the activity side needs the
  * harness's attributes inside the SDK's span.
  */
 export interface Tracing {

@@ -7,7 +7,7 @@ import { REPO_ROOT } from '../paths';
 export const WORKFLOW_BUNDLE_PATH = path.join(REPO_ROOT, 'dist', 'workflow-bundle.js');
 /** The same workflows with the OpenTelemetry interceptors: loaded only by a worker that traces. */
 export const TRACED_WORKFLOW_BUNDLE_PATH = path.join(REPO_ROOT, 'dist', 'workflow-bundle-traced.js');
-export const TRACING_INTERCEPTORS_MODULE = require.resolve('../workflows/tracing-interceptors');
+export const TRACING_INTERCEPTORS_MODULE = require.resolve('../workflows/observers/tracing-interceptors');
 
 type WorkflowCode = Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'interceptors'>;
 

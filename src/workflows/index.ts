@@ -1,7 +1,7 @@
 /** Entry point of the workflow bundle: every workflow type the worker registers. */
-import './run-details';
-import './run-log';
-import './run-metrics';
-export { researchRun } from './research-run';
+import './observers/run-details';
+import './observers/run-log';
+import './observers/run-metrics';
+export { researchRun } from './research/research-run';
 export { toolCall } from './tool-call';
-export { executorRole, plannerRole, reviewerRole } from './roles';
+export { executorRole, plannerRole, reviewerRole } from './research/roles';

@@ -2,76 +2,55 @@
  * `toolCall`: one tool through the same path a research run's steps take (policy check, gate when
  * required, the call under the tool's retry policy, pause on a failure for good), then the end.
  */
-import { allHandlersFinished, ApplicationFailure, condition, workflowInfo } from '@temporalio/workflow';
-import { BUILTIN_POLICY, toolModesOf } from '../shared/policy';
+import { toolModesOf } from '../shared/policy';
 import { ToolCallInput, ToolCallResult } from '../shared/tool-call';
 import { describeZodError, TOOLS, ToolName } from '../shared/tools';
-import { requireReadableInput } from '../shared/undecodable';
-import { ApprovalGates } from './approval-gate';
-import type { CallOptions } from './call-tool';
-import { OperatorControl } from './operator-control';
-import { registerRunApi } from './run-api';
-import { endStoppedRun } from './run-ending';
-import { RunRecorder } from './run-recorder';
-import { ToolPath } from './tool-path';
-import { WorkflowShape } from './workflow-shape';
+import { harnessRun, Parsed } from './kernel/harness-run';
 
 const PREVIEW_LINES = 12;
 
+type Call = ReturnType<typeof ToolCallInput.parse>;
+
 export async function toolCall(rawInput: ToolCallInput): Promise<ToolCallResult> {
-  requireReadableInput(rawInput);
-  const { workflowId } = workflowInfo();
-  const parsed = ToolCallInput.safeParse(rawInput);
-  const tool = parsed.success ? parsed.data.tool : null;
-  const startedBy = parsed.success ? (parsed.data.startedBy ?? null) : null;
-  const topic = `${tool ?? 'tool'} call`;
-  const run = new RunRecorder(workflowId, topic, startedBy);
-  const control = new OperatorControl(run);
-  const shape = new WorkflowShape();
-  const calls: CallOptions = { serverRetries: true, checkedResults: shape.has('checked-results') };
-  const gates = new ApprovalGates(
-    { run, startedBy: startedBy ?? 'unknown', topic, previewLines: PREVIEW_LINES, callOptions: calls, shape },
-    BUILTIN_POLICY,
+  return harnessRun(
+    rawInput,
+    {
+      workflowType: 'toolCall',
+      describe: (raw) => {
+        const parsed = ToolCallInput.safeParse(raw);
+        const tool = parsed.success ? parsed.data.tool : null;
+        return {
+          topic: `${tool ?? 'tool'} call`,
+          startedBy: parsed.success ? (parsed.data.startedBy ?? null) : null,
+          previewLines: PREVIEW_LINES,
+          created: { tool },
+        };
+      },
+      parse: parseCall,
+      invalidInputType: 'InvalidToolCall',
+      completed: (_output, input) => ({ tool: input.tool }),
+      result: (state, output) => {
+        const { trace: _trace, ...result } = state;
+        return { ...result, output: output ?? null };
+      },
+    },
+    async (input, kernel) => {
+      const { policy } = await kernel.resolvePolicy(input, 'builtin');
+      kernel.calls.execution = toolModesOf(policy, undefined);
+      const facts = factsOf(input.tool, input.args as Record<string, unknown>);
+      const path = kernel.toolPath({ topic: facts.topic, budget: policy.budget?.maxTotalTokens ?? null });
+      return (await path.call(input.tool, input.args as never, facts)) as unknown;
+    },
   );
-  registerRunApi(run, gates, control);
+}
 
-  run.event('run_created', { data: { workflowType: 'toolCall', tool, valid: parsed.success } });
-  run.setStatus('running');
-  if (!parsed.success) return failAtOnce(run, `invalid tool call: ${describeZodError(parsed.error)}`);
-  const input = parsed.data;
-  const args = TOOLS[input.tool].input.safeParse(input.args);
-  if (!args.success) return failAtOnce(run, `invalid arguments for ${input.tool}: ${describeZodError(args.error)}`);
-
-  const policy = input.policy ?? BUILTIN_POLICY;
-  const digest = input.policy ? (input.policyDigest ?? null) : null;
-  gates.usePolicy(policy, digest);
-  control.usePolicy(policy);
-  calls.execution = toolModesOf(policy, undefined);
-  run.state.policy = { name: policy.name, digest };
-  const facts = factsOf(input.tool, args.data as Record<string, unknown>);
-  const path = new ToolPath({
-    run,
-    policy,
-    policyDigest: digest,
-    topic: facts.topic,
-    gates,
-    control,
-    calls,
-    previewLines: PREVIEW_LINES,
-    budget: policy.budget?.maxTotalTokens ?? null,
-  });
-  let output: unknown = null;
-  try {
-    output = await path.call(input.tool, args.data as never, facts);
-    run.state.currentStep = null;
-    run.setStatus('completed');
-    run.event('run_completed', { tool: input.tool });
-  } catch (err) {
-    await endStoppedRun(run, err);
-  }
-  await condition(allHandlersFinished);
-  const { trace: _trace, ...result } = run.state;
-  return { ...result, output };
+/** The call, its arguments checked against the tool's contract. */
+function parseCall(raw: unknown): Parsed<Call> {
+  const parsed = ToolCallInput.safeParse(raw);
+  if (!parsed.success) return { ok: false, message: `invalid tool call: ${describeZodError(parsed.error)}` };
+  const args = TOOLS[parsed.data.tool].input.safeParse(parsed.data.args);
+  if (!args.success) return { ok: false, message: `invalid arguments for ${parsed.data.tool}: ${describeZodError(args.error)}` };
+  return { ok: true, input: { ...parsed.data, args: args.data as Call['args'] } };
 }
 
 /** What the policy judges a call by: its topic (when it has one) and, for the write, its path. */
@@ -79,9 +58,4 @@ function factsOf(tool: ToolName, args: Record<string, unknown>): { topic: string
   const topic = typeof args.topic === 'string' ? args.topic : '';
   if (tool !== 'finalize_report') return { topic };
   return { topic, outputPath: typeof args.relativePath === 'string' ? args.relativePath : `${String(args.runId)}/final_report.md` };
-}
-
-function failAtOnce(run: RunRecorder, message: string): never {
-  run.fail(message);
-  throw ApplicationFailure.nonRetryable(message, 'InvalidToolCall');
 }

@@ -49,7 +49,7 @@ const PAYLOADS = { approve: ApprovePayload, reject: RejectPayload, resume: Opera
 /** An edited report is reviewed inside the update, so the answer may take a while once accepted. */
 const UPDATE_DEADLINE_MS = 60_000;
 
-/** What the open gate publishes in the run's memo (see workflows/approval-gate.ts). */
+/** What the open gate publishes in the run's memo (see workflows/kernel/approval-gate.ts). */
 export interface GateMemo {
   tool: ToolName;
   gate?: number;

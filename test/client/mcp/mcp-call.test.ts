@@ -26,7 +26,7 @@ test('a read-only tool runs under the policy and prints its output', async () =>
   expect((await run.describe()).type).toBe(TOOL_CALL_WORKFLOW_TYPE);
   expect((await toolsInHistory(run)).map((t) => t.tool)).toEqual(['search_sources']);
   const trace = JSON.parse((await bed.harness('trace', call.runId, '--json')).stdout).map((e: { type: string }) => e.type);
-  expect(trace).toEqual(['run_created', 'policy_checked', 'tool_start', 'tool_ok', 'run_completed']);
+  expect(trace).toEqual(['run_created', 'policy_applied', 'policy_checked', 'tool_start', 'tool_ok', 'run_completed']);
 });
 
 test('the gated write waits for a human, who approves it with harness approve; it writes once', async () => {

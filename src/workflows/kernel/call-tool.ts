@@ -9,11 +9,11 @@
  */
 import { RetryState } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities, sleep, TimeoutFailure } from '@temporalio/workflow';
-import type { ToolExecution } from '../shared/execution';
-import { toolSummary } from '../shared/tool-summaries';
-import { backoffMs, shouldRetry } from '../shared/retry';
-import { checkedResult, temporalRetryPolicy, TOOLS, ToolActivities, ToolInput, ToolName, ToolOutput, ToolResult } from '../shared/tools';
-import type { StepResult } from '../shared/run';
+import type { ToolExecution } from '../../shared/execution';
+import { toolSummary } from '../../shared/tool-summaries';
+import { backoffMs, shouldRetry } from '../../shared/retry';
+import { checkedResult, temporalRetryPolicy, TOOLS, ToolActivities, ToolInput, ToolName, ToolOutput, ToolResult } from '../../shared/tools';
+import type { StepResult } from '../../shared/run';
 import type { RunRecorder } from './run-recorder';
 
 export interface CallOptions {

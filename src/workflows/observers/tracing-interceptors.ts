@@ -28,9 +28,9 @@ import type {
   WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
 import { workflowInfo } from '@temporalio/workflow';
-import type { RunState, TraceEvent } from '../shared/run';
-import { toolAttributes } from '../telemetry/tool-attributes';
-import { observeRuns } from './run-observers';
+import type { RunState, TraceEvent } from '../../shared/run';
+import { toolAttributes } from '../../telemetry/tool-attributes';
+import { observeRuns } from '../kernel/run-observers';
 
 const tracer = () => otel.trace.getTracer('durable-harness');
 

@@ -7,10 +7,10 @@
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { UpdateOutcome } from '../shared/messages';
-import type { TraceEventType } from '../shared/run';
-import { describeZodError } from '../shared/tools';
-import { isUndecodable, undecodableReason } from '../shared/undecodable';
+import type { UpdateOutcome } from '../../shared/messages';
+import type { TraceEventType } from '../../shared/run';
+import { describeZodError } from '../../shared/tools';
+import { isUndecodable, undecodableReason } from '../../shared/undecodable';
 import type { RunRecorder } from './run-recorder';
 
 export type Door = 'update' | 'signal';

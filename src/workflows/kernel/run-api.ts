@@ -21,7 +21,7 @@ import {
   snapshotQuery,
   stateQuery,
   traceQuery,
-} from '../shared/messages';
+} from '../../shared/messages';
 import type { ApprovalGates } from './approval-gate';
 import { registerDecision } from './decisions';
 import type { OperatorControl } from './operator-control';

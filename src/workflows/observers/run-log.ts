@@ -4,7 +4,7 @@
  * worker (or after eviction) never logs its past again.
  */
 import { log } from '@temporalio/workflow';
-import { observeRuns } from './run-observers';
+import { observeRuns } from '../kernel/run-observers';
 
 observeRuns({
   status: (status, previous, state) => {

@@ -4,7 +4,7 @@
  * nothing about telemetry. Listeners must be deterministic and issue no commands: they run on
  * replay too (their outputs, the span sink and the SDK's metric meter, are dropped while replaying).
  */
-import type { RunState, RunStatus, TraceEvent } from '../shared/run';
+import type { RunState, RunStatus, TraceEvent } from '../../shared/run';
 
 export interface RunObserver {
   event?(event: TraceEvent, state: RunState): void;

@@ -4,9 +4,9 @@
  * for a query is never counted twice. Names and labels are listed in the README ("Metrics").
  */
 import { metricMeter } from '@temporalio/workflow';
-import type { RunState, TraceEvent } from '../shared/run';
-import { TERMINAL_STATUSES } from '../shared/run';
-import { observeRuns } from './run-observers';
+import type { RunState, TraceEvent } from '../../shared/run';
+import { TERMINAL_STATUSES } from '../../shared/run';
+import { observeRuns } from '../kernel/run-observers';
 
 /** Created at first use: the meter only works inside a workflow, not when the bundle loads. */
 let instruments: ReturnType<typeof createInstruments> | undefined;

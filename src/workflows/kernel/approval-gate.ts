@@ -4,14 +4,13 @@
  * edit-on-approve. One gate is open at a time; the approve and reject decisions act on it.
  */
 import { ApplicationFailure, condition, upsertMemo, workflowInfo } from '@temporalio/workflow';
-import { diffSummary } from '../shared/diff-summary';
-import { toolCallDigest } from '../shared/digest';
-import { DESCRIPTIONS, UpdateOutcome } from '../shared/messages';
-import { approvalRefusal, eligibleApprovers, parseDuration, Policy, rejectionRefusal, toolPolicy } from '../shared/policy';
-import { editDigest, noteDigest, verifySignature } from '../shared/signed-decision';
-import { Approval, ApprovePayload, Decision, DraftPreview, GateRecord, PendingAction, previewOf, RejectPayload } from '../shared/run';
-import type { PendingCall } from '../shared/run-snapshot';
-import { describeZodError, TOOLS, ToolInput, ToolName } from '../shared/tools';
+import { toolCallDigest } from '../../shared/digest';
+import { DESCRIPTIONS, UpdateOutcome } from '../../shared/messages';
+import { approvalRefusal, eligibleApprovers, parseDuration, Policy, rejectionRefusal, toolPolicy } from '../../shared/policy';
+import { editDigest, noteDigest, verifySignature } from '../../shared/signed-decision';
+import { Approval, ApprovePayload, Decision, DraftPreview, GateRecord, PendingAction, previewOf, RejectPayload } from '../../shared/run';
+import type { PendingCall } from '../../shared/run-snapshot';
+import { describeZodError, EditedCall, EditRefused, GateEdit, TokenUsage, TOOLS, ToolInput, ToolName } from '../../shared/tools';
 import { callTool, CallOptions, ToolFailedError } from './call-tool';
 import type { DecisionDeclaration } from './decisions';
 import type { RunRecorder } from './run-recorder';
@@ -23,9 +22,11 @@ export interface GateRequest<N extends ToolName = ToolName> {
   args: ToolInput<N>;
   digest: string;
   preview: DraftPreview;
-  /** finalize_report only. */
+  /** Where a write goes, when the tool writes. */
   proposedPath?: string;
   review?: { passed: boolean; findings: string[] };
+  /** Told the arguments an approver's edit put in place (the run keeps its own view of them, a draft say). */
+  onEdited?: (args: ToolInput<N>) => void;
 }
 
 export interface GateSetup {
@@ -238,8 +239,8 @@ export class ApprovalGates {
   }
 
   private reasonFor(tool: ToolName): string {
-    const { category, risky } = TOOLS[tool];
-    const what = tool === 'finalize_report' ? `${tool} writes to the filesystem` : `${tool} is a ${category} tool`;
+    const { category, risky, gate } = TOOLS[tool];
+    const what = `${tool} ${gate?.does ?? `is a ${category} tool`}`;
     return `${what} (${risky ? 'risky, ' : ''}${category}); policy "${this.policy.name}" requires approval.`;
   }
 
@@ -283,7 +284,7 @@ export class ApprovalGates {
     if (blocked) return blocked;
     const pending = this.pending!;
     if (payload.digest && payload.digest !== pending.digest) {
-      return `digest ${payload.digest.slice(0, 12)}… does not match the pending ${pending.tool === 'finalize_report' ? 'draft' : `${pending.tool} call`}`;
+      return `digest ${payload.digest.slice(0, 12)}… does not match the pending ${gateOf(pending.tool)?.subject ?? `${pending.tool} call`}`;
     }
     if (payload.edit !== undefined) {
       if (!viaUpdate) return 'an edit needs the approve update (harness approve --edit)';
@@ -341,10 +342,13 @@ export class ApprovalGates {
     return null;
   }
 
-  /** A report edit is a markdown string; any other tool's edit is its arguments, checked against its input contract. */
+  /** An edit in the tool's own form (its gate's edit), else its arguments checked against its input contract. */
   private editRefusal(tool: ToolName, edit: NonNullable<ApprovePayload['edit']>): string | null {
-    if (tool === 'finalize_report')
-      return typeof edit === 'string' ? null : 'edit: at the finalize_report gate, the edited report as a string';
+    const custom = gateOf(tool)?.edit;
+    if (custom)
+      return typeof edit === 'string' && custom.form.safeParse(edit).success
+        ? null
+        : `edit: at the ${tool} gate, ${custom.formDescription}`;
     if (typeof edit === 'string') return `edit: at the ${tool} gate, the tool's arguments as a JSON object`;
     const parsed = TOOLS[tool].input.safeParse(edit);
     return parsed.success ? null : `edited arguments do not fit ${tool}'s contract: ${describeZodError(parsed.error)}`;
@@ -374,7 +378,7 @@ export class ApprovalGates {
     });
     const message = pending.stillNeeded
       ? `approval recorded; ${pending.stillNeeded} more needed`
-      : `approved; ${pending.tool === 'finalize_report' ? 'finalizing' : `running ${pending.tool}`}`;
+      : `approved; ${gateOf(pending.tool)?.onApproved ?? `running ${pending.tool}`}`;
     return { status: run.state.status, message, stillNeeded: pending.stillNeeded, digest: pending.digest };
   }
 
@@ -382,64 +386,70 @@ export class ApprovalGates {
   private async approveEdited(payload: ApprovePayload): Promise<UpdateOutcome> {
     const gate = this.open!;
     const pending = this.pending!;
-    const { approver } = payload;
-    if (typeof payload.edit === 'string') await this.reviseReport(gate, payload.edit, approver);
-    else this.reviseArguments(gate, TOOLS[pending.tool].input.parse(payload.edit), approver);
+    const custom = gateOf(pending.tool)?.edit;
+    const edited =
+      custom && typeof payload.edit === 'string'
+        ? await this.appliedEdit(gate, custom, payload.edit)
+        : this.editedArguments(gate, payload.edit);
+    gate.request = { ...gate.request, args: edited.args as ToolInput<ToolName> };
+    pending.digest = edited.digest;
+    pending.preview = previewOf(edited.previewText, this.setup.previewLines);
+    if (edited.review) pending.review = edited.review;
+    this.setup.run.setPendingCall(pendingCallOf(gate.request, edited.digest));
+    gate.request.onEdited?.(gate.request.args);
+    this.setup.run.event(edited.event.type, { tool: pending.tool, data: { approver: payload.approver, ...edited.event.data } });
     pending.approvals = [];
     gate.record.digest = pending.digest;
     this.publish();
     return this.recordApproval(payload, true);
   }
 
-  private reviseArguments(gate: OpenGate, args: unknown, approver: string): void {
-    const pending = this.pending!;
-    const previousDigest = pending.digest;
-    gate.request = { ...gate.request, args: args as ToolInput<ToolName> };
-    pending.digest = this.digestOf(pending.tool, args);
-    this.setup.run.setPendingCall(pendingCallOf(gate.request, pending.digest));
-    pending.preview = previewOf(JSON.stringify(args, null, 2), this.setup.previewLines);
-    this.setup.run.event('arguments_edited', { tool: pending.tool, data: { approver, previousDigest, digest: pending.digest } });
+  private editedArguments(gate: OpenGate, edit: ApprovePayload['edit']): EditedCall<unknown> {
+    const { tool } = gate.request;
+    const args = TOOLS[tool].input.parse(edit);
+    const digest = this.digestOf(tool, args);
+    return {
+      args,
+      digest,
+      previewText: JSON.stringify(args, null, 2),
+      event: { type: 'arguments_edited', data: { previousDigest: this.pending!.digest, digest } },
+    };
   }
 
   /**
-   * The edited report is reviewed again; only a passing one replaces the draft. This review is the
-   * gate checking an edit, not a step of the run: it bypasses the tool path (a gate on review_draft
-   * must not open inside this gate), and its tokens count without the budget pause.
+   * The tool's own edit, applied at the gate (a report is reviewed again, say). Its tool calls
+   * bypass the tool path (a gate on them must not open inside this gate), and their tokens count
+   * without the budget pause, which applies to the run's own steps.
    */
-  private async reviseReport(gate: OpenGate, markdown: string, approver: string): Promise<void> {
+  private async appliedEdit(gate: OpenGate, edit: GateEdit<unknown>, text: string): Promise<EditedCall<unknown>> {
     const { run, topic } = this.setup;
+    const { tool } = gate.request;
     gate.reviewingEdit = true;
     try {
-      const review = await callTool(run, 'review_draft', { topic, markdown }, this.setup.callOptions);
-      // The re-review's tokens go into the run's totals; the budget pause applies to the run's own steps.
-      if (review.usage !== undefined) run.recordUsage('review_draft', review.usage);
-      if (!review.passed || !review.sha256) {
-        const findings = review.findings.join('; ');
-        run.event('approval_refused', { message: `edited report failed review: ${findings}`, data: { signal: 'approve' } });
-        throw ApplicationFailure.nonRetryable(`edited report failed review: ${findings}`, 'EditRejected');
-      }
-      const pending = this.pending!;
-      const previous = gate.request.args as ToolInput<'finalize_report'>;
-      const summary = diffSummary(previous.markdown, markdown);
-      gate.request = { ...gate.request, args: { ...previous, markdown, sha256: review.sha256 } };
-      pending.digest = review.sha256;
-      pending.preview = previewOf(markdown, this.setup.previewLines);
-      pending.review = { passed: review.passed, findings: review.findings };
-      run.state.artifacts.draft = { sha256: review.sha256, lines: pending.preview.lineCount, chars: pending.preview.charCount };
-      run.snapshot.draft = { markdown, sha256: review.sha256 };
-      run.setPendingCall(pendingCallOf(gate.request, review.sha256));
-      run.event('draft_edited', {
-        tool: 'finalize_report',
-        data: { approver, previousDigest: previous.sha256, digest: review.sha256, ...summary },
+      return await edit.apply(text, gate.request.args, {
+        topic,
+        callTool: async (name, input) => {
+          const output = await callTool(run, name, input, this.setup.callOptions);
+          if ('usage' in output && output.usage !== undefined) run.recordUsage(name, output.usage as TokenUsage | null);
+          return output;
+        },
       });
     } catch (err) {
+      if (err instanceof EditRefused) {
+        run.event('approval_refused', { message: err.message, data: { signal: 'approve' } });
+        throw ApplicationFailure.nonRetryable(err.message, 'EditRejected');
+      }
       if (err instanceof ToolFailedError)
-        throw ApplicationFailure.nonRetryable(`edited report could not be reviewed: ${err.message}`, 'EditRejected');
+        throw ApplicationFailure.nonRetryable(`the edit at the ${tool} gate could not be checked: ${err.message}`, 'EditRejected');
       throw err;
     } finally {
       gate.reviewingEdit = false;
-      // The re-review ran as a step; the run is back at its gate.
+      // The edit's tool calls ran as steps; the run is back at its gate.
       run.state.currentStep = 'approval';
     }
   }
 }
+
+/** The tool's own words and edit at its gate, if it declares them. */
+const gateOf = (tool: ToolName) =>
+  (TOOLS[tool] as { gate?: { subject: string; does: string; onApproved: string; edit?: GateEdit<unknown> } }).gate;

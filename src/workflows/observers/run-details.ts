@@ -4,8 +4,8 @@
  * nothing in history changes.
  */
 import { setCurrentDetails } from '@temporalio/workflow';
-import { runDetails } from '../shared/run-details';
-import { observeRuns } from './run-observers';
+import { runDetails } from '../../shared/run-details';
+import { observeRuns } from '../kernel/run-observers';
 
 observeRuns({
   event: (_event, state) => setCurrentDetails(runDetails(state)),

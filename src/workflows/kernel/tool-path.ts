@@ -5,9 +5,9 @@
  * accounting and the budget pause.
  */
 import { CancellationScope } from '@temporalio/workflow';
-import { CallFacts, evaluateToolCall, Policy } from '../shared/policy';
-import { previewOf } from '../shared/run';
-import { TOOLS, TokenUsage, ToolInput, ToolName, ToolOutput } from '../shared/tools';
+import { CallFacts, evaluateToolCall, Policy } from '../../shared/policy';
+import { previewOf } from '../../shared/run';
+import { TOOLS, TokenUsage, ToolInput, ToolName, ToolOutput } from '../../shared/tools';
 import type { ApprovalGates, GateRequest } from './approval-gate';
 import { callTool, CallOptions, ToolFailedError } from './call-tool';
 import type { OperatorControl } from './operator-control';
@@ -16,8 +16,10 @@ import type { RunRecorder } from './run-recorder';
 /** Ends the run as failed when the policy refuses a call: before any side effect. */
 export class PolicyDeniedError extends Error {}
 
-/** finalize_report's gate shows the report and its review, and its digest is the report's own sha256. */
-export type GateView = Partial<Pick<GateRequest, 'digest' | 'preview' | 'proposedPath' | 'review'>>;
+/** What a gate shows instead of the bare arguments (finalize_report's: the report, its review, the report's own sha256). */
+export type GateView<N extends ToolName = ToolName> = Partial<
+  Pick<GateRequest<N>, 'digest' | 'preview' | 'proposedPath' | 'review' | 'onEdited'>
+>;
 
 export interface ToolPathSetup {
   run: RunRecorder;
@@ -43,7 +45,7 @@ export class ToolPath {
     name: N,
     args: ToolInput<N>,
     facts: Partial<CallFacts> = {},
-    gateView: GateView = {},
+    gateView: GateView<N> = {},
   ): Promise<ToolOutput<N>> {
     const { run, policy, gates } = this.setup;
     const verdict = evaluateToolCall(policy, name, { topic: this.setup.topic, ...facts });
@@ -64,6 +66,7 @@ export class ToolPath {
         preview: gateView.preview ?? previewOf(JSON.stringify(args, null, 2), this.setup.previewLines),
         ...(gateView.proposedPath !== undefined ? { proposedPath: gateView.proposedPath } : {}),
         ...(gateView.review ? { review: gateView.review } : {}),
+        ...(gateView.onEdited ? { onEdited: gateView.onEdited } : {}),
       });
     }
     const output = await this.invoke(name, approvedArgs);

@@ -4,10 +4,10 @@
  * (the run fails). The two decisions are declared here; research-run.ts registers them.
  */
 import { condition } from '@temporalio/workflow';
-import { DESCRIPTIONS, UpdateOutcome } from '../shared/messages';
-import { BUILTIN_POLICY, operatorRefusal, Policy } from '../shared/policy';
-import { OperatorPayload } from '../shared/run';
-import type { ToolName } from '../shared/tools';
+import { DESCRIPTIONS, UpdateOutcome } from '../../shared/messages';
+import { BUILTIN_POLICY, operatorRefusal, Policy } from '../../shared/policy';
+import { OperatorPayload } from '../../shared/run';
+import type { ToolName } from '../../shared/tools';
 import type { DecisionDeclaration } from './decisions';
 import type { RunRecorder } from './run-recorder';
 

@@ -5,13 +5,13 @@
  * pauses the run for an operator when a role fails for good (resume: the role again, as a new child).
  */
 import { ApplicationFailure, ChildWorkflowFailure, executeChild, isCancellation } from '@temporalio/workflow';
-import type { Handoff, RoleName, RunState } from '../shared/run';
-import { ROLE_PRIMARY_TOOL, ROLE_WORKFLOW_TYPES, RoleInput, RoleOutput } from '../shared/roles';
-import { TOOL_NAMES, ToolName } from '../shared/tools';
-import { GateRejected } from './approval-gate';
-import { ToolFailedError } from './call-tool';
-import type { OperatorControl } from './operator-control';
-import type { RunRecorder } from './run-recorder';
+import type { Handoff, RoleName, RunState } from '../../shared/run';
+import { ROLE_PRIMARY_TOOL, ROLE_WORKFLOW_TYPES, RoleInput, RoleOutput } from '../../shared/roles';
+import { TOOL_NAMES, ToolName } from '../../shared/tools';
+import { GateRejected } from '../kernel/approval-gate';
+import { ToolFailedError } from '../kernel/call-tool';
+import type { OperatorControl } from '../kernel/operator-control';
+import type { RunRecorder } from '../kernel/run-recorder';
 
 const MAX_SUMMARY_CHARS = 200;
 /** The child's own bookends; the parent has its own. */

@@ -1,10 +1,10 @@
 /** Owns a run's state: every status change, step and trace event goes through here. */
 import { proxySinks, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { HARNESS_STATUS } from '../shared/search-attributes';
+import { HARNESS_STATUS } from '../../shared/search-attributes';
 import { notifyEvent, notifyStatus } from './run-observers';
-import type { RunState, RunStatus, StepResult, TraceEvent, TraceEventType } from '../shared/run';
-import type { PendingCall, RunSnapshot, SnapshotSinks } from '../shared/run-snapshot';
-import type { TokenUsage, ToolName } from '../shared/tools';
+import type { RunState, RunStatus, StepResult, TraceEvent, TraceEventType } from '../../shared/run';
+import type { PendingCall, RunSnapshot, SnapshotSinks } from '../../shared/run-snapshot';
+import type { TokenUsage, ToolName } from '../../shared/tools';
 
 const { runSnapshot } = proxySinks<SnapshotSinks>();
 
