@@ -10,7 +10,7 @@ import { approvalRefusal, eligibleApprovers, parseDuration, Policy, rejectionRef
 import { editDigest, noteDigest, verifySignature } from '../../shared/signed-decision';
 import { Approval, ApprovePayload, Decision, DraftPreview, GateRecord, PendingAction, previewOf, RejectPayload } from '../../shared/run';
 import type { PendingCall } from '../../shared/run-snapshot';
-import { describeZodError, EditedCall, EditRefused, GateEdit, TokenUsage, TOOLS, ToolInput, ToolName } from '../../shared/tools';
+import { describeZodError, EditedCall, EditRefused, GateEdit, TokenUsage, ToolGate, TOOLS, ToolInput, ToolName } from '../../shared/tools';
 import { callTool, CallOptions, ToolFailedError } from './call-tool';
 import type { DecisionDeclaration } from './decisions';
 import type { RunRecorder } from './run-recorder';
@@ -239,8 +239,8 @@ export class ApprovalGates {
   }
 
   private reasonFor(tool: ToolName): string {
-    const { category, risky, gate } = TOOLS[tool];
-    const what = `${tool} ${gate?.does ?? `is a ${category} tool`}`;
+    const { category, risky } = TOOLS[tool];
+    const what = `${tool} ${gateOf(tool)?.does ?? `is a ${category} tool`}`;
     return `${what} (${risky ? 'risky, ' : ''}${category}); policy "${this.policy.name}" requires approval.`;
   }
 
@@ -451,5 +451,4 @@ export class ApprovalGates {
 }
 
 /** The tool's own words and edit at its gate, if it declares them. */
-const gateOf = (tool: ToolName) =>
-  (TOOLS[tool] as { gate?: { subject: string; does: string; onApproved: string; edit?: GateEdit<unknown> } }).gate;
+const gateOf = (tool: ToolName): ToolGate<unknown> | undefined => (TOOLS[tool] as { gate?: ToolGate<unknown> }).gate;

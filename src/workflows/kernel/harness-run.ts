@@ -113,12 +113,12 @@ export async function harnessRun<I, O, R = Omit<RunState, 'trace'>>(
   const parsed = spec.parse(raw);
   run.event('run_created', { data: { workflowType: spec.workflowType, ...described.created, valid: parsed.ok } });
   run.setStatus('running');
-  const fail = (message: string, type: string): never => {
+  const fail: (message: string, type: string) => never = (message, type) => {
     run.fail(message);
     throw ApplicationFailure.nonRetryable(message, type);
   };
   if (!parsed.ok) fail(parsed.message, spec.invalidInputType);
-  const { input } = parsed as { ok: true; input: I };
+  const { input } = parsed;
 
   let resolved: ResolvedPolicy = { policy: BUILTIN_POLICY, digest: null };
   const kernel: RunKernel = {
