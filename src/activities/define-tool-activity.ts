@@ -5,7 +5,8 @@
  */
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { whileHeartbeating } from './heartbeat';
-import { describeZodError, NON_RETRYABLE, TOOLS, ToolInput, ToolName, ToolOutput, ToolResult } from '../shared/tools';
+import { AnyTool, describeZodError, InputOf, NON_RETRYABLE, OutputOf } from '../shared/tool-contract';
+import { TOOLS, ToolInput, ToolName, ToolOutput, ToolResult } from '../shared/tools';
 import { isUndecodable } from '../shared/undecodable';
 
 /** The attempt of the running activity; 1 outside an activity (unit tests). */
@@ -35,12 +36,19 @@ function withAttempt(err: unknown, attempt: number): ApplicationFailure {
   return ApplicationFailure.create({ message: error.message, type: error.name, details: [{ attempt }] });
 }
 
-export function defineToolActivity<N extends ToolName>(
-  name: N,
-  implementation: (input: ToolInput<N>) => Promise<ToolOutput<N>>,
-): (input: ToolInput<N>) => Promise<ToolResult<N>> {
-  const tool = TOOLS[name];
-  return async (input) => {
+/** A tool's implementation as the activity the worker registers under the tool's name. */
+export interface ToolImplementation<T extends AnyTool = AnyTool> {
+  tool: T;
+  activity: (input: InputOf<T>) => Promise<OutputOf<T> & { attempt: number }>;
+}
+
+/** Implements a tool: its input and output are checked against its contract on every attempt. */
+export function implementTool<T extends AnyTool>(
+  tool: T,
+  implementation: (input: InputOf<T>) => Promise<OutputOf<T>>,
+): ToolImplementation<T> {
+  const { name } = tool;
+  const activity = async (input: InputOf<T>) => {
     const attempt = currentAttempt();
     try {
       if (isUndecodable(input)) {
@@ -55,18 +63,30 @@ export function defineToolActivity<N extends ToolName>(
       if (!parsedInput.success) {
         throw ApplicationFailure.nonRetryable(`${name}: invalid input: ${describeZodError(parsedInput.error)}`, NON_RETRYABLE.invalidInput);
       }
-      const run = () => implementation(parsedInput.data as ToolInput<N>);
+      const run = () => implementation(parsedInput.data as InputOf<T>);
       const output = tool.heartbeatTimeoutMs ? await whileHeartbeating(run) : await run();
       const parsedOutput = tool.output.safeParse(output);
       if (!parsedOutput.success) {
         // Retryable on purpose: a model may answer well on the next attempt.
-        throw ApplicationFailure.retryable(`${name}: invalid output: ${describeZodError(parsedOutput.error)}`, 'InvalidToolOutput');
+        throw ApplicationFailure.retryable(`${name}: invalid output: ${describeZodError(parsedOutput.error)}`, INVALID_OUTPUT);
       }
-      return { ...(parsedOutput.data as ToolOutput<N>), attempt };
+      return { ...(parsedOutput.data as Record<string, unknown>), attempt } as OutputOf<T> & { attempt: number };
     } catch (err) {
       // A cancellation stays a cancellation; every failure carries its attempt.
       if (err instanceof CancelledFailure) throw err;
       throw withAttempt(err, attempt);
     }
   };
+  return { tool, activity };
+}
+
+/** The error type of an output that fails its tool's contract. */
+export const INVALID_OUTPUT = 'InvalidToolOutput';
+
+/** A built-in tool's activity, by name. */
+export function defineToolActivity<N extends ToolName>(
+  name: N,
+  implementation: (input: ToolInput<N>) => Promise<ToolOutput<N>>,
+): (input: ToolInput<N>) => Promise<ToolResult<N>> {
+  return implementTool(TOOLS[name], implementation as never).activity as never;
 }

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { FileRefusedError } from '../files/file-refused';
 import { pathInside, removeStaleTempFiles, writeFileInside } from '../files/write-file-inside';
 import { REPORT_FILE_NAME } from '../shared/constants';
-import { NON_RETRYABLE, ToolInput, ToolOutput } from '../shared/tools';
+import { ToolInput, ToolOutput } from '../shared/tools';
+import { NON_RETRYABLE } from '../shared/tool-contract';
 import { sha256 } from './text';
 
 /**

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_NAMESPACE, DEFAULT_OUTPUT_DIR, DEFAULT_TASK_QUEUE, DEFAULT_TEMPORAL_ADDRESS } from '../shared/constants';
 import { parseRunExecution } from '../shared/execution';
-import { describeZodError, TOOL_NAMES } from '../shared/tools';
+import { TOOL_NAMES } from '../shared/tools';
+import { describeZodError } from '../shared/tool-contract';
 import { ConfigError } from './config-error';
 import { loadTemporalProfile, type TemporalProfile } from './temporal-profile';
 

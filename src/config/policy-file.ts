@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { REPO_ROOT } from '../paths';
 import { canonicalJson, sha256Hex } from '../shared/digest';
-import { MAX_POLICY_BYTES, Policy } from '../shared/policy';
+import { MAX_POLICY_BYTES, Policy, policySchema } from '../shared/policy';
+import type { ToolCatalog } from '../shared/tool-contract';
 import { readYamlFile } from './yaml-file';
 
 export const DEFAULT_POLICY_FILE = path.join(REPO_ROOT, 'policy', 'default.yaml');
@@ -23,8 +24,9 @@ export function policyFileFor(env: { HARNESS_POLICY_FILE?: string }, explicit?: 
   return path.resolve(explicit ?? env.HARNESS_POLICY_FILE ?? DEFAULT_POLICY_FILE);
 }
 
-export async function loadPolicyFile(file: string): Promise<LoadedPolicy> {
+/** Reads and checks a policy against these tools (default: the built-in ones). */
+export async function loadPolicyFile(file: string, tools?: ToolCatalog): Promise<LoadedPolicy> {
   // The bound: a policy travels in every run's history.
-  const policy = await readYamlFile(file, Policy, 'policy file', MAX_POLICY_BYTES);
+  const policy = await readYamlFile(file, tools ? policySchema(tools) : Policy, 'policy file', MAX_POLICY_BYTES);
   return { policy, digest: policyDigest(policy), source: file };
 }

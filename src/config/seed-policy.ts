@@ -8,7 +8,8 @@ import { Document, parse } from 'yaml';
 import { z } from 'zod';
 import { canonicalJson } from '../shared/digest';
 import { Policy } from '../shared/policy';
-import { describeZodError, TOOLS, ToolName } from '../shared/tools';
+import { TOOLS, ToolName } from '../shared/tools';
+import { describeZodError } from '../shared/tool-contract';
 import { ConfigError } from './env';
 
 /**

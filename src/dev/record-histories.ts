@@ -28,7 +28,8 @@ import { connectClientConnection, connectWorkerConnection } from '../temporal-co
 import { DEFAULT_POLICY_FILE, loadPolicyFile, policyDigest } from '../config/policy-file';
 import { approveSignal, approveUpdate, rejectSignal, rejectUpdate, resumeUpdate, stateQuery } from '../shared/messages';
 import { Policy, PolicyInput } from '../shared/policy';
-import { HarnessActivities, NON_RETRYABLE } from '../shared/tools';
+import { HarnessActivities } from '../shared/tools';
+import { NON_RETRYABLE } from '../shared/tool-contract';
 import { createHarnessWorker } from '../worker/create-worker';
 import { codecEnabled, harnessDataConverter } from '../codec/data-converter';
 import { newSigningKey, signStatement } from '../client/api/signing-keys';

@@ -6,6 +6,7 @@
  * tool or for all tools at once. Pure: the workflow resolves it from its input.
  */
 import { z } from 'zod';
+import type { AnyTool } from './tool-contract';
 import { TOOLS, TOOL_NAMES, ToolName } from './tools';
 
 export const EXECUTION_MODES = ['local', 'remote'] as const;
@@ -26,10 +27,16 @@ export const RunExecution = z.union([
 ]);
 export type RunExecution = z.infer<typeof RunExecution>;
 
-/** The mode a tool runs in: the run's choice, else the policy's, else the registry's. */
-export function executionOf(name: ToolName, policyChoice: ToolExecution | undefined, runChoice: RunExecution | undefined): ToolExecution {
-  const fromRun = typeof runChoice === 'string' ? runChoice : runChoice?.[name];
-  return fromRun ?? policyChoice ?? TOOLS[name].execution;
+/** The mode a tool runs in: the run's choice, else the policy's, else the tool's own. */
+export function executionOf(
+  named: Pick<AnyTool, 'name' | 'execution'> | ToolName,
+  policyChoice: ToolExecution | undefined,
+  runChoice: RunExecution | undefined,
+): ToolExecution {
+  const tool = typeof named === 'string' ? TOOLS[named] : named;
+  const fromRun =
+    typeof runChoice === 'string' ? runChoice : (runChoice as Partial<Record<string, ToolExecution>> | undefined)?.[tool.name];
+  return fromRun ?? policyChoice ?? tool.execution;
 }
 
 /**

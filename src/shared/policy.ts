@@ -8,7 +8,13 @@ import { z } from 'zod';
 import { executionOf, RunExecution, ToolExecution } from './execution';
 import { canonicalName, PersonName } from './identity';
 import { PublicKeyText } from './signed-decision';
-import { ActionCategory, TOOLS, TOOL_NAMES, ToolName } from './tools';
+import { ACTION_CATEGORIES, ActionCategory, AnyTool, ToolCatalog } from './tool-contract';
+import { BUILTIN_TOOLS, TOOLS, ToolName } from './tools';
+
+/** What the policy needs to know of a tool: its name, what it does, whether it is risky; a built-in by its name. */
+export type PolicyTool = Pick<AnyTool, 'name' | 'category' | 'risky'> | ToolName;
+
+const declared = (tool: PolicyTool): Pick<AnyTool, 'name' | 'category' | 'risky'> => (typeof tool === 'string' ? TOOLS[tool] : tool);
 
 /** A policy travels in every run's input: it is bounded well under Temporal's 2 MB payload limit. */
 export const MAX_POLICY_BYTES = 64 * 1024;
@@ -105,7 +111,7 @@ const ApproverRef = z.string().transform((ref, ctx) => {
 const ToolPolicy = z
   .object({
     enabled: z.boolean().default(true),
-    category: z.enum(['read_only', 'transform', 'model_generation', 'filesystem_write']).optional(),
+    category: z.enum(ACTION_CATEGORIES).optional(),
     approval: z.enum(['never', 'required']).optional(),
     /** For filesystem_write tools: folders under the worker's output root the tool may write in. */
     writeRoots: z.array(WriteRoot).min(1).max(20).optional(),
@@ -137,7 +143,7 @@ const ownKeys = <T extends z.ZodType>(record: T) =>
     return value;
   }, record);
 
-export const Policy = z
+const PolicyObject = z
   .object({
     version: z.literal(1),
     name: z.string().min(1).max(100),
@@ -185,16 +191,34 @@ export const Policy = z
     /** Per-run limits; a run's own tokenBudget option can only lower them. */
     budget: z.object({ maxTotalTokens: z.number().int().positive() }).strict().optional(),
   })
-  .strict()
-  .superRefine((policy, ctx) => {
+  .strict();
+
+/**
+ * Entries for tools outside the catalog: refused where a policy is read (the CLI, a worker's
+ * default), ignored in a workflow, which reads a policy written for its worker's tools.
+ */
+export type UnknownTools = 'refuse' | 'ignore';
+
+const schemas = new WeakMap<ToolCatalog, Partial<Record<UnknownTools, ReturnType<typeof buildPolicySchema>>>>();
+
+/** The policy schema that checks every tool entry against these tools (built once per catalog). */
+export function policySchema(catalog: ToolCatalog, unknownTools: UnknownTools = 'refuse') {
+  const built = schemas.get(catalog) ?? {};
+  schemas.set(catalog, built);
+  return (built[unknownTools] ??= buildPolicySchema(catalog, unknownTools));
+}
+
+const buildPolicySchema = (catalog: ToolCatalog, unknownTools: UnknownTools) =>
+  PolicyObject.superRefine((policy, ctx) => {
     for (const [name, tool] of Object.entries(policy.tools)) {
-      if (!(TOOL_NAMES as string[]).includes(name)) {
-        ctx.addIssue({ code: 'custom', path: ['tools', name], message: `unknown tool; known tools: ${TOOL_NAMES.join(', ')}` });
+      const known = catalog.get(name);
+      if (!known) {
+        if (unknownTools === 'refuse')
+          ctx.addIssue({ code: 'custom', path: ['tools', name], message: `unknown tool; known tools: ${[...catalog.keys()].join(', ')}` });
         continue;
       }
-      const declared = TOOLS[name as ToolName].category;
-      if (tool.category && tool.category !== declared) {
-        ctx.addIssue({ code: 'custom', path: ['tools', name, 'category'], message: `is ${declared} in the tool registry` });
+      if (tool.category && tool.category !== known.category) {
+        ctx.addIssue({ code: 'custom', path: ['tools', name, 'category'], message: `is ${known.category} in the tool registry` });
       }
       if (tool.onTimeout === 'escalate' && !tool.escalateTo.length) {
         ctx.addIssue({ code: 'custom', path: ['tools', name, 'escalateTo'], message: 'required when onTimeout is escalate' });
@@ -214,8 +238,8 @@ export const Policy = z
           message: `${tool.minApprovals} approvals needed but the approvers list only ${eligible.length} (${eligible.join(', ') || 'nobody'})`,
         });
       }
-      if (tool.requireSignedApprovals) keylessApproverIssues(policy, name as ToolName, tool, ctx);
-      if (tool.writeRoots && TOOLS[name as ToolName].category !== 'filesystem_write') {
+      if (tool.requireSignedApprovals) keylessApproverIssues(policy, known, tool, ctx);
+      if (tool.writeRoots && known.category !== 'filesystem_write') {
         ctx.addIssue({ code: 'custom', path: ['tools', name, 'writeRoots'], message: 'only for filesystem_write tools' });
       }
       if (tool.rules.some((r) => r.deny === 'path_outside_roots') && !tool.writeRoots) {
@@ -228,18 +252,21 @@ export const Policy = z
       }
     }
   });
+
+/** A policy over the built-in tools (the research run's, the CLI's default reading). */
+export const Policy = policySchema(BUILTIN_TOOLS);
 export type Policy = z.infer<typeof Policy>;
 export type PolicyInput = z.input<typeof Policy>;
 
 /** A gate that requires signatures must be one somebody can sign: every named approver has a key, and enough people do. */
 function keylessApproverIssues(
   policy: Pick<Policy, 'roles' | 'publicKeys'>,
-  name: ToolName,
+  known: AnyTool,
   tool: z.output<typeof ToolPolicy>,
   ctx: z.RefinementCtx,
 ): void {
-  const path = ['tools', name, 'requireSignedApprovals'];
-  if ((tool.approval ?? (TOOLS[name].risky ? 'required' : 'never')) === 'never')
+  const path = ['tools', known.name, 'requireSignedApprovals'];
+  if ((tool.approval ?? (known.risky ? 'required' : 'never')) === 'never')
     ctx.addIssue({ code: 'custom', path, message: 'needs a gate: this tool has approval: never' });
   const keyed = Object.keys(policy.publicKeys);
   for (const refs of [tool.approvers, tool.escalateTo]) {
@@ -262,12 +289,13 @@ function keylessApproverIssues(
 export const BUILTIN_POLICY: Policy = Policy.parse({ version: 1, name: 'builtin' });
 
 /** The effective rules for one tool: the policy's entry over the registry's defaults. */
-export function toolPolicy(policy: Policy, tool: ToolName): ToolPolicy & { approval: 'never' | 'required'; category: ActionCategory } {
-  const entry = policy.tools[tool] ?? ToolPolicy.parse({});
+export function toolPolicy(policy: Policy, named: PolicyTool): ToolPolicy & { approval: 'never' | 'required'; category: ActionCategory } {
+  const tool = declared(named);
+  const entry = (Object.hasOwn(policy.tools, tool.name) ? policy.tools[tool.name] : undefined) ?? ToolPolicy.parse({});
   return {
     ...entry,
-    category: TOOLS[tool].category,
-    approval: entry.approval ?? (TOOLS[tool].risky ? 'required' : 'never'),
+    category: tool.category,
+    approval: entry.approval ?? (tool.risky ? 'required' : 'never'),
   };
 }
 
@@ -295,9 +323,9 @@ export function insideRoot(file: string, root: string): boolean {
   return rootParts.every((p, i) => normalized[i] === p) && normalized.length > rootParts.length;
 }
 
-export function evaluateToolCall(policy: Policy, tool: ToolName, facts: CallFacts): CallVerdict {
+export function evaluateToolCall(policy: Policy, tool: PolicyTool, facts: CallFacts): CallVerdict {
   const rules = toolPolicy(policy, tool);
-  if (!rules.enabled) return { allowed: false, reason: `${tool} is disabled by policy "${policy.name}"` };
+  if (!rules.enabled) return { allowed: false, reason: `${declared(tool).name} is disabled by policy "${policy.name}"` };
   for (const rule of rules.rules) {
     if (rule.deny === 'topic_matches' && compilePattern(rule.pattern, rule.flags).matcher(facts.topic).find()) {
       return { allowed: false, reason: rule.reason ?? `topic matches the denied pattern /${rule.pattern}/${rule.flags ?? ''}` };
@@ -335,7 +363,7 @@ export interface ApprovalContext {
 }
 
 /** Why `approver` may not approve now, or null when they may. */
-export function approvalRefusal(policy: Policy, tool: ToolName, context: ApprovalContext, approver: string): string | null {
+export function approvalRefusal(policy: Policy, tool: PolicyTool, context: ApprovalContext, approver: string): string | null {
   const rules = toolPolicy(policy, tool);
   if (!rules.allowSelfApproval && approver === context.startedBy) {
     return `${approver} started this run and policy "${policy.name}" forbids self-approval`;
@@ -343,12 +371,12 @@ export function approvalRefusal(policy: Policy, tool: ToolName, context: Approva
   if (context.approvedBy.includes(approver)) return `${approver} has already approved; ${rules.minApprovals} distinct approvers are needed`;
   const eligible = eligibleApprovers(policy, tool, context.escalated);
   if (eligible && !eligible.includes(approver)) {
-    return `${approver} is not an allowed approver for ${tool} (allowed: ${eligible.join(', ')})`;
+    return `${approver} is not an allowed approver for ${declared(tool).name} (allowed: ${eligible.join(', ')})`;
   }
   return null;
 }
 
-export function eligibleApprovers(policy: Policy, tool: ToolName, escalated: boolean): string[] | null {
+export function eligibleApprovers(policy: Policy, tool: PolicyTool, escalated: boolean): string[] | null {
   const rules = toolPolicy(policy, tool);
   // Signatures required and no list: whoever holds a key the policy lists.
   const base = resolveApprovers(policy, rules.approvers) ?? (rules.requireSignedApprovals ? Object.keys(policy.publicKeys).sort() : null);
@@ -357,9 +385,10 @@ export function eligibleApprovers(policy: Policy, tool: ToolName, escalated: boo
 }
 
 /** Why `approver` may not reject now, or null: the gate's eligible approvers may reject, the run's starter included (they may withdraw it). */
-export function rejectionRefusal(policy: Policy, tool: ToolName, escalated: boolean, approver: string): string | null {
+export function rejectionRefusal(policy: Policy, tool: PolicyTool, escalated: boolean, approver: string): string | null {
   const eligible = eligibleApprovers(policy, tool, escalated);
-  if (eligible && !eligible.includes(approver)) return `${approver} may not reject ${tool} (allowed: ${eligible.join(', ')})`;
+  if (eligible && !eligible.includes(approver))
+    return `${approver} may not reject ${declared(tool).name} (allowed: ${eligible.join(', ')})`;
   return null;
 }
 
@@ -371,10 +400,13 @@ export function operatorRefusal(policy: Policy, operator: string): string | null
   return null;
 }
 
-/** Every tool's mode for a run: the run's choice over the policy's over the registry's. */
-export function toolModesOf(policy: Policy, runChoice: RunExecution | undefined): Record<ToolName, ToolExecution> {
-  return Object.fromEntries(TOOL_NAMES.map((name) => [name, executionOf(name, toolPolicy(policy, name).execution, runChoice)])) as Record<
-    ToolName,
-    ToolExecution
-  >;
+/** Every tool's mode for a run: the run's choice over the policy's over the tool's own. */
+export function toolModesOf(
+  policy: Policy,
+  runChoice: RunExecution | undefined,
+  catalog: ToolCatalog = BUILTIN_TOOLS,
+): Record<string, ToolExecution> {
+  return Object.fromEntries(
+    [...catalog.values()].map((tool) => [tool.name, executionOf(tool, toolPolicy(policy, tool).execution, runChoice)]),
+  );
 }

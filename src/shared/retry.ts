@@ -1,5 +1,5 @@
 /** Pure retry arithmetic for the workflow's tool loop, kept apart so it is unit-testable. */
-import type { ToolRetryPolicy } from './tools';
+import type { ToolRetryPolicy } from './tool-contract';
 
 /** Delay before attempt `nextAttempt` (2, 3, ...): initial * coefficient^(n-2), capped. */
 export function backoffMs(policy: ToolRetryPolicy, nextAttempt: number): number {

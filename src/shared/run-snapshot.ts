@@ -8,10 +8,10 @@ import type { Sinks } from '@temporalio/workflow';
 import { z } from 'zod';
 import { RUN_ID_PATTERN } from './constants';
 import { RUN_STATUSES, RunState } from './run';
-import { Fact, SourceDocument, ToolName } from './tools';
+import { Fact, SourceDocument } from './tools';
 
 export interface PendingCall {
-  tool: ToolName;
+  tool: string;
   digest: string;
   /** The arguments the gate approves, edits applied: for finalize_report, the whole report. */
   args: Record<string, unknown>;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PersonName } from './identity';
 import { RunExecution, ToolExecution } from './execution';
 import { MAX_POLICY_BYTES, Policy } from './policy';
-import { MAX_SOURCES, SourceDocument, ToolName } from './tools';
+import { MAX_SOURCES, SourceDocument } from './tools';
 import { Signature } from './signed-decision';
 
 /** Sources travel in workflow input, so they are bounded well under Temporal's 2 MB payload limit. */
@@ -165,14 +165,14 @@ export interface TraceEvent {
   /** Workflow time (ISO 8601): deterministic, replays identically. */
   at: string;
   type: TraceEventType;
-  tool?: ToolName;
+  tool?: string;
   attempt?: number;
   message?: string;
   data?: Record<string, unknown>;
 }
 
 export interface StepResult {
-  tool: ToolName;
+  tool: string;
   status: 'running' | 'ok' | 'error';
   attempts: number;
   /** Absent in runs from before local tools: remote. */
@@ -192,7 +192,7 @@ export interface DraftPreview {
 }
 
 export interface PendingAction {
-  tool: ToolName;
+  tool: string;
   /** 1 for the run's first gate, 2 for the second… */
   gate?: number;
   reason: string;
@@ -222,7 +222,7 @@ export interface PendingAction {
 /** One gate of the run, open or decided: a run with three gates shows three of these. */
 export interface GateRecord {
   gate: number;
-  tool: ToolName;
+  tool: string;
   /** The digest approved (or last pending): edits change it. */
   digest: string;
   openedAt: string;
@@ -256,7 +256,7 @@ export interface Decision {
 }
 
 export interface PausedOn {
-  tool: ToolName;
+  tool: string;
   error: string;
   attempts: number;
   at: string;
@@ -266,7 +266,7 @@ export interface RunState {
   runId: string;
   topic: string;
   status: RunStatus;
-  currentStep: ToolName | 'approval' | null;
+  currentStep: string | 'approval' | null;
   plan: string[];
   provider: string | null;
   pendingAction: PendingAction | null;

@@ -1,109 +1,22 @@
 /**
- * The tool registry: every tool the research run may call, with its contract, risk and
- * retry policy in one declaration. Pure and sandbox-safe: the workflow derives its activity
- * options and retry loop from it, activities validate against it, the README table mirrors it.
+ * The built-in tools: the six the research run calls, each one declaration (tool-contract.ts)
+ * of its contract, risk, retry policy and summary. Pure and sandbox-safe: the workflow derives its
+ * activity options from them, activities validate against them, the README table mirrors them.
  */
 import { z } from 'zod';
 import { REPORT_FILE_NAME } from './constants';
 import { diffSummary } from './diff-summary';
 import { sha256Hex } from './digest';
-import { undecodableReason } from './undecodable';
-
-export type ActionCategory = 'read_only' | 'transform' | 'model_generation' | 'filesystem_write';
-
-/** Error types an activity throws that no retry can fix. */
-export const NON_RETRYABLE = {
-  invalidInput: 'InvalidToolInput',
-  pathRefused: 'OutputPathRefused',
-  modelRejected: 'ModelRequestRejected',
-  digestMismatch: 'DigestMismatch',
-  reportExists: 'ReportExists',
-  fileSystemRefused: 'FileSystemRefused',
-} as const;
-
-export interface ToolRetryPolicy {
-  maximumAttempts: number;
-  initialIntervalMs: number;
-  backoffCoefficient: number;
-  maximumIntervalMs: number;
-  nonRetryableErrorTypes: string[];
-}
-
-export interface ToolContract<I extends z.ZodType, O extends z.ZodType> {
-  name: string;
-  description: string;
-  category: ActionCategory;
-  risky: boolean;
-  input: I;
-  output: O;
-  startToCloseTimeoutMs: number;
-  /** Every tool heartbeats, so an attempt lost with its worker is retried in seconds, not at start-to-close (remote only). */
-  heartbeatTimeoutMs?: number;
-  /** How it runs by default (execution.ts): pure sub-millisecond tools local, model calls and side effects remote. */
-  execution: 'local' | 'remote';
-  retry: ToolRetryPolicy;
-  /**
-   * What a result claims that the workflow can check against the call (a digest, a path): why the
-   * result cannot be believed, or null. A result reaches the workflow by whoever completes the
-   * activity (`temporal activity complete` too), so its shape alone proves nothing.
-   */
-  checkResult?: (input: z.output<I>, output: z.output<O>) => string | null;
-  /** How the tool's approval gate speaks and what an edit there means; absent: a call, edited as its arguments. */
-  gate?: ToolGate<z.output<I>>;
-}
-
-/** A gated tool's own words at its gate, and its edit-on-approve when an edit is more than new arguments. */
-export interface ToolGate<I> {
-  /** What is approved, as refusals name it ("the pending draft"); default: "<tool> call". */
-  subject: string;
-  /** What the tool does, in the gate's reason ("writes to the filesystem"); default: "is a <category> tool". */
-  does: string;
-  /** What happens once approved ("finalizing"); default: "running <tool>". */
-  onApproved: string;
-  edit?: GateEdit<I>;
-}
-
-/**
- * An edit-on-approve of another form than the tool's arguments (a report's text, say). `apply`
- * runs in the workflow, at the gate: it may call tools through `env` (outside the tool path: the
- * gate checking an edit is not a step of the run) and throws EditRefused to leave the gate as it was.
- */
-export interface GateEdit<I> {
-  form: z.ZodType<string>;
-  /** The form in words, for a refusal: "the edited report as a string". */
-  formDescription: string;
-  apply(edit: string, args: I, env: GateEditEnv): Promise<EditedCall<I>>;
-}
-
-export interface GateEditEnv {
-  topic: string;
-  /** The tool as an activity under its own retry policy; its tokens count in the run's usage. */
-  callTool<N extends ToolName>(name: N, input: ToolInput<N>): Promise<ToolOutput<N>>;
-}
-
-export interface EditedCall<I> {
-  args: I;
-  /** What the approvals are bound to from now on. */
-  digest: string;
-  /** The text the gate's preview shows. */
-  previewText: string;
-  review?: { passed: boolean; findings: string[] };
-  /** The trace event that records the edit. */
-  event: { type: 'draft_edited' | 'arguments_edited'; data: Record<string, unknown> };
-}
-
-/** An edit the tool's gate will not take; the message says why. */
-export class EditRefused extends Error {}
-
-const defineTool = <I extends z.ZodType, O extends z.ZodType>(tool: ToolContract<I, O>) => tool;
-
-const retry = (maximumAttempts: number, initialIntervalMs: number, extraNonRetryable: string[] = []): ToolRetryPolicy => ({
-  maximumAttempts,
-  initialIntervalMs,
-  backoffCoefficient: 2,
-  maximumIntervalMs: 30_000,
-  nonRetryableErrorTypes: [NON_RETRYABLE.invalidInput, ...extraNonRetryable],
-});
+import {
+  defineTool,
+  EditedCall,
+  EditRefused,
+  GateEditEnv,
+  NON_RETRYABLE,
+  quoted,
+  retryPolicy as retry,
+  toolCatalog,
+} from './tool-contract';
 
 export const MAX_SOURCES = 200;
 export const SourceDocument = z.object({
@@ -137,6 +50,7 @@ export const TOOLS = {
     risky: false,
     input: z.object({ topic: Topic, sourceTitles: z.array(z.string()).max(MAX_SOURCES) }),
     output: z.object({ steps: z.array(z.string().min(1)).min(1).max(10), provider: Provider, usage: Usage }),
+    summarize: (i) => `plan ${quoted(i.topic)} from ${i.sourceTitles.length} source title(s)`,
     startToCloseTimeoutMs: 60_000,
     heartbeatTimeoutMs: 10_000,
     execution: 'remote',
@@ -149,6 +63,7 @@ export const TOOLS = {
     risky: false,
     input: z.object({ topic: Topic, sources: z.array(SourceDocument).min(1).max(MAX_SOURCES) }),
     output: z.object({ matches: z.array(Match).max(5) }),
+    summarize: (i) => `search ${i.sources.length} source(s) for ${quoted(i.topic)}`,
     startToCloseTimeoutMs: 10_000,
     heartbeatTimeoutMs: 5_000,
     execution: 'local',
@@ -161,6 +76,7 @@ export const TOOLS = {
     risky: false,
     input: z.object({ matches: z.array(Match).max(5) }),
     output: z.object({ facts: z.array(Fact).max(10) }),
+    summarize: (i) => `extract facts from ${i.matches.length} match(es)`,
     startToCloseTimeoutMs: 10_000,
     heartbeatTimeoutMs: 5_000,
     execution: 'local',
@@ -174,6 +90,7 @@ export const TOOLS = {
     input: z.object({ topic: Topic, plan: z.array(z.string()), facts: z.array(Fact).max(10) }),
     output: z.object({ markdown: z.string().min(1).max(100_000), sha256: Sha256, provider: Provider, usage: Usage }),
     checkResult: (_input, { markdown, sha256 }) => (sha256Hex(markdown) === sha256 ? null : 'sha256 is not the digest of the markdown'),
+    summarize: (i) => `draft ${quoted(i.topic)} from ${i.facts.length} fact(s)`,
     startToCloseTimeoutMs: 120_000,
     heartbeatTimeoutMs: 10_000,
     execution: 'remote',
@@ -189,6 +106,7 @@ export const TOOLS = {
     output: z.object({ passed: z.boolean(), findings: z.array(z.string()), provider: Provider, sha256: Sha256.optional(), usage: Usage }),
     checkResult: ({ markdown }, { sha256 }) =>
       sha256 === undefined || sha256 === sha256Hex(markdown) ? null : 'sha256 is not the digest of the reviewed markdown',
+    summarize: (i) => `review a ${i.markdown.length}-character draft of ${quoted(i.topic)}`,
     startToCloseTimeoutMs: 60_000,
     heartbeatTimeoutMs: 10_000,
     execution: 'remote',
@@ -218,6 +136,7 @@ export const TOOLS = {
         apply: (edit, args, env) => reviewedReport(edit, args, env),
       },
     },
+    summarize: (i) => `write ${i.relativePath ?? `${i.runId}/${REPORT_FILE_NAME}`} (sha256 ${i.sha256.slice(0, 12)})`,
     startToCloseTimeoutMs: 30_000,
     heartbeatTimeoutMs: 5_000,
     execution: 'remote',
@@ -239,7 +158,7 @@ async function reviewedReport(
   previous: { runId: string; markdown: string; sha256: string; relativePath?: string },
   env: GateEditEnv,
 ): Promise<EditedCall<typeof previous>> {
-  const review = await env.callTool('review_draft', { topic: env.topic, markdown });
+  const review = await env.callTool(TOOLS.review_draft, { topic: env.topic, markdown });
   if (!review.passed || !review.sha256) throw new EditRefused(`edited report failed review: ${review.findings.join('; ')}`);
   return {
     args: { ...previous, markdown, sha256: review.sha256 },
@@ -280,21 +199,8 @@ function utf8Length(text: string): number {
   return bytes;
 }
 
-/** Why a tool's result cannot be believed (its shape, then its claims), or null with the parsed output. */
-export function checkedResult<N extends ToolName>(
-  name: N,
-  input: ToolInput<N>,
-  result: unknown,
-): { output: ToolOutput<N>; problem: null } | { output: null; problem: string } {
-  const undecodable = undecodableReason(result);
-  if (undecodable) return { output: null, problem: `the result ${undecodable}` };
-  const tool = TOOLS[name] as ToolContract<z.ZodType, z.ZodType>;
-  // Unknown keys (the attempt an activity reports, anything a forger adds) are stripped by the schema.
-  const parsed = tool.output.safeParse(result);
-  if (!parsed.success) return { output: null, problem: describeZodError(parsed.error) };
-  const problem = tool.checkResult?.(input, parsed.data) ?? null;
-  return problem ? { output: null, problem } : { output: parsed.data as ToolOutput<N>, problem: null };
-}
+/** The built-in tools as a catalog. */
+export const BUILTIN_TOOLS = toolCatalog(Object.values(TOOLS));
 
 export type ToolName = keyof typeof TOOLS;
 export type ToolInput<N extends ToolName> = z.infer<(typeof TOOLS)[N]['input']>;
@@ -307,17 +213,6 @@ export type ToolResult<N extends ToolName> = ToolOutput<N> & { attempt?: number 
 /** The shape of the activities object the worker registers: activity type name = tool name. */
 export type ToolActivities = { [N in ToolName]: (input: ToolInput<N>) => Promise<ToolResult<N>> };
 
-/** A tool's retry policy as Temporal takes it, so `ActivityTaskScheduled` in history shows exactly the tool's own. */
-export function temporalRetryPolicy(retry: ToolRetryPolicy) {
-  return {
-    maximumAttempts: retry.maximumAttempts,
-    initialInterval: retry.initialIntervalMs,
-    backoffCoefficient: retry.backoffCoefficient,
-    maximumInterval: retry.maximumIntervalMs,
-    nonRetryableErrorTypes: retry.nonRetryableErrorTypes,
-  };
-}
-
 /**
  * Not a research tool: the worker's default policy, for runs started without a snapshot (by
  * `temporal workflow start`, say). Its result is recorded in history like any activity's.
@@ -328,8 +223,3 @@ export interface LoadedPolicySnapshot {
   source: string;
 }
 export type HarnessActivities = ToolActivities & { load_default_policy: () => Promise<LoadedPolicySnapshot> };
-
-/** One line per problem, naming the offending field, e.g. "topic: Too small: expected string to have >=3 characters". */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`).join('; ');
-}

@@ -1,7 +1,7 @@
 /** Build step: bundles the workflow code once into dist/workflow-bundle.js. */
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { promises as fs } from 'node:fs';
-import { TRACED_WORKFLOW_BUNDLE_PATH, TRACING_INTERCEPTORS_MODULE, WORKFLOW_BUNDLE_PATH } from './workflow-bundle';
+import { PRELOAD_MODULE, TRACED_WORKFLOW_BUNDLE_PATH, TRACING_INTERCEPTORS_MODULE, WORKFLOW_BUNDLE_PATH } from './workflow-bundle';
 
 const INLINE_MAP = '//# sourceMappingURL=data:';
 
@@ -26,7 +26,7 @@ async function writeBundle(file: string, workflowInterceptorModules: string[]): 
     // An undecodable signal or update becomes a value its handler refuses (shared/payload-converter.ts).
     payloadConverterPath: require.resolve('../shared/payload-converter'),
     // Shared libraries evaluated once per workflow thread, not once per run (see workflows/preload.ts).
-    preloadModules: [require.resolve('../workflows/preload')],
+    preloadModules: [PRELOAD_MODULE],
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
   });
   const temp = `${file}.tmp`;

@@ -8,13 +8,15 @@ import type { HarnessActivities } from '../shared/tools';
 import { toolAttempts } from '../telemetry/tool-attempts';
 import type { Tracing } from '../telemetry/tracing';
 import { idleSnapshotSink } from './snapshot-sink';
-import { workflowCodeOptions } from './workflow-bundle';
+import { userWorkflowCode, workflowCodeOptions } from './workflow-bundle';
 
 export interface HarnessWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: HarnessActivities;
+  activities: HarnessActivities | Record<string, (input: never) => Promise<unknown>>;
+  /** A user's workflows module (bundled at start); absent: the harness's prebuilt workflows. */
+  workflowsPath?: string;
   /** Defaults to the SDK's own SIGINT/SIGTERM handling; in-process hosts (tests, demo) pass []. */
   shutdownSignals?: NodeJS.Signals[];
   tuning?: WorkerTuning;
@@ -71,7 +73,7 @@ export function workerTuningOptions(tuning: WorkerTuning = {}) {
 export function createHarnessWorker(options: HarnessWorkerOptions): Promise<Worker> {
   limitWorkflowHeap(options.tuning?.workflowHeapMb);
   const { tracing } = options;
-  const code = workflowCodeOptions(Boolean(tracing));
+  const code = options.workflowsPath ? userWorkflowCode(options.workflowsPath, Boolean(tracing)) : workflowCodeOptions(Boolean(tracing));
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

@@ -11,11 +11,13 @@ import type { ModelProvider } from '../activities/model/provider';
 import type { HarnessEnv } from '../config/env';
 import { LoadedPolicy, loadPolicyFile, policyFileFor } from '../config/policy-file';
 import type { HarnessActivities } from '../shared/tools';
+import type { ToolImplementation } from '../activities/define-tool-activity';
 import { processTracing } from '../telemetry/tracing';
 import { connectWorkerConnection } from '../temporal-connection';
 import { createHarnessWorker, tuningFromEnv } from './create-worker';
 import { faultsFromEnv } from './fault-injection';
 import { registerSearchAttribute } from './register-search-attribute';
+import { checkWorkflowsModule, registerTools } from './user-registration';
 
 export interface EnvWorker {
   worker: Worker;
@@ -37,11 +39,22 @@ export interface EnvWorkerOptions {
   signal?: AbortSignal;
   /** Told once when the server does not answer yet. */
   onWaiting?: () => void;
+  /** Your own tools (`implementTool`), registered beside the built-in ones. */
+  tools?: readonly ToolImplementation[];
+  /** False: only your tools (the research run's six are not registered). Default true. */
+  builtinTools?: boolean;
+  /** Your workflows module (a file that exports `defineWorkflow`s); absent: the harness's own workflows. */
+  workflowsPath?: string;
 }
 
 export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions = {}): Promise<EnvWorker> {
-  // Read before connecting: a bad key setting is one line at once, not after the wait for a server.
+  // Read before connecting: a bad key setting or a mistake in what is registered is one line at once, not after the wait for a server.
   const dataConverter = harnessDataConverter(env);
+  const builtins = options.builtinTools ?? true;
+  const registered = registerTools(options.tools ?? [], builtins);
+  if (options.workflowsPath) checkWorkflowsModule(options.workflowsPath, registered.catalog);
+  // Checked against every tool this worker has, so a default policy may govern the user's tools too.
+  const defaultPolicy = await loadPolicyFile(policyFileFor(env), registered.catalog);
   const connection = await connectWorkerConnection(env, {
     waitMs: env.HARNESS_CONNECT_TIMEOUT_MS,
     signal: options.signal,
@@ -50,10 +63,8 @@ export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions =
   try {
     await registerSearchAttribute(env);
     const model = options.model ?? selectProvider(env);
-    // Loaded (and validated) at start, so a bad default policy stops the worker with a clear message.
-    const defaultPolicy = await loadPolicyFile(policyFileFor(env));
     const faults = faultsFromEnv(env);
-    const tools: HarnessActivities = faults.apply({
+    const builtin: HarnessActivities = faults.apply({
       ...createActivities({
         outputRoot: env.HARNESS_OUTPUT_DIR,
         model,
@@ -62,12 +73,16 @@ export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions =
       }),
       ...options.activities,
     });
-    const activities = options.wrapActivities ? options.wrapActivities(tools) : tools;
+    const tools = options.wrapActivities ? options.wrapActivities(builtin) : builtin;
+    const activities = builtins
+      ? { ...tools, ...registered.activities }
+      : { load_default_policy: tools.load_default_policy, ...registered.activities };
     const worker = await createHarnessWorker({
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.HARNESS_TASK_QUEUE,
       activities,
+      ...(options.workflowsPath ? { workflowsPath: options.workflowsPath } : {}),
       tuning: tuningFromEnv(env),
       tracing: processTracing('worker'),
       dataConverter,

@@ -9,7 +9,22 @@ export const WORKFLOW_BUNDLE_PATH = path.join(REPO_ROOT, 'dist', 'workflow-bundl
 export const TRACED_WORKFLOW_BUNDLE_PATH = path.join(REPO_ROOT, 'dist', 'workflow-bundle-traced.js');
 export const TRACING_INTERCEPTORS_MODULE = require.resolve('../workflows/observers/tracing-interceptors');
 
-type WorkflowCode = Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'interceptors'>;
+type WorkflowCode = Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'interceptors' | 'bundlerOptions'>;
+
+/** Shared libraries evaluated once per workflow thread, not once per run (see workflows/preload.ts). */
+export const PRELOAD_MODULE = require.resolve('../workflows/preload');
+
+/**
+ * A user's workflows module, bundled when the worker starts, like the harness's own (the payload
+ * converter travels in the worker's data converter).
+ */
+export function userWorkflowCode(workflowsPath: string, traced = false): WorkflowCode {
+  return {
+    workflowsPath,
+    bundlerOptions: { preloadModules: [PRELOAD_MODULE] },
+    ...(traced ? { interceptors: { workflowModules: [TRACING_INTERCEPTORS_MODULE] } } : {}),
+  };
+}
 
 export function workflowCodeOptions(traced = false): WorkflowCode {
   const bundle = traced ? TRACED_WORKFLOW_BUNDLE_PATH : WORKFLOW_BUNDLE_PATH;

@@ -4,7 +4,8 @@
  */
 import { toolModesOf } from '../shared/policy';
 import { ToolCallInput, ToolCallResult } from '../shared/tool-call';
-import { describeZodError, TOOLS, ToolName } from '../shared/tools';
+import { TOOLS, ToolName } from '../shared/tools';
+import { describeZodError } from '../shared/tool-contract';
 import { harnessRun, Parsed } from './kernel/harness-run';
 
 const PREVIEW_LINES = 12;
@@ -39,7 +40,7 @@ export async function toolCall(rawInput: ToolCallInput): Promise<ToolCallResult>
       kernel.calls.execution = toolModesOf(policy, undefined);
       const facts = factsOf(input.tool, input.args as Record<string, unknown>);
       const path = kernel.toolPath({ topic: facts.topic, budget: policy.budget?.maxTotalTokens ?? null });
-      return (await path.call(input.tool, input.args as never, facts)) as unknown;
+      return (await path.call(TOOLS[input.tool], input.args as never, facts)) as unknown;
     },
   );
 }

@@ -14,7 +14,7 @@ import { approveSignal, stateQuery } from '../../src/shared/messages';
 import type { RunState, RunStatus } from '../../src/shared/run';
 import { startRun, StartRequest } from '../../src/client/api/runs';
 import type { HarnessActivities } from '../../src/shared/tools';
-import { workerFromEnv } from '../../src/worker/worker-from-env';
+import { EnvWorkerOptions, workerFromEnv } from '../../src/worker/worker-from-env';
 import { readEnv } from '../../src/config/env';
 
 export const testAddress = (): string => process.env.TEMPORAL_ADDRESS as string;
@@ -52,6 +52,8 @@ export async function startTestWorker(options: {
   address?: string;
   /** More settings (codec keys, say). */
   env?: NodeJS.ProcessEnv;
+  /** A user's registrations (see worker-from-env.ts). */
+  user?: Pick<EnvWorkerOptions, 'tools' | 'builtinTools' | 'workflowsPath'>;
 }): Promise<TestWorker> {
   quietRuntime();
   const env = readEnv({
@@ -62,7 +64,12 @@ export async function startTestWorker(options: {
     HARNESS_OUTPUT_DIR: options.outputRoot,
     HARNESS_MODEL_PROVIDER: 'offline',
   });
-  const { worker, connection } = await workerFromEnv(env, { activities: options.activities, model: offlineProvider, shutdownSignals: [] });
+  const { worker, connection } = await workerFromEnv(env, {
+    activities: options.activities,
+    model: offlineProvider,
+    shutdownSignals: [],
+    ...options.user,
+  });
   const running = worker.run();
   return {
     async stop() {

@@ -12,7 +12,7 @@ import {
   toolPolicy,
 } from '../../src/shared/policy';
 import { newSigningKey } from '../../src/client/api/signing-keys';
-import { describeZodError } from '../../src/shared/tools';
+import { describeZodError } from '../../src/shared/tool-contract';
 
 const policy = (input: Partial<PolicyInput> = {}) => Policy.parse({ version: 1, name: 'test', ...input });
 

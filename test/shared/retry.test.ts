@@ -1,6 +1,6 @@
 /** Retry arithmetic of the workflow's tool loop. */
 import { backoffMs, shouldRetry } from '../../src/shared/retry';
-import type { ToolRetryPolicy } from '../../src/shared/tools';
+import type { ToolRetryPolicy } from '../../src/shared/tool-contract';
 
 const policy: ToolRetryPolicy = {
   maximumAttempts: 4,

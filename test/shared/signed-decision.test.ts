@@ -8,7 +8,7 @@ import path from 'node:path';
 import { generateSigningKey, readSigningKey, signStatement } from '../../src/client/api/signing-keys';
 import { eligibleApprovers, Policy, PolicyInput } from '../../src/shared/policy';
 import { editDigest, Expected, keyFingerprint, noteDigest, SignedStatement, verifySignature } from '../../src/shared/signed-decision';
-import { describeZodError } from '../../src/shared/tools';
+import { describeZodError } from '../../src/shared/tool-contract';
 import { tempDir } from '../helpers/temporal';
 
 let dir: string;

@@ -12,7 +12,7 @@ import { createActivities } from '../../src/activities';
 import { offlineProvider } from '../../src/activities/model/offline-provider';
 import { waitFor } from '../../src/client/api/wait-for';
 import { rejectSignal, resumeUpdate, stateQuery } from '../../src/shared/messages';
-import { NON_RETRYABLE } from '../../src/shared/tools';
+import { NON_RETRYABLE } from '../../src/shared/tool-contract';
 import { runHarness } from '../helpers/processes';
 import { expectSingleApprovedReport } from '../helpers/reports';
 import {

@@ -10,7 +10,8 @@ import { offlineProvider } from '../../src/activities/model/offline-provider';
 import { waitFor } from '../../src/client/api/wait-for';
 import { abortUpdate, approveUpdate, resumeUpdate, traceQuery } from '../../src/shared/messages';
 import { HARNESS_STATUS } from '../../src/shared/search-attributes';
-import { HarnessActivities, NON_RETRYABLE, TOOLS, SourceDocument } from '../../src/shared/tools';
+import { HarnessActivities, TOOLS, SourceDocument } from '../../src/shared/tools';
+import { NON_RETRYABLE } from '../../src/shared/tool-contract';
 import {
   failureOf,
   sampleSources,

@@ -5,7 +5,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { NON_RETRYABLE, TokenUsage } from '../../shared/tools';
+import { TokenUsage } from '../../shared/tools';
+import { NON_RETRYABLE } from '../../shared/tool-contract';
 import { factBullets, HARNESS_NOTES, KEY_FINDINGS, structuralProblems, titleLine } from '../report-format';
 import type { ModelAnswer, ModelProvider } from './provider';
 

@@ -21,9 +21,8 @@ import {
   UpdateOutcome,
 } from '../../shared/messages';
 import { ApprovePayload, OperatorPayload, RejectPayload, RunStatus } from '../../shared/run';
-import { describeZodError } from '../../shared/tools';
+import { describeZodError } from '../../shared/tool-contract';
 import { HARNESS_STATUS } from '../../shared/search-attributes';
-import type { ToolName } from '../../shared/tools';
 import type { HarnessClient } from './connect';
 import { HarnessError } from './harness-error';
 import { describeRun, readPending } from './runs';
@@ -51,7 +50,7 @@ const UPDATE_DEADLINE_MS = 60_000;
 
 /** What the open gate publishes in the run's memo (see workflows/kernel/approval-gate.ts). */
 export interface GateMemo {
-  tool: ToolName;
+  tool: string;
   gate?: number;
   digest: string;
   minApprovals: number;

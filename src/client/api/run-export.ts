@@ -13,7 +13,7 @@ import { parseJsonText, readRegularFile } from '../../files/read-regular-file';
 import { writeFileInside } from '../../files/write-file-inside';
 import { RUN_ID_PATTERN } from '../../shared/constants';
 import { RunSnapshot, StoredSnapshot } from '../../shared/run-snapshot';
-import { describeZodError } from '../../shared/tools';
+import { describeZodError } from '../../shared/tool-contract';
 import { runHandoffs } from '../views/handoffs';
 import { runMemory } from '../views/memory';
 import { runSummary } from '../views/summary';

@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { MAX_SOURCES_BYTES } from '../../shared/run';
-import { describeZodError, MAX_SOURCES, SourceDocument } from '../../shared/tools';
+import { MAX_SOURCES, SourceDocument } from '../../shared/tools';
+import { describeZodError } from '../../shared/tool-contract';
 import { REPO_ROOT } from '../../paths';
 import { FileRefusedError } from '../../files/file-refused';
 import { parseJsonText, readRegularFile } from '../../files/read-regular-file';

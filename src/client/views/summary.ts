@@ -1,7 +1,6 @@
 /** `harness summary`: where a run stands and what to run next, from its snapshot alone. */
 import type { RunSnapshot } from '../../shared/run-snapshot';
 import type { RunStatus, TraceEvent } from '../../shared/run';
-import type { ToolName } from '../../shared/tools';
 
 export interface RunSummary {
   runId: string;
@@ -13,7 +12,7 @@ export interface RunSummary {
   lastEventAt: string | null;
   approval: {
     required: boolean;
-    tool: ToolName | null;
+    tool: string | null;
     digest: string | null;
     stillNeeded: number;
     /** Who may approve; null means anyone the policy allows (see `harness policy`). */
@@ -22,7 +21,7 @@ export interface RunSummary {
   };
   steps: number;
   totalAttempts: number;
-  attemptsByTool: Partial<Record<ToolName, number>>;
+  attemptsByTool: Record<string, number>;
   /** pauses: gates opened and error pauses; approvals: each approver's; gatesApproved: gates that passed. */
   events: { pauses: number; resumes: number; approvals: number; gatesApproved: number; refusals: number; rejections: number };
   report: { path: string; bytes: number; sha256: string } | null;
@@ -44,7 +43,7 @@ export const countEvents = (trace: TraceEvent[]): Record<string, number> => tall
 export function runSummary({ state }: RunSnapshot): RunSummary {
   const counts = countEvents(state.trace);
   const n = (...types: string[]) => types.reduce((sum, t) => sum + (counts[t] ?? 0), 0);
-  const attemptsByTool: Partial<Record<ToolName, number>> = {};
+  const attemptsByTool: Record<string, number> = {};
   for (const step of state.steps) attemptsByTool[step.tool] = (attemptsByTool[step.tool] ?? 0) + step.attempts;
   const pending = state.pendingAction;
   return {

@@ -10,23 +10,24 @@ import { approvalRefusal, eligibleApprovers, parseDuration, Policy, rejectionRef
 import { editDigest, noteDigest, verifySignature } from '../../shared/signed-decision';
 import { Approval, ApprovePayload, Decision, DraftPreview, GateRecord, PendingAction, previewOf, RejectPayload } from '../../shared/run';
 import type { PendingCall } from '../../shared/run-snapshot';
-import { describeZodError, EditedCall, EditRefused, GateEdit, TokenUsage, ToolGate, TOOLS, ToolInput, ToolName } from '../../shared/tools';
+import { AnyTool, describeZodError, EditedCall, EditRefused, GateEdit, InputOf } from '../../shared/tool-contract';
+import type { TokenUsage } from '../../shared/tools';
 import { callTool, CallOptions, ToolFailedError } from './call-tool';
 import type { DecisionDeclaration } from './decisions';
 import type { RunRecorder } from './run-recorder';
 import type { WorkflowShape } from './workflow-shape';
 
 /** What a gate asks approval for. The tool path builds it; finalize_report's carries the report. */
-export interface GateRequest<N extends ToolName = ToolName> {
-  tool: N;
-  args: ToolInput<N>;
+export interface GateRequest<T extends AnyTool = AnyTool> {
+  tool: T;
+  args: InputOf<T>;
   digest: string;
   preview: DraftPreview;
   /** Where a write goes, when the tool writes. */
   proposedPath?: string;
   review?: { passed: boolean; findings: string[] };
   /** Told the arguments an approver's edit put in place (the run keeps its own view of them, a draft say). */
-  onEdited?: (args: ToolInput<N>) => void;
+  onEdited?: (args: InputOf<T>) => void;
 }
 
 export interface GateSetup {
@@ -47,7 +48,7 @@ export class GateRejected extends Error {
 }
 
 function pendingCallOf(request: GateRequest, digest: string): PendingCall {
-  return { tool: request.tool, digest, args: request.args as Record<string, unknown> };
+  return { tool: request.tool.name, digest, args: request.args as Record<string, unknown> };
 }
 
 /** Lets a client decide while no worker runs: the gate's digest lives in the memo, which the server serves. */
@@ -86,7 +87,7 @@ export class ApprovalGates {
   }
 
   /** sha256 of what a non-report tool call will run: tool, validated arguments, policy digest. */
-  digestOf(tool: ToolName, args: unknown): string {
+  digestOf(tool: string, args: unknown): string {
     return toolCallDigest(tool, args, this.policyDigest);
   }
 
@@ -105,7 +106,8 @@ export class ApprovalGates {
     description: DESCRIPTIONS.reject,
     payload: RejectPayload,
     refusedEvent: 'approval_refused',
-    refusal: (payload) => this.notPending() ?? rejectionRefusal(this.policy, this.pending!.tool, this.pending!.escalated, payload.approver),
+    refusal: (payload) =>
+      this.notPending() ?? rejectionRefusal(this.policy, this.open!.request.tool, this.pending!.escalated, payload.approver),
     recordedRefusal: (payload) => this.signatureRefusal('reject', payload, payload.reason),
     apply: (payload) => {
       const signedWith = this.signedWith.get(payload);
@@ -121,14 +123,15 @@ export class ApprovalGates {
   };
 
   /** Opens a gate and waits for its decision; returns the arguments approved (edited or not), or throws GateRejected. */
-  async request<N extends ToolName>(request: GateRequest<N>): Promise<ToolInput<N>> {
+  async request<T extends AnyTool>(request: GateRequest<T>): Promise<InputOf<T>> {
     const { run } = this.setup;
-    const rules = toolPolicy(this.policy, request.tool);
+    const { tool } = request;
+    const rules = toolPolicy(this.policy, tool);
     const timeoutMs = rules.timeout ? parseDuration(rules.timeout) : null;
     const gates = (run.state.gates ??= []);
     const record: GateRecord = {
       gate: gates.length + 1,
-      tool: request.tool,
+      tool: tool.name,
       digest: request.digest,
       openedAt: run.now(),
       outcome: 'pending',
@@ -137,7 +140,7 @@ export class ApprovalGates {
     gates.push(record);
     // Date.now() is the workflow clock (the task's time in history), so expiry replays identically.
     const gate: OpenGate = {
-      request,
+      request: request as GateRequest,
       record,
       timeoutMs,
       expiresAtMs: timeoutMs === null ? null : Date.now() + timeoutMs,
@@ -148,9 +151,9 @@ export class ApprovalGates {
     this.open = gate;
     run.state.currentStep = 'approval';
     run.state.pendingAction = {
-      tool: request.tool,
+      tool: tool.name,
       gate: record.gate,
-      reason: this.reasonFor(request.tool),
+      reason: this.reasonFor(tool),
       ...(request.proposedPath !== undefined ? { proposedPath: request.proposedPath } : {}),
       preview: request.preview,
       ...(request.review ? { review: request.review } : {}),
@@ -159,18 +162,18 @@ export class ApprovalGates {
       approvals: [],
       minApprovals: rules.minApprovals,
       stillNeeded: rules.minApprovals,
-      eligibleApprovers: eligibleApprovers(this.policy, request.tool, false),
+      eligibleApprovers: eligibleApprovers(this.policy, tool, false),
       allowSelfApproval: rules.allowSelfApproval,
       expiresAt: gate.expiresAtMs === null ? null : new Date(gate.expiresAtMs).toISOString(),
       escalated: false,
       ...(rules.requireSignedApprovals ? { signatureRequired: true as const } : {}),
     };
-    run.setPendingCall(pendingCallOf(request, request.digest));
+    run.setPendingCall(pendingCallOf(gate.request, request.digest));
     run.setStatus('waiting_approval');
     gate.publishMemo = this.setup.shape.has('gate-memo');
     this.publish();
     run.event('approval_required', {
-      tool: request.tool,
+      tool: tool.name,
       data: { gate: record.gate, digest: request.digest, minApprovals: rules.minApprovals },
     });
 
@@ -200,18 +203,18 @@ export class ApprovalGates {
     if (gate.publishMemo) upsertMemo({ [GATE_MEMO_KEY]: null });
     if (decision.outcome === 'rejected') {
       run.event('approval_rejected', {
-        tool: request.tool,
+        tool: tool.name,
         message: decision.reason,
         data: { approver: decision.approver, ...(decision.signedWith ? { signedWith: decision.signedWith } : {}) },
       });
       throw new GateRejected(decision);
     }
     run.event('approval_granted', {
-      tool: request.tool,
+      tool: tool.name,
       data: { approver: decision.approver, comment: decision.comment, approvals: decision.approvals, digest: pending.digest },
     });
     run.setStatus('running');
-    return gate.request.args as ToolInput<N>;
+    return gate.request.args as InputOf<T>;
   }
 
   private async waitForDecision(gate: OpenGate): Promise<void> {
@@ -220,7 +223,7 @@ export class ApprovalGates {
     const rules = toolPolicy(this.policy, tool);
     for (;;) {
       if (gate.expiresAtMs === null) return void (await condition(() => this.decided(gate)));
-      const expiry = { summary: `approval expiry: ${tool} gate ${gate.record.gate}${this.pending?.escalated ? ' (escalated)' : ''}` };
+      const expiry = { summary: `approval expiry: ${tool.name} gate ${gate.record.gate}${this.pending?.escalated ? ' (escalated)' : ''}` };
       if (await condition(() => this.decided(gate), Math.max(1, gate.expiresAtMs - Date.now()), expiry)) return;
       const pending = this.pending!;
       if (rules.onTimeout === 'escalate' && !pending.escalated) {
@@ -229,18 +232,21 @@ export class ApprovalGates {
         gate.expiresAtMs = Date.now() + gate.timeoutMs!;
         pending.expiresAt = new Date(gate.expiresAtMs).toISOString();
         this.publish();
-        run.event('approval_escalated', { tool, data: { eligibleApprovers: pending.eligibleApprovers, expiresAt: pending.expiresAt } });
+        run.event('approval_escalated', {
+          tool: tool.name,
+          data: { eligibleApprovers: pending.eligibleApprovers, expiresAt: pending.expiresAt },
+        });
         continue;
       }
-      run.event('approval_expired', { tool, message: `no decision within ${rules.timeout}` });
+      run.event('approval_expired', { tool: tool.name, message: `no decision within ${rules.timeout}` });
       gate.rejection = { outcome: 'rejected', approver: 'policy', reason: `approval expired after ${rules.timeout}`, at: run.now() };
       return;
     }
   }
 
-  private reasonFor(tool: ToolName): string {
-    const { category, risky } = TOOLS[tool];
-    const what = `${tool} ${gateOf(tool)?.does ?? `is a ${category} tool`}`;
+  private reasonFor(tool: AnyTool): string {
+    const { category, risky } = tool;
+    const what = `${tool.name} ${tool.gate?.does ?? `is a ${category} tool`}`;
     return `${what} (${risky ? 'risky, ' : ''}${category}); policy "${this.policy.name}" requires approval.`;
   }
 
@@ -284,17 +290,17 @@ export class ApprovalGates {
     if (blocked) return blocked;
     const pending = this.pending!;
     if (payload.digest && payload.digest !== pending.digest) {
-      return `digest ${payload.digest.slice(0, 12)}… does not match the pending ${gateOf(pending.tool)?.subject ?? `${pending.tool} call`}`;
+      return `digest ${payload.digest.slice(0, 12)}… does not match the pending ${this.open!.request.tool.gate?.subject ?? `${pending.tool} call`}`;
     }
     if (payload.edit !== undefined) {
       if (!viaUpdate) return 'an edit needs the approve update (harness approve --edit)';
-      const editRefused = this.editRefusal(pending.tool, payload.edit);
+      const editRefused = this.editRefusal(this.open!.request.tool, payload.edit);
       if (editRefused) return editRefused;
     }
     const { approver } = payload;
     return approvalRefusal(
       this.policy,
-      pending.tool,
+      this.open!.request.tool,
       { startedBy: this.setup.startedBy, approvedBy: pending.approvals.map((a) => a.approver), escalated: pending.escalated },
       approver,
     );
@@ -343,15 +349,15 @@ export class ApprovalGates {
   }
 
   /** An edit in the tool's own form (its gate's edit), else its arguments checked against its input contract. */
-  private editRefusal(tool: ToolName, edit: NonNullable<ApprovePayload['edit']>): string | null {
-    const custom = gateOf(tool)?.edit;
+  private editRefusal(tool: AnyTool, edit: NonNullable<ApprovePayload['edit']>): string | null {
+    const custom = tool.gate?.edit;
     if (custom)
       return typeof edit === 'string' && custom.form.safeParse(edit).success
         ? null
-        : `edit: at the ${tool} gate, ${custom.formDescription}`;
-    if (typeof edit === 'string') return `edit: at the ${tool} gate, the tool's arguments as a JSON object`;
-    const parsed = TOOLS[tool].input.safeParse(edit);
-    return parsed.success ? null : `edited arguments do not fit ${tool}'s contract: ${describeZodError(parsed.error)}`;
+        : `edit: at the ${tool.name} gate, ${custom.formDescription}`;
+    if (typeof edit === 'string') return `edit: at the ${tool.name} gate, the tool's arguments as a JSON object`;
+    const parsed = tool.input.safeParse(edit);
+    return parsed.success ? null : `edited arguments do not fit ${tool.name}'s contract: ${describeZodError(parsed.error)}`;
   }
 
   private recordApproval(payload: ApprovePayload, edited = false): UpdateOutcome {
@@ -378,7 +384,7 @@ export class ApprovalGates {
     });
     const message = pending.stillNeeded
       ? `approval recorded; ${pending.stillNeeded} more needed`
-      : `approved; ${gateOf(pending.tool)?.onApproved ?? `running ${pending.tool}`}`;
+      : `approved; ${this.open!.request.tool.gate?.onApproved ?? `running ${pending.tool}`}`;
     return { status: run.state.status, message, stillNeeded: pending.stillNeeded, digest: pending.digest };
   }
 
@@ -386,12 +392,12 @@ export class ApprovalGates {
   private async approveEdited(payload: ApprovePayload): Promise<UpdateOutcome> {
     const gate = this.open!;
     const pending = this.pending!;
-    const custom = gateOf(pending.tool)?.edit;
+    const custom = gate.request.tool.gate?.edit;
     const edited =
       custom && typeof payload.edit === 'string'
         ? await this.appliedEdit(gate, custom, payload.edit)
         : this.editedArguments(gate, payload.edit);
-    gate.request = { ...gate.request, args: edited.args as ToolInput<ToolName> };
+    gate.request = { ...gate.request, args: edited.args };
     pending.digest = edited.digest;
     pending.preview = previewOf(edited.previewText, this.setup.previewLines);
     if (edited.review) pending.review = edited.review;
@@ -406,8 +412,8 @@ export class ApprovalGates {
 
   private editedArguments(gate: OpenGate, edit: ApprovePayload['edit']): EditedCall<unknown> {
     const { tool } = gate.request;
-    const args = TOOLS[tool].input.parse(edit);
-    const digest = this.digestOf(tool, args);
+    const args = tool.input.parse(edit);
+    const digest = this.digestOf(tool.name, args);
     return {
       args,
       digest,
@@ -428,9 +434,10 @@ export class ApprovalGates {
     try {
       return await edit.apply(text, gate.request.args, {
         topic,
-        callTool: async (name, input) => {
-          const output = await callTool(run, name, input, this.setup.callOptions);
-          if ('usage' in output && output.usage !== undefined) run.recordUsage(name, output.usage as TokenUsage | null);
+        callTool: async (called, input) => {
+          const output = await callTool(run, called, input, this.setup.callOptions);
+          if (output && typeof output === 'object' && 'usage' in output && output.usage !== undefined)
+            run.recordUsage(called.name, output.usage as TokenUsage | null);
           return output;
         },
       });
@@ -440,7 +447,7 @@ export class ApprovalGates {
         throw ApplicationFailure.nonRetryable(err.message, 'EditRejected');
       }
       if (err instanceof ToolFailedError)
-        throw ApplicationFailure.nonRetryable(`the edit at the ${tool} gate could not be checked: ${err.message}`, 'EditRejected');
+        throw ApplicationFailure.nonRetryable(`the edit at the ${tool.name} gate could not be checked: ${err.message}`, 'EditRejected');
       throw err;
     } finally {
       gate.reviewingEdit = false;
@@ -449,6 +456,3 @@ export class ApprovalGates {
     }
   }
 }
-
-/** The tool's own words and edit at its gate, if it declares them. */
-const gateOf = (tool: ToolName): ToolGate<unknown> | undefined => (TOOLS[tool] as { gate?: ToolGate<unknown> }).gate;

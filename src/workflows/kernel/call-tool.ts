@@ -10,9 +10,8 @@
 import { RetryState } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities, sleep, TimeoutFailure } from '@temporalio/workflow';
 import type { ToolExecution } from '../../shared/execution';
-import { toolSummary } from '../../shared/tool-summaries';
 import { backoffMs, shouldRetry } from '../../shared/retry';
-import { checkedResult, temporalRetryPolicy, TOOLS, ToolActivities, ToolInput, ToolName, ToolOutput, ToolResult } from '../../shared/tools';
+import { AnyTool, checkedResult, InputOf, OutputOf, temporalRetryPolicy, toolSummary } from '../../shared/tool-contract';
 import type { StepResult } from '../../shared/run';
 import type { RunRecorder } from './run-recorder';
 
@@ -22,43 +21,47 @@ export interface CallOptions {
   /** Temporal retries the tool under its policy (new runs); false: the workflow's own loop (older runs). */
   serverRetries?: boolean;
   /** Each tool's mode, resolved once per run (execution.ts); absent (runs before local tools): every tool remote. */
-  execution?: Record<ToolName, ToolExecution>;
+  execution?: Record<string, ToolExecution>;
   /** Each result is checked against the tool's output schema and its claims (`patched('checked-results')`); false in older runs. */
   checkedResults?: boolean;
 }
 
 /** The mode this run resolved for the tool (research-run.ts); remote in runs from before local tools. */
-const modeOf = (name: ToolName, options: CallOptions): ToolExecution => options.execution?.[name] ?? 'remote';
+const modeOf = (tool: AnyTool, options: CallOptions): ToolExecution =>
+  (options.execution && Object.hasOwn(options.execution, tool.name) ? options.execution[tool.name] : undefined) ?? 'remote';
+
+/** What an activity returns: the tool's output and the attempt that produced it (absent from activities of older workers). */
+type ResultOf<T extends AnyTool> = OutputOf<T> & { attempt?: number };
+type ToolActivity = (input: unknown) => Promise<unknown>;
 
 /**
  * Runs the tool as an activity with its own timeouts, retry policy and mode; the summary (user
  * metadata, not part of the command sequence) names it and its key argument in Temporal Web.
  */
-function runActivity<N extends ToolName>(name: N, options: CallOptions, input: ToolInput<N>): Promise<ToolResult<N>> {
-  const tool = TOOLS[name];
-  const summary = toolSummary(name, input);
-  if (modeOf(name, options) === 'local') {
+function runActivity<T extends AnyTool>(tool: T, options: CallOptions, input: InputOf<T>): Promise<ResultOf<T>> {
+  const summary = toolSummary(tool, input);
+  if (modeOf(tool, options) === 'local') {
     // No heartbeat: a local activity lives inside the workflow task, which Temporal keeps alive itself.
-    const local = proxyLocalActivities<ToolActivities>({
+    const local = proxyLocalActivities<Record<string, ToolActivity>>({
       startToCloseTimeout: tool.startToCloseTimeoutMs,
       retry: temporalRetryPolicy(tool.retry),
       summary,
     });
-    return (local[name] as (input: ToolInput<N>) => Promise<ToolResult<N>>)(input);
+    return local[tool.name](input) as Promise<ResultOf<T>>;
   }
-  const proxies = proxyActivities<ToolActivities>({
+  const proxies = proxyActivities<Record<string, ToolActivity>>({
     startToCloseTimeout: tool.startToCloseTimeoutMs,
     heartbeatTimeout: tool.heartbeatTimeoutMs && (options.heartbeatTimeoutMs ?? tool.heartbeatTimeoutMs),
     retry: options.serverRetries ? temporalRetryPolicy(tool.retry) : { maximumAttempts: 1 },
     summary,
   });
-  return (proxies[name] as (input: ToolInput<N>) => Promise<ToolResult<N>>)(input);
+  return proxies[tool.name](input) as Promise<ResultOf<T>>;
 }
 
 /** The tool's output without the attempt the activity reported. */
-function outputOf<N extends ToolName>(result: ToolResult<N>): ToolOutput<N> {
-  const { attempt: _attempt, ...output } = result;
-  return output as ToolOutput<N>;
+function outputOf<T extends AnyTool>(result: ResultOf<T>): OutputOf<T> {
+  const { attempt: _attempt, ...output } = result as Record<string, unknown>;
+  return output as OutputOf<T>;
 }
 
 interface FailureSummary {
@@ -104,42 +107,43 @@ export class ToolFailedError extends Error {
   constructor(
     message: string,
     /** What the operator is shown when the run pauses on this failure. */
-    readonly failure?: { tool: ToolName; error: string; attempts: number },
+    readonly failure?: { tool: string; error: string; attempts: number },
   ) {
     super(message);
   }
 }
 
 /** The tool's result, or ToolFailedError once its retry policy gives up. */
-export async function callTool<N extends ToolName>(
+export async function callTool<T extends AnyTool>(
   run: RunRecorder,
-  name: N,
-  input: ToolInput<N>,
+  tool: T,
+  input: InputOf<T>,
   options: CallOptions = {},
-): Promise<ToolOutput<N>> {
-  return options.serverRetries ? callRetriedByServer(run, name, input, options) : callRetriedHere(run, name, input, options);
+): Promise<OutputOf<T>> {
+  return options.serverRetries ? callRetriedByServer(run, tool, input, options) : callRetriedHere(run, tool, input, options);
 }
 
 /** One activity with the tool's retry policy: Temporal runs the attempts and their backoff. */
-async function callRetriedByServer<N extends ToolName>(
+async function callRetriedByServer<T extends AnyTool>(
   run: RunRecorder,
-  name: N,
-  input: ToolInput<N>,
+  tool: T,
+  input: InputOf<T>,
   options: CallOptions,
-): Promise<ToolOutput<N>> {
-  const execution = modeOf(name, options);
+): Promise<OutputOf<T>> {
+  const { name } = tool;
+  const execution = modeOf(tool, options);
   const step = run.beginStep(name);
   step.attempts = 1;
   if (options.execution) step.execution = execution;
   run.event('tool_start', { tool: name, attempt: 1, ...(options.execution ? { data: { execution } } : {}) });
-  let result: ToolResult<N>;
+  let result: ResultOf<T>;
   try {
-    result = await runActivity(name, options, input);
+    result = await runActivity(tool, options, input);
   } catch (err) {
     const failure = summarize(err);
     const error = failure.type ? `${failure.type}: ${failure.message}` : failure.message;
     // A timed-out last attempt cannot report itself; spent attempts mean the policy's maximum.
-    const spent = failure.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED ? TOOLS[name].retry.maximumAttempts : 1;
+    const spent = failure.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED ? tool.retry.maximumAttempts : 1;
     step.attempts = failure.attempt ?? spent;
     run.event('tool_error', {
       tool: name,
@@ -155,7 +159,7 @@ async function callRetriedByServer<N extends ToolName>(
     run.event('tool_ok', { tool: name, attempt: step.attempts });
     return outputOf(result);
   }
-  const checked = checkedResult(name, input, result);
+  const checked = checkedResult(tool, input, result);
   if (checked.problem !== null) {
     // Whoever completed the activity (a forged `temporal activity complete`, a buggy worker) is not believed.
     const error = `${RESULT_REFUSED}: ${checked.problem}`;
@@ -171,25 +175,25 @@ async function callRetriedByServer<N extends ToolName>(
 export const RESULT_REFUSED = 'ToolResultRefused';
 
 /** Closes the step and hands the failure to the tool path, which pauses the run for an operator. */
-function failedForGood(run: RunRecorder, step: StepResult, name: ToolName, error: string): never {
+function failedForGood(run: RunRecorder, step: StepResult, name: string, error: string): never {
   run.endStep(step, 'error', error);
   throw new ToolFailedError(`${name} failed after ${step.attempts} attempt(s): ${error}`, { tool: name, error, attempts: step.attempts });
 }
 
 /** Runs from before server-side retries: one attempt per activity, the loop and its timers here. */
-async function callRetriedHere<N extends ToolName>(
+async function callRetriedHere<T extends AnyTool>(
   run: RunRecorder,
-  name: N,
-  input: ToolInput<N>,
+  tool: T,
+  input: InputOf<T>,
   options: CallOptions,
-): Promise<ToolOutput<N>> {
-  const policy = TOOLS[name].retry;
+): Promise<OutputOf<T>> {
+  const { name, retry: policy } = tool;
   const step = run.beginStep(name);
   for (let attempt = 1; ; attempt++) {
     step.attempts = attempt;
     run.event('tool_start', { tool: name, attempt });
     try {
-      const result = await runActivity(name, options, input);
+      const result = await runActivity(tool, options, input);
       run.endStep(step, 'ok');
       run.event('tool_ok', { tool: name, attempt });
       return outputOf(result);

@@ -9,7 +9,7 @@ import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { UpdateOutcome } from '../../shared/messages';
 import type { TraceEventType } from '../../shared/run';
-import { describeZodError } from '../../shared/tools';
+import { describeZodError } from '../../shared/tool-contract';
 import { isUndecodable, undecodableReason } from '../../shared/undecodable';
 import type { RunRecorder } from './run-recorder';
 

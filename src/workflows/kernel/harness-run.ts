@@ -9,9 +9,11 @@
  * the shape's patches first, then the status upsert, then the body's own commands.
  */
 import { allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import { BUILTIN_POLICY, Policy } from '../../shared/policy';
+import { BUILTIN_POLICY, Policy, policySchema } from '../../shared/policy';
 import type { RunState, TraceEvent } from '../../shared/run';
-import { describeZodError, HarnessActivities } from '../../shared/tools';
+import { HarnessActivities } from '../../shared/tools';
+import { describeZodError, ToolCatalog } from '../../shared/tool-contract';
+import { BUILTIN_TOOLS } from '../../shared/tools';
 import { requireReadableInput } from '../../shared/undecodable';
 import { ApprovalGates } from './approval-gate';
 import type { CallOptions } from './call-tool';
@@ -49,6 +51,14 @@ export interface RunSpec<I, O, R> {
    * commands; the default: Temporal retries each tool under its policy and results are checked.
    */
   callOptions?(shape: WorkflowShape, raw: unknown): CallOptions;
+  /** The tools its body may call (a call to any other is refused); default: the built-in tools. */
+  tools?: ToolCatalog;
+  /**
+   * What an error the kernel does not know (a plain Error, a bug) does: `retry-task`, Temporal's
+   * default, retries the workflow task until a fixed worker replays past it (the research run);
+   * `fail-run` ends the run failed, non-retryable, type `WorkflowError` (a user's workflow).
+   */
+  unexpectedErrors?: 'retry-task' | 'fail-run';
   /** The `run_completed` event's fields. */
   completed?(output: O, input: I): EventFields;
   /** What the workflow returns once it has ended (output undefined unless the body finished); default: the state without its trace. */
@@ -113,6 +123,7 @@ export async function harnessRun<I, O, R = Omit<RunState, 'trace'>>(
   const parsed = spec.parse(raw);
   run.event('run_created', { data: { workflowType: spec.workflowType, ...described.created, valid: parsed.ok } });
   run.setStatus('running');
+  const tools = spec.tools ?? BUILTIN_TOOLS;
   const fail: (message: string, type: string) => never = (message, type) => {
     run.fail(message);
     throw ApplicationFailure.nonRetryable(message, type);
@@ -131,7 +142,7 @@ export async function harnessRun<I, O, R = Omit<RunState, 'trace'>>(
     previewLines: described.previewLines,
     fail,
     async resolvePolicy(snapshot, fallback) {
-      resolved = await policyOf(snapshot, fallback);
+      resolved = await policyOf(snapshot, fallback, tools);
       gates.usePolicy(resolved.policy, resolved.digest);
       control.usePolicy(resolved.policy);
       run.state.policy = { name: resolved.policy.name, digest: resolved.digest };
@@ -148,6 +159,7 @@ export async function harnessRun<I, O, R = Omit<RunState, 'trace'>>(
         control,
         calls,
         previewLines: described.previewLines,
+        tools,
         ...setup,
       }),
   };
@@ -159,7 +171,7 @@ export async function harnessRun<I, O, R = Omit<RunState, 'trace'>>(
     run.setStatus('completed');
     run.event('run_completed', spec.completed?.(output, input) ?? {});
   } catch (err) {
-    await endStoppedRun(run, err);
+    await endStoppedRun(run, err, spec.unexpectedErrors ?? 'retry-task');
   }
   // An update still in flight (an edit under review, say) finishes before the run closes.
   await condition(allHandlersFinished);
@@ -176,11 +188,13 @@ export async function harnessRun<I, O, R = Omit<RunState, 'trace'>>(
 async function policyOf(
   snapshot: { policy?: Policy; policyDigest?: string | null },
   fallback: 'worker-default' | 'builtin',
+  tools: ToolCatalog,
 ): Promise<ResolvedPolicy> {
   if (snapshot.policy) return { policy: snapshot.policy, digest: snapshot.policyDigest ?? null };
   if (fallback === 'builtin' || !patched('worker-default-policy')) return { policy: BUILTIN_POLICY, digest: null };
   const loaded = await load_default_policy();
-  const parsed = Policy.safeParse(loaded.policy);
+  // The worker checked its policy against all its tools; entries for tools this workflow lacks are inert here.
+  const parsed = policySchema(tools, 'ignore').safeParse(loaded.policy);
   if (!parsed.success)
     throw new PolicyDeniedError(`the worker's default policy ${loaded.source} is invalid: ${describeZodError(parsed.error)}`);
   return { policy: parsed.data, digest: loaded.digest };

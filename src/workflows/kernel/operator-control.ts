@@ -7,7 +7,6 @@ import { condition } from '@temporalio/workflow';
 import { DESCRIPTIONS, UpdateOutcome } from '../../shared/messages';
 import { BUILTIN_POLICY, operatorRefusal, Policy } from '../../shared/policy';
 import { OperatorPayload } from '../../shared/run';
-import type { ToolName } from '../../shared/tools';
 import type { DecisionDeclaration } from './decisions';
 import type { RunRecorder } from './run-recorder';
 
@@ -45,7 +44,7 @@ export class OperatorControl {
   }
 
   /** Parks the run until an operator decides; returns the choice. */
-  async pause(tool: ToolName, error: string, attempts: number): Promise<OperatorChoice> {
+  async pause(tool: string, error: string, attempts: number): Promise<OperatorChoice> {
     const { run } = this;
     run.state.pausedOn = { tool, error, attempts, at: run.now() };
     run.state.currentStep = tool;

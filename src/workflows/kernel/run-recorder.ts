@@ -4,7 +4,7 @@ import { HARNESS_STATUS } from '../../shared/search-attributes';
 import { notifyEvent, notifyStatus } from './run-observers';
 import type { RunState, RunStatus, StepResult, TraceEvent, TraceEventType } from '../../shared/run';
 import type { PendingCall, RunSnapshot, SnapshotSinks } from '../../shared/run-snapshot';
-import type { TokenUsage, ToolName } from '../../shared/tools';
+import type { TokenUsage } from '../../shared/tools';
 
 const { runSnapshot } = proxySinks<SnapshotSinks>();
 
@@ -69,7 +69,7 @@ export class RunRecorder {
     this.publishWhileReplaying();
   }
 
-  beginStep(tool: ToolName): StepResult {
+  beginStep(tool: string): StepResult {
     const step: StepResult = { tool, status: 'running', attempts: 0, startedAt: this.now() };
     this.state.steps.push(step);
     this.state.currentStep = tool;
@@ -84,7 +84,7 @@ export class RunRecorder {
   }
 
   /** Adds a model step's usage to the run's totals; null means the endpoint reported none, and is said so. */
-  recordUsage(tool: ToolName, usage: TokenUsage | null): void {
+  recordUsage(tool: string, usage: TokenUsage | null): void {
     const totals = this.state.usage;
     if (usage === null) {
       totals.unreportedSteps++;

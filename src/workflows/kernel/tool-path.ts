@@ -7,7 +7,8 @@
 import { CancellationScope } from '@temporalio/workflow';
 import { CallFacts, evaluateToolCall, Policy } from '../../shared/policy';
 import { previewOf } from '../../shared/run';
-import { TOOLS, TokenUsage, ToolInput, ToolName, ToolOutput } from '../../shared/tools';
+import type { AnyTool, InputOf, OutputOf, ToolCatalog } from '../../shared/tool-contract';
+import type { TokenUsage } from '../../shared/tools';
 import type { ApprovalGates, GateRequest } from './approval-gate';
 import { callTool, CallOptions, ToolFailedError } from './call-tool';
 import type { OperatorControl } from './operator-control';
@@ -16,9 +17,12 @@ import type { RunRecorder } from './run-recorder';
 /** Ends the run as failed when the policy refuses a call: before any side effect. */
 export class PolicyDeniedError extends Error {}
 
+/** A call to a tool the workflow did not declare: a bug in the workflow, refused before the policy is asked. */
+export class UnregisteredToolError extends Error {}
+
 /** What a gate shows instead of the bare arguments (finalize_report's: the report, its review, the report's own sha256). */
-export type GateView<N extends ToolName = ToolName> = Partial<
-  Pick<GateRequest<N>, 'digest' | 'preview' | 'proposedPath' | 'review' | 'onEdited'>
+export type GateView<T extends AnyTool = AnyTool> = Partial<
+  Pick<GateRequest<T>, 'digest' | 'preview' | 'proposedPath' | 'review' | 'onEdited'>
 >;
 
 export interface ToolPathSetup {
@@ -30,6 +34,8 @@ export interface ToolPathSetup {
   control: OperatorControl;
   calls: CallOptions;
   previewLines: number;
+  /** The tools the workflow declared: a call to another is refused. */
+  tools: ToolCatalog;
   /** The lower of the run's and the policy's token budgets; null: none. */
   budget: number | null;
   /** False in a role's child workflow: a failure for good ends the child, and its parent pauses. */
@@ -41,14 +47,20 @@ export class ToolPath {
 
   constructor(private readonly setup: ToolPathSetup) {}
 
-  async call<N extends ToolName>(
-    name: N,
-    args: ToolInput<N>,
+  async call<T extends AnyTool>(
+    tool: T,
+    args: InputOf<T>,
     facts: Partial<CallFacts> = {},
-    gateView: GateView<N> = {},
-  ): Promise<ToolOutput<N>> {
+    gateView: GateView<T> = {},
+  ): Promise<OutputOf<T>> {
     const { run, policy, gates } = this.setup;
-    const verdict = evaluateToolCall(policy, name, { topic: this.setup.topic, ...facts });
+    const { name } = tool;
+    if (this.setup.tools.get(name) !== tool) {
+      const message = `${name} is not a tool this workflow declared (it declares ${[...this.setup.tools.keys()].join(', ')})`;
+      run.event('policy_denied', { tool: name, message, data: { policy: policy.name, unregistered: true } });
+      throw new UnregisteredToolError(message);
+    }
+    const verdict = evaluateToolCall(policy, tool, { topic: this.setup.topic, ...facts });
     if (!verdict.allowed) {
       run.event('policy_denied', { tool: name, message: verdict.reason, data: { policy: policy.name, ...facts } });
       throw new PolicyDeniedError(`policy "${policy.name}" denied ${name}: ${verdict.reason}`);
@@ -59,8 +71,8 @@ export class ToolPath {
     });
     let approvedArgs = args;
     if (verdict.approvalRequired) {
-      approvedArgs = await gates.request<N>({
-        tool: name,
+      approvedArgs = await gates.request<T>({
+        tool,
         args,
         digest: gateView.digest ?? gates.digestOf(name, args),
         preview: gateView.preview ?? previewOf(JSON.stringify(args, null, 2), this.setup.previewLines),
@@ -69,8 +81,8 @@ export class ToolPath {
         ...(gateView.onEdited ? { onEdited: gateView.onEdited } : {}),
       });
     }
-    const output = await this.invoke(name, approvedArgs);
-    if ('usage' in output) await this.account(name, output.usage as TokenUsage | null | undefined);
+    const output = await this.invoke(tool, approvedArgs);
+    if (output && typeof output === 'object' && 'usage' in output) await this.account(name, output.usage as TokenUsage | null | undefined);
     return output;
   }
 
@@ -80,22 +92,23 @@ export class ToolPath {
    * cancellable — its write happens exactly as approved or not at all — but the pause between
    * them is, so a run paused inside finalize_report can still be cancelled.
    */
-  private async invoke<N extends ToolName>(name: N, args: ToolInput<N>): Promise<ToolOutput<N>> {
+  private async invoke<T extends AnyTool>(tool: T, args: InputOf<T>): Promise<OutputOf<T>> {
     const { run, control, calls } = this.setup;
-    const attempt = () => callTool(run, name, args, calls);
+    const attempt = () => callTool(run, tool, args, calls);
     for (;;) {
       try {
-        return TOOLS[name].risky ? await CancellationScope.nonCancellable(attempt) : await attempt();
+        return tool.risky ? await CancellationScope.nonCancellable(attempt) : await attempt();
       } catch (err) {
         if (!(err instanceof ToolFailedError) || !err.failure || this.setup.pauseOnFailure === false) throw err;
         const { error, attempts } = err.failure;
-        if ((await control.pause(name, error, attempts)) === 'abort') throw new ToolFailedError(`${err.message} (aborted by an operator)`);
+        if ((await control.pause(tool.name, error, attempts)) === 'abort')
+          throw new ToolFailedError(`${err.message} (aborted by an operator)`);
       }
     }
   }
 
   /** Past the budget the run pauses: resume lets it go on (the operator accepts the cost), abort fails it. */
-  private async account(tool: ToolName, usage: TokenUsage | null | undefined): Promise<void> {
+  private async account(tool: string, usage: TokenUsage | null | undefined): Promise<void> {
     if (usage === undefined) return; // no model was called
     const { run, budget } = this.setup;
     run.recordUsage(tool, usage);

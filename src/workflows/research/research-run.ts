@@ -8,7 +8,8 @@ import { patched } from '@temporalio/workflow';
 import { REPORT_FILE_NAME } from '../../shared/constants';
 import { Policy, toolModesOf, toolPolicy } from '../../shared/policy';
 import { previewOf, RunInput, RunOptions, RunResult } from '../../shared/run';
-import { describeZodError } from '../../shared/tools';
+import { describeZodError } from '../../shared/tool-contract';
+import { TOOLS } from '../../shared/tools';
 import { undecodableReason } from '../../shared/undecodable';
 import { CallOptions } from '../kernel/call-tool';
 import { harnessRun, RunKernel } from '../kernel/harness-run';
@@ -82,7 +83,7 @@ async function research(input: Input, kernel: RunKernel) {
 
   const outputPath = input.options?.outputPath ?? defaultOutputPath(policy, workflowId);
   const report = await tools.call(
-    'finalize_report',
+    TOOLS.finalize_report,
     { runId: workflowId, markdown: drafted.markdown, sha256: drafted.sha256, relativePath: outputPath },
     { outputPath },
     {
@@ -102,14 +103,14 @@ type Reviewed = { passed: boolean; findings: string[] };
 
 /** The single loop: every step a tool call of this workflow, in order. */
 async function inOneLoop(tools: ToolPath, run: RunRecorder, input: Input): Promise<{ drafted: Drafted; review: Reviewed }> {
-  const plan = await tools.call('plan_run', { topic: input.topic, sourceTitles: input.sources.map((s) => s.title) });
+  const plan = await tools.call(TOOLS.plan_run, { topic: input.topic, sourceTitles: input.sources.map((s) => s.title) });
   recordPlan(run, plan);
-  const { matches } = await tools.call('search_sources', { topic: input.topic, sources: input.sources });
-  const { facts } = await tools.call('extract_facts', { matches });
+  const { matches } = await tools.call(TOOLS.search_sources, { topic: input.topic, sources: input.sources });
+  const { facts } = await tools.call(TOOLS.extract_facts, { matches });
   run.snapshot.facts = facts;
-  const drafted = await tools.call('draft_report', { topic: input.topic, plan: plan.steps, facts });
+  const drafted = await tools.call(TOOLS.draft_report, { topic: input.topic, plan: plan.steps, facts });
   recordDraft(run, drafted);
-  const review = await tools.call('review_draft', { topic: input.topic, markdown: drafted.markdown });
+  const review = await tools.call(TOOLS.review_draft, { topic: input.topic, markdown: drafted.markdown });
   return { drafted, review };
 }
 

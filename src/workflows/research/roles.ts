@@ -6,7 +6,8 @@
  */
 import { ApplicationFailure } from '@temporalio/workflow';
 import { RoleInput, RoleOutput } from '../../shared/roles';
-import { describeZodError } from '../../shared/tools';
+import { describeZodError } from '../../shared/tool-contract';
+import { TOOLS } from '../../shared/tools';
 import { requireReadableInput } from '../../shared/undecodable';
 import type { CallOptions } from '../kernel/call-tool';
 import { harnessRun } from '../kernel/harness-run';
@@ -62,28 +63,28 @@ async function roleRun(
 
 export async function plannerRole(raw: RoleInput): Promise<RoleOutput> {
   return roleRun(raw, async (tools, _run, input) => {
-    const plan = await tools.call('plan_run', { topic: input.topic, sourceTitles: input.sourceTitles ?? [] });
+    const plan = await tools.call(TOOLS.plan_run, { topic: input.topic, sourceTitles: input.sourceTitles ?? [] });
     return { plan: { steps: plan.steps, provider: plan.provider } };
   });
 }
 
 export async function executorRole(raw: RoleInput): Promise<RoleOutput> {
   return roleRun(raw, async (tools, _run, input) => {
-    const { matches } = await tools.call('search_sources', { topic: input.topic, sources: input.sources ?? [] });
-    const { facts } = await tools.call('extract_facts', { matches });
+    const { matches } = await tools.call(TOOLS.search_sources, { topic: input.topic, sources: input.sources ?? [] });
+    const { facts } = await tools.call(TOOLS.extract_facts, { matches });
     // The reviewer's findings travel as one more plan step: the draft tool's contract stays as it is.
     const plan = [
       ...(input.plan ?? []),
       ...(input.findings?.length ? [`Address the reviewer's findings: ${input.findings.join('; ')}`] : []),
     ];
-    const drafted = await tools.call('draft_report', { topic: input.topic, plan, facts });
+    const drafted = await tools.call(TOOLS.draft_report, { topic: input.topic, plan, facts });
     return { facts, draft: { markdown: drafted.markdown, sha256: drafted.sha256 } };
   });
 }
 
 export async function reviewerRole(raw: RoleInput): Promise<RoleOutput> {
   return roleRun(raw, async (tools, _run, input) => {
-    const review = await tools.call('review_draft', { topic: input.topic, markdown: input.markdown ?? '' });
+    const review = await tools.call(TOOLS.review_draft, { topic: input.topic, markdown: input.markdown ?? '' });
     return { review: { passed: review.passed, findings: review.findings } };
   });
 }

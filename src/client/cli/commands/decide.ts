@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { FileRefusedError } from '../../../files/file-refused';
 import { parseJsonText, readRegularFile } from '../../../files/read-regular-file';
 import type { ApprovePayload } from '../../../shared/run';
-import { TOOLS, ToolName } from '../../../shared/tools';
+import { TOOLS } from '../../../shared/tools';
 import { keyFingerprint } from '../../../shared/signed-decision';
 import { decide, DecisionKind, pendingGate } from '../../api/decide';
 import { HarnessError } from '../../api/harness-error';
@@ -32,7 +32,7 @@ export interface DecisionOptions {
 }
 
 /** At the report's gate an edit is markdown; at any other gate, the tool's arguments as JSON. */
-async function readEdit(file: string, tool: ToolName): Promise<ApprovePayload['edit']> {
+async function readEdit(file: string, tool: string): Promise<ApprovePayload['edit']> {
   let text: string;
   try {
     // An edit is at most a report (100,000 characters) or a call's arguments: 1 MB bounds both.

@@ -1,0 +1,57 @@
+/**
+ * What a worker registers beside (or instead of) the harness's own: the user's tool
+ * implementations and workflows module, each checked once at start so a mistake is one line
+ * before any task is polled, not a workflow task that fails forever.
+ */
+import type { ToolImplementation } from '../activities/define-tool-activity';
+import { AnyTool, checkedForWorker, ToolCatalog, ToolRegistrationError } from '../shared/tool-contract';
+import { TOOLS } from '../shared/tools';
+
+export interface RegisteredTools {
+  catalog: ToolCatalog;
+  /** The user's activities, by tool name. */
+  activities: Record<string, (input: never) => Promise<unknown>>;
+}
+
+/** The worker's tools: the built-in ones (unless left out) and the user's, no two of one name. */
+export function registerTools(implementations: readonly ToolImplementation[], builtins: boolean): RegisteredTools {
+  const user = implementations.map((implementation) => implementation.tool);
+  const catalog = checkedForWorker([...(builtins ? Object.values(TOOLS) : []), ...user]);
+  const activities = Object.fromEntries(implementations.map(({ tool, activity }) => [tool.name, activity]));
+  return { catalog, activities: activities as RegisteredTools['activities'] };
+}
+
+interface DeclaredExport {
+  declaration: { name: string };
+  tools: ReadonlyMap<string, AnyTool>;
+}
+
+const isDeclared = (value: unknown): value is DeclaredExport => typeof value === 'function' && 'declaration' in value && 'tools' in value;
+
+/**
+ * Loads the workflows module as Node code (workflow code is plain code) and checks each declared
+ * workflow: exported under its own name, and every tool it declares implemented by this worker.
+ * Returns the workflow types the module exports.
+ */
+export function checkWorkflowsModule(workflowsPath: string, catalog: ToolCatalog): string[] {
+  let exported: Record<string, unknown>;
+  try {
+    exported = require(workflowsPath) as Record<string, unknown>;
+  } catch (err) {
+    throw new ToolRegistrationError(`workflows module ${workflowsPath} could not be loaded: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const types = Object.keys(exported).filter((key) => typeof exported[key] === 'function');
+  if (!types.length) throw new ToolRegistrationError(`workflows module ${workflowsPath} exports no workflow`);
+  for (const type of types) {
+    const workflow = exported[type];
+    if (!isDeclared(workflow)) continue;
+    if (workflow.declaration.name !== type)
+      throw new ToolRegistrationError(
+        `workflow "${workflow.declaration.name}" is exported as "${type}": Temporal names a workflow by its export, so they must match`,
+      );
+    for (const name of workflow.tools.keys())
+      if (!catalog.has(name))
+        throw new ToolRegistrationError(`workflow "${type}" declares tool "${name}", which this worker does not implement`);
+  }
+  return types;
+}

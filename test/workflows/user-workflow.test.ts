@@ -1,0 +1,151 @@
+/**
+ * A workflow and tools of a user's own, on the run kernel, on the real dev server: the policy
+ * gates the user's risky tool like a built-in one, an approval through the update door lets it
+ * run once, a disabled tool is refused and traced, and the workflow's own mistakes (a tool it did
+ * not declare, a plain Error, an output that breaks the tool's contract, bad input) end the run
+ * with a typed, non-retryable failure instead of a workflow task that fails forever.
+ */
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { z } from 'zod';
+import { implementTool } from '../../src/activities/define-tool-activity';
+import { approveUpdate, stateQuery, traceQuery } from '../../src/shared/messages';
+import { defineTool, ToolRegistrationError } from '../../src/shared/tool-contract';
+import { checkWorkflowsModule, registerTools } from '../../src/worker/user-registration';
+import { failureOf, startTestWorker, tempDir, TestWorker, uniqueName, waitForStatus } from '../helpers/temporal';
+import { useClient } from '../helpers/test-bed';
+import { fileTicket, lookupTicket } from './fixtures/ticket-workflows';
+
+const WORKFLOWS = require.resolve('./fixtures/ticket-workflows');
+const filed: string[] = [];
+
+const tools = [
+  implementTool(lookupTicket, async ({ ticketId }) => {
+    // A ticket named "broken" comes back without its priority: an output its contract refuses.
+    if (ticketId === 'broken') return { ticketId, subject: 'no priority' } as never;
+    return { ticketId, subject: `subject of ${ticketId}`, priority: ticketId.startsWith('P1') ? ('high' as const) : ('low' as const) };
+  }),
+  implementTool(fileTicket, async ({ ticketId, queue }) => {
+    filed.push(`${ticketId}@${queue}`);
+    return { row: filed.length };
+  }),
+];
+
+const holder = useClient();
+let client: Client;
+let worker: TestWorker;
+let taskQueue: string;
+
+beforeAll(async () => {
+  client = holder.client;
+  taskQueue = uniqueName('user-workflow');
+  worker = await startTestWorker({
+    taskQueue,
+    outputRoot: await tempDir('user-workflow'),
+    user: { tools, workflowsPath: WORKFLOWS },
+  });
+});
+afterAll(async () => worker?.stop());
+
+const start = (type: string, input: unknown): Promise<WorkflowHandle> =>
+  client.workflow.start(type, { args: [input], taskQueue, workflowId: uniqueName(type) });
+
+/** The run's failure type (ApplicationFailure.type), failing the test when the run did not fail. */
+async function failureTypeOf(run: WorkflowHandle): Promise<string | undefined> {
+  const error = await run.result().then(
+    () => null,
+    (err: { cause?: { type?: string; cause?: { type?: string } } }) => err,
+  );
+  if (!error) throw new Error(`${run.workflowId} did not fail`);
+  return error.cause?.type;
+}
+
+test("the policy gates the user's risky tool; one approval through the update door runs it exactly once", async () => {
+  const run = await start('triage', { ticketId: 'P1-7' });
+  const state = await waitForStatus(run, ['waiting_approval']);
+  expect(state.topic).toBe('triage P1-7');
+  expect(state.pendingAction).toMatchObject({ tool: 'file_ticket', minApprovals: 1 });
+  expect(state.pendingAction!.reason).toContain('file_ticket is a external_write tool (risky, external_write)');
+  expect(JSON.parse(state.pendingAction!.preview.firstLines.join('\n'))).toEqual({ ticketId: 'P1-7', queue: 'urgent' });
+  expect(filed).not.toContain('P1-7@urgent');
+
+  const outcome = await run.executeUpdate(approveUpdate, { args: [{ approver: 'alice', digest: state.pendingAction!.digest }] });
+  expect(outcome.message).toBe('approved; running file_ticket');
+  const result = await run.result();
+  expect(result).toMatchObject({ status: 'completed', output: { queue: 'urgent' } });
+  expect(filed.filter((entry) => entry === 'P1-7@urgent')).toHaveLength(1);
+  const trace = await run.query(traceQuery);
+  expect(trace.filter((e) => e.type === 'policy_checked').map((e) => e.tool)).toEqual(['lookup_ticket', 'file_ticket']);
+  expect(trace.map((e) => e.type)).toContain('approval_granted');
+});
+
+test("a policy that disables the user's tool refuses the call before it runs, and the trace says why", async () => {
+  const policy = { version: 1, name: 'no-filing', tools: { file_ticket: { enabled: false } } };
+  const run = await start('triage', { ticketId: 'T-2', harness: { policy, startedBy: 'bob' } });
+  expect(await failureTypeOf(run)).toBe('PolicyDenied');
+  const state = await run.query(stateQuery);
+  expect(state).toMatchObject({ status: 'failed', startedBy: 'bob' });
+  const denied = (await run.query(traceQuery)).find((e) => e.type === 'policy_denied');
+  expect(denied).toMatchObject({ tool: 'file_ticket', message: 'file_ticket is disabled by policy "no-filing"' });
+  expect(filed.some((entry) => entry.startsWith('T-2@'))).toBe(false);
+});
+
+test('a call to a tool the workflow did not declare fails the run as UnregisteredTool', async () => {
+  const run = await start('strayCall', { ticketId: 'T-3' });
+  expect(await failureTypeOf(run)).toBe('UnregisteredTool');
+  expect(await failureOf(run)).toBe('stray_tool is not a tool this workflow declared (it declares lookup_ticket)');
+});
+
+test('a plain Error in the body fails the run as WorkflowError, not a workflow task retried forever', async () => {
+  const run = await start('crashes', { ticketId: 'T-4' });
+  expect(await failureTypeOf(run)).toBe('WorkflowError');
+  expect(await failureOf(run)).toBe('Error: the body has a bug');
+  expect((await run.query(stateQuery)).status).toBe('failed');
+});
+
+test("an output that breaks the tool's contract is retried under its policy, then fails the run as ToolFailed", async () => {
+  const run = await start('lookupOnly', { ticketId: 'broken' });
+  expect(await failureTypeOf(run)).toBe('ToolFailed');
+  expect(await failureOf(run)).toMatch(
+    /^lookup_ticket failed after 2 attempt\(s\): InvalidToolOutput: lookup_ticket: invalid output: priority: /,
+  );
+});
+
+test("input that breaks the workflow's schema fails the run at once as InvalidWorkflowInput", async () => {
+  const run = await start('triage', { ticketId: '', extra: true });
+  expect(await failureTypeOf(run)).toBe('InvalidWorkflowInput');
+  expect(await failureOf(run)).toMatch(/^triage: invalid input: ticketId: .*; \(root\): Unrecognized key: "extra"$/);
+});
+
+describe('registration refuses in one line', () => {
+  const other = defineTool({ ...lookupTicket, description: 'another tool of the same name' });
+
+  test('two tools of one name, or a user tool named like a built-in', () => {
+    expect(() =>
+      registerTools([implementTool(lookupTicket, async () => ({}) as never), implementTool(other, async () => ({}) as never)], false),
+    ).toThrow(new ToolRegistrationError('tool "lookup_ticket": two different tools have this name'));
+    const shadow = defineTool({ ...lookupTicket, name: 'finalize_report' });
+    expect(() => registerTools([implementTool(shadow, async () => ({}) as never)], true)).toThrow(
+      'tool "finalize_report": two different tools have this name',
+    );
+  });
+
+  test('a schema that has no JSON Schema form', () => {
+    const dated = defineTool({
+      name: 'dated',
+      description: 'takes a date',
+      category: 'read_only',
+      input: z.object({ when: z.date() }),
+      output: z.object({}),
+    });
+    expect(() => registerTools([implementTool(dated, async () => ({}) as never)], false)).toThrow(
+      /^tool "dated": its input schema has no JSON Schema form \(/,
+    );
+  });
+
+  test('a workflow whose tools the worker does not implement', () => {
+    const onlyLookup = registerTools([tools[0]], false).catalog;
+    expect(() => checkWorkflowsModule(WORKFLOWS, onlyLookup)).toThrow(
+      'workflow "triage" declares tool "file_ticket", which this worker does not implement',
+    );
+  });
+});
