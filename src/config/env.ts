@@ -78,6 +78,10 @@ export const HarnessEnv = z
     HARNESS_HEARTBEAT_TIMEOUT_MS: z.preprocess(blankAsUndefined, z.coerce.number().int().min(500).optional()),
     /** How long `harness approve|reject|resume|abort` waits for a worker to accept the update before sending the decision as a signal. */
     HARNESS_DECISION_WAIT_MS: positiveMs(10_000),
+    /** Your workflows module (defineWorkflow exports): the worker runs them, clients start and read them. */
+    HARNESS_WORKFLOWS: optionalText,
+    /** Your tools module (implementTool exports): the worker registers them beside the built-in tools. */
+    HARNESS_TOOLS: optionalText,
     /** Policy file: the client's default snapshot for new runs, and the worker's for runs started without one. */
     HARNESS_POLICY_FILE: optionalText,
     /** Who the CLI says started a run or approves it, when no flag says (default: $USER). */

@@ -9,13 +9,14 @@ import { startRunGauges } from '../telemetry/run-gauges';
 import { flushTracing } from '../telemetry/tracing';
 import { installWorkerRuntime, workerSay } from '../telemetry/worker-runtime';
 import { AbortError } from '../temporal-connection';
-import { workerFromEnv } from './worker-from-env';
+import { UserRegistrations, workerFromEnv } from './worker-from-env';
 import { describeTarget } from '../config/temporal-profile';
 
 /** After the first signal the process exits within this, whatever the SDK is waiting for. */
 export const SHUTDOWN_DEADLINE_MS = 30_000;
 
-export async function runWorker(env: HarnessEnv = readEnv()): Promise<void> {
+/** Runs a worker until SIGINT/SIGTERM: the harness's tools and workflows, and yours when `registrations` name them. */
+export async function runWorker(env: HarnessEnv = readEnv(), registrations: UserRegistrations = {}): Promise<void> {
   const say = workerSay(env.HARNESS_LOG_FORMAT);
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -35,6 +36,7 @@ export async function runWorker(env: HarnessEnv = readEnv()): Promise<void> {
   installWorkerRuntime(env);
   try {
     const built = await workerFromEnv(env, {
+      ...registrations,
       shutdownSignals: [],
       signal: stop.signal,
       onWaiting: () => say(`waiting for Temporal at ${describeTarget(env)}…`),

@@ -4,7 +4,8 @@
  * before any task is polled, not a workflow task that fails forever.
  */
 import type { ToolImplementation } from '../activities/define-tool-activity';
-import { AnyTool, checkedForWorker, ToolCatalog, ToolRegistrationError } from '../shared/tool-contract';
+import { workflowsModule } from '../config/user-modules';
+import { checkedForWorker, ToolCatalog, ToolRegistrationError } from '../shared/tool-contract';
 import { TOOLS } from '../shared/tools';
 
 export interface RegisteredTools {
@@ -21,30 +22,13 @@ export function registerTools(implementations: readonly ToolImplementation[], bu
   return { catalog, activities: activities as RegisteredTools['activities'] };
 }
 
-interface DeclaredExport {
-  declaration: { name: string };
-  tools: ReadonlyMap<string, AnyTool>;
-}
-
-const isDeclared = (value: unknown): value is DeclaredExport => typeof value === 'function' && 'declaration' in value && 'tools' in value;
-
 /**
- * Loads the workflows module as Node code (workflow code is plain code) and checks each declared
- * workflow: exported under its own name, and every tool it declares implemented by this worker.
- * Returns the workflow types the module exports.
+ * Checks each declared workflow of the module: exported under its own name, and every tool it
+ * declares implemented by this worker. Returns the workflow types the module exports.
  */
 export function checkWorkflowsModule(workflowsPath: string, catalog: ToolCatalog): string[] {
-  let exported: Record<string, unknown>;
-  try {
-    exported = require(workflowsPath) as Record<string, unknown>;
-  } catch (err) {
-    throw new ToolRegistrationError(`workflows module ${workflowsPath} could not be loaded: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const types = Object.keys(exported).filter((key) => typeof exported[key] === 'function');
-  if (!types.length) throw new ToolRegistrationError(`workflows module ${workflowsPath} exports no workflow`);
-  for (const type of types) {
-    const workflow = exported[type];
-    if (!isDeclared(workflow)) continue;
+  const { types, declared } = workflowsModule(workflowsPath, 'workflows module');
+  for (const [type, workflow] of declared) {
     if (workflow.declaration.name !== type)
       throw new ToolRegistrationError(
         `workflow "${workflow.declaration.name}" is exported as "${type}": Temporal names a workflow by its export, so they must match`,

@@ -4,6 +4,8 @@
  * HarnessStatus, picks the model provider, loads the default policy, wires the tools.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
+import path from 'node:path';
+import { toolsModule } from '../config/user-modules';
 import { harnessDataConverter } from '../codec/data-converter';
 import { createActivities } from '../activities';
 import { selectProvider } from '../activities/model/select-provider';
@@ -39,20 +41,25 @@ export interface EnvWorkerOptions {
   signal?: AbortSignal;
   /** Told once when the server does not answer yet. */
   onWaiting?: () => void;
-  /** Your own tools (`implementTool`), registered beside the built-in ones. */
+}
+
+/** What a worker registers of yours (see user-registration.ts). */
+export interface UserRegistrations {
+  /** Your own tools (`implementTool`), registered beside the built-in ones; default: HARNESS_TOOLS's exports. */
   tools?: readonly ToolImplementation[];
   /** False: only your tools (the research run's six are not registered). Default true. */
   builtinTools?: boolean;
-  /** Your workflows module (a file that exports `defineWorkflow`s); absent: the harness's own workflows. */
+  /** Your workflows module (a file that exports `defineWorkflow`s); default HARNESS_WORKFLOWS; neither: the harness's own workflows. */
   workflowsPath?: string;
 }
 
-export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions = {}): Promise<EnvWorker> {
+export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions & UserRegistrations = {}): Promise<EnvWorker> {
   // Read before connecting: a bad key setting or a mistake in what is registered is one line at once, not after the wait for a server.
   const dataConverter = harnessDataConverter(env);
   const builtins = options.builtinTools ?? true;
-  const registered = registerTools(options.tools ?? [], builtins);
-  if (options.workflowsPath) checkWorkflowsModule(options.workflowsPath, registered.catalog);
+  const registered = registerTools(options.tools ?? (env.HARNESS_TOOLS ? toolsModule(env.HARNESS_TOOLS) : []), builtins);
+  const workflowsPath = options.workflowsPath ?? (env.HARNESS_WORKFLOWS && path.resolve(env.HARNESS_WORKFLOWS));
+  if (workflowsPath) checkWorkflowsModule(workflowsPath, registered.catalog);
   // Checked against every tool this worker has, so a default policy may govern the user's tools too.
   const defaultPolicy = await loadPolicyFile(policyFileFor(env), registered.catalog);
   const connection = await connectWorkerConnection(env, {
@@ -82,7 +89,7 @@ export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions =
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.HARNESS_TASK_QUEUE,
       activities,
-      ...(options.workflowsPath ? { workflowsPath: options.workflowsPath } : {}),
+      ...(workflowsPath ? { workflowsPath } : {}),
       tuning: tuningFromEnv(env),
       tracing: processTracing('worker'),
       dataConverter,

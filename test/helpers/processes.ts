@@ -20,9 +20,10 @@ export function runHarnessScript(script: string, args: string[], timeoutMs: numb
   return runNode([path.resolve(__dirname, '../..', script), ...args], env, timeoutMs);
 }
 
-function runNode(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<CliResult> {
+/** `node <args>` to the end, with what it printed. */
+export function runNode(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, cwd?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -43,17 +44,22 @@ export interface WorkerProcess {
 }
 
 /** A `harness` command as its own process; resolves once its output matches `ready`. */
-export async function spawnHarnessUntil(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs: number): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [HARNESS_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnHarnessUntil(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs: number): Promise<WorkerProcess> {
+  return spawnNodeUntil([HARNESS_BIN, ...args], env, ready, timeoutMs);
+}
+
+/** `node <args>` as its own process; resolves once its output matches `ready`. */
+export async function spawnNodeUntil(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs: number): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   await waitFor(
     async () => {
-      if (child.exitCode !== null) throw new Error(`harness ${args[0]} exited early: ${output}`);
+      if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited early: ${output}`);
       return ready.test(output);
     },
-    { timeoutMs, what: `harness ${args[0]} to be ready` },
+    { timeoutMs, what: `${args.join(' ')} to be ready` },
   );
   return {
     child,

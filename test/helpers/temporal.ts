@@ -14,7 +14,7 @@ import { approveSignal, stateQuery } from '../../src/shared/messages';
 import type { RunState, RunStatus } from '../../src/shared/run';
 import { startRun, StartRequest } from '../../src/client/api/runs';
 import type { HarnessActivities } from '../../src/shared/tools';
-import { EnvWorkerOptions, workerFromEnv } from '../../src/worker/worker-from-env';
+import { UserRegistrations, workerFromEnv } from '../../src/worker/worker-from-env';
 import { readEnv } from '../../src/config/env';
 
 export const testAddress = (): string => process.env.TEMPORAL_ADDRESS as string;
@@ -53,7 +53,7 @@ export async function startTestWorker(options: {
   /** More settings (codec keys, say). */
   env?: NodeJS.ProcessEnv;
   /** A user's registrations (see worker-from-env.ts). */
-  user?: Pick<EnvWorkerOptions, 'tools' | 'builtinTools' | 'workflowsPath'>;
+  user?: UserRegistrations;
 }): Promise<TestWorker> {
   quietRuntime();
   const env = readEnv({

@@ -7,13 +7,15 @@
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
-import { implementTool } from '../../src/activities/define-tool-activity';
-import { approveUpdate, stateQuery, traceQuery } from '../../src/shared/messages';
-import { defineTool, ToolRegistrationError } from '../../src/shared/tool-contract';
+import { approveUpdate, defineTool, stateQuery, ToolRegistrationError, traceQuery } from '../../src/shared/public';
+import { implementTool } from '../../src/worker/public';
 import { checkWorkflowsModule, registerTools } from '../../src/worker/user-registration';
-import { failureOf, startTestWorker, tempDir, TestWorker, uniqueName, waitForStatus } from '../helpers/temporal';
+import { connectClient, HarnessClient, HarnessError, readEnv, startWorkflow, targetOf } from '../../src/client/public';
+import { prepareWorkflowStart } from '../../src/client/cli/commands/start-workflow';
+import { runHarness } from '../helpers/processes';
+import { failureOf, startTestWorker, tempDir, testAddress, TestWorker, uniqueName, waitForStatus } from '../helpers/temporal';
 import { useClient } from '../helpers/test-bed';
-import { fileTicket, lookupTicket } from './fixtures/ticket-workflows';
+import { fileTicket, lookupTicket, triage } from './fixtures/ticket-workflows';
 
 const WORKFLOWS = require.resolve('./fixtures/ticket-workflows');
 const filed: string[] = [];
@@ -64,7 +66,7 @@ test("the policy gates the user's risky tool; one approval through the update do
   const state = await waitForStatus(run, ['waiting_approval']);
   expect(state.topic).toBe('triage P1-7');
   expect(state.pendingAction).toMatchObject({ tool: 'file_ticket', minApprovals: 1 });
-  expect(state.pendingAction!.reason).toContain('file_ticket is a external_write tool (risky, external_write)');
+  expect(state.pendingAction!.reason).toContain('file_ticket is an external_write tool (risky, external_write)');
   expect(JSON.parse(state.pendingAction!.preview.firstLines.join('\n'))).toEqual({ ticketId: 'P1-7', queue: 'urgent' });
   expect(filed).not.toContain('P1-7@urgent');
 
@@ -115,6 +117,91 @@ test("input that breaks the workflow's schema fails the run at once as InvalidWo
   expect(await failureTypeOf(run)).toBe('InvalidWorkflowInput');
   expect(await failureOf(run)).toMatch(/^triage: invalid input: ticketId: .*; \(root\): Unrecognized key: "extra"$/);
 });
+
+describe("the operator surfaces read and decide a user's run unchanged", () => {
+  let h: HarnessClient;
+  let cliEnv: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    const dir = await tempDir('user-workflow-cli');
+    // The workflows module lets a client replay a closed run of this workflow (webpack bundles it, TypeScript and all).
+    cliEnv = {
+      TEMPORAL_ADDRESS: testAddress(),
+      HARNESS_TASK_QUEUE: taskQueue,
+      HARNESS_IDENTITY: 'carol',
+      XDG_STATE_HOME: dir,
+      HARNESS_WORKFLOWS: WORKFLOWS,
+    };
+    h = await connectClient(readEnv({ ...process.env, ...cliEnv }));
+  });
+  afterAll(async () => h?.close());
+
+  test('startWorkflow checks the input against the declared schema before anything starts', async () => {
+    await expect(startWorkflow(targetOf(h), triage, { ticketId: '' })).rejects.toThrow(
+      new HarnessError('invalid input for triage: ticketId: Too small: expected string to have >=1 characters'),
+    );
+  });
+
+  test('pending, approve, summary and list through the harness CLI', async () => {
+    const run = await startWorkflow(targetOf(h), triage, { ticketId: 'T-9', queue: 'billing' }, { startedBy: 'dave' });
+    await waitForStatus(run, ['waiting_approval']);
+    const pending = await runHarness(['pending', run.workflowId], cliEnv);
+    expect(pending.stderr).toBe('');
+    expect(pending.stdout).toContain('file_ticket');
+    const approved = await runHarness(['approve', run.workflowId, '--comment', 'filed'], cliEnv);
+    expect(approved.stderr).toBe('');
+    expect(approved.code).toBe(0);
+    expect(await run.result()).toMatchObject({ status: 'completed', startedBy: 'dave', output: { queue: 'billing' } });
+    expect(filed.filter((entry) => entry === 'T-9@billing')).toHaveLength(1);
+
+    const summary = await runHarness(['summary', run.workflowId, '--json'], cliEnv);
+    expect(summary.stderr).toBe('');
+    expect(JSON.parse(summary.stdout)).toMatchObject({ status: 'completed', topic: 'triage T-9', startedBy: 'dave' });
+    const trace = await runHarness(['trace', run.workflowId, '--json'], cliEnv);
+    expect(trace.stdout).toContain('approval_granted');
+    const withoutModule = await runHarness(['status', run.workflowId], { ...cliEnv, HARNESS_WORKFLOWS: '' });
+    expect(withoutModule.stderr.trim()).toBe(
+      `harness: run ${run.workflowId} is a triage workflow and has closed: set HARNESS_WORKFLOWS to its workflows module to read it`,
+    );
+    const list = await runHarness(['list', '--json'], cliEnv);
+    const row = JSON.parse(list.stdout).rows.find((r: { workflowId: string }) => r.workflowId === run.workflowId);
+    expect(row).toMatchObject({ status: 'completed', topic: 'triage T-9' });
+  });
+});
+
+test('harness start --workflow checks the input and the policy file before it connects, then starts the run', async () => {
+  const env = { ...process.env, HARNESS_WORKFLOWS: WORKFLOWS };
+  await withEnv(env, async () => {
+    await expect(prepareWorkflowStart({ workflow: 'nosuch', input: '{}' })).rejects.toThrow(
+      `--workflow nosuch: ${WORKFLOWS} declares crashes, lookupOnly, strayCall, triage`,
+    );
+    await expect(prepareWorkflowStart({ workflow: 'triage', input: '{"ticketId": 7}' })).rejects.toThrow(
+      'invalid input for triage: ticketId: Invalid input: expected string, received number',
+    );
+    await expect(prepareWorkflowStart({ workflow: 'triage', input: '{"ticketId": "T-1"' })).rejects.toThrow('--input: not valid JSON');
+    const start = await prepareWorkflowStart({ workflow: 'triage', input: '{"ticketId": "T-10"}', as: 'erin' });
+    const h = await connectClient(readEnv({ ...env, TEMPORAL_ADDRESS: testAddress(), HARNESS_TASK_QUEUE: taskQueue }));
+    try {
+      const { run, policy } = await start(h);
+      expect(policy.policy.name).toBe('default');
+      const state = await waitForStatus(run, ['waiting_approval']);
+      expect(state).toMatchObject({ topic: 'triage T-10', startedBy: 'erin', policy: { name: 'default', digest: policy.digest } });
+      await run.cancel();
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+/** Runs `body` with these environment variables (readEnv reads process.env), then puts them back. */
+async function withEnv(env: NodeJS.ProcessEnv, body: () => Promise<void>): Promise<void> {
+  const saved = process.env;
+  process.env = env;
+  try {
+    await body();
+  } finally {
+    process.env = saved;
+  }
+}
 
 describe('registration refuses in one line', () => {
   const other = defineTool({ ...lookupTicket, description: 'another tool of the same name' });

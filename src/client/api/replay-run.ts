@@ -8,6 +8,7 @@ import type { temporal } from '@temporalio/proto';
 import type { RunSnapshot } from '../../shared/run-snapshot';
 import { forWorkflowCode, harnessDataConverter } from '../../codec/data-converter';
 import { EncryptionCodec, encryptionKeyIds } from '../../codec/encryption-codec';
+import path from 'node:path';
 import { HarnessError } from './harness-error';
 
 let quietRuntime = false;
@@ -17,13 +18,13 @@ let quietRuntime = false;
  * Its runtime logs to the console by default; a CLI read command prints only what it was asked for.
  */
 async function replayer() {
-  const [{ Runtime, Worker }, { capturingSnapshotSink }, { workflowCodeOptions }] = await Promise.all([
+  const [{ Runtime, Worker }, { capturingSnapshotSink }, { workflowCodeOptions, userWorkflowCode }] = await Promise.all([
     import('@temporalio/worker'),
     import('../../worker/snapshot-sink'),
     import('../../worker/workflow-bundle'),
   ]);
   if (!quietRuntime) installQuiet(Runtime);
-  return { Worker, capturingSnapshotSink, workflowCodeOptions };
+  return { Worker, capturingSnapshotSink, workflowCodeOptions, userWorkflowCode };
 }
 
 function installQuiet(Runtime: typeof import('@temporalio/worker').Runtime): void {
@@ -35,12 +36,23 @@ function installQuiet(Runtime: typeof import('@temporalio/worker').Runtime): voi
   }
 }
 
+/** The workflow types the harness's own bundle holds; any other is a user's, replayed with their workflows module. */
+const HARNESS_WORKFLOW_TYPES = ['researchRun', 'toolCall', 'plannerRole', 'executorRole', 'reviewerRole'];
+
 export async function replaySnapshot(
   workflowId: string,
   history: temporal.api.history.v1.IHistory,
   dataConverter?: DataConverter,
+  /** The user's workflows module (HARNESS_WORKFLOWS), for a run of a workflow of theirs. */
+  workflowsPath?: string,
 ): Promise<RunSnapshot> {
-  const { Worker, capturingSnapshotSink, workflowCodeOptions } = await replayer();
+  const { Worker, capturingSnapshotSink, workflowCodeOptions, userWorkflowCode } = await replayer();
+  const type = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name ?? '';
+  const own = HARNESS_WORKFLOW_TYPES.includes(type);
+  if (!own && !workflowsPath)
+    throw new HarnessError(
+      `run ${workflowId} is a ${type} workflow and has closed: set HARNESS_WORKFLOWS to its workflows module to read it`,
+    );
   const capture = capturingSnapshotSink();
   const converter = dataConverter ?? harnessDataConverter({});
   // Said before replaying: inside the replay a missing key surfaces as a task failure several layers deep.
@@ -54,7 +66,11 @@ export async function replaySnapshot(
   }
   try {
     await Worker.runReplayHistory(
-      { ...workflowCodeOptions(), sinks: capture.sinks, dataConverter: forWorkflowCode(converter) },
+      {
+        ...(own ? workflowCodeOptions() : userWorkflowCode(path.resolve(workflowsPath!))),
+        sinks: capture.sinks,
+        dataConverter: forWorkflowCode(converter),
+      },
       history,
       workflowId,
     );

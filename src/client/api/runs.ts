@@ -221,7 +221,7 @@ export async function readSnapshot(h: HarnessClient, run: WorkflowHandle): Promi
 }
 
 async function closedSnapshot(h: HarnessClient, run: WorkflowHandle, execution: string): Promise<RunSnapshot> {
-  const snapshot = await replaySnapshot(run.workflowId, await run.fetchHistory(), h.client.options.dataConverter);
+  const snapshot = await replaySnapshot(run.workflowId, await run.fetchHistory(), h.client.options.dataConverter, h.env.HARNESS_WORKFLOWS);
   return { ...snapshot, state: reconcile(snapshot.state, execution) };
 }
 

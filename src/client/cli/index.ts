@@ -83,8 +83,10 @@ export function buildProgram(): Command {
 
   program
     .command('start')
-    .description('start a research run; prints its workflow id')
-    .requiredOption('--topic <topic>', 'what to research')
+    .description('start a research run (or, with --workflow, one of yours); prints its workflow id')
+    .option('--topic <topic>', 'what to research')
+    .option('--workflow <name>', 'a workflow of your own, exported by the $HARNESS_WORKFLOWS module, instead of a research run')
+    .option('--input <json|file>', "--workflow's input: JSON text or a file (checked against the workflow's schema before it starts)")
     .option('--sources <file>', 'JSON file: [{"title","content"}] (default: bundled samples)')
     .option('--id <id>', 'workflow id (default: generated from the topic)')
     .option('--policy <file>', 'policy to snapshot into the run (default: $HARNESS_POLICY_FILE or policy/default.yaml)')

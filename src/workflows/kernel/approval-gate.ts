@@ -246,7 +246,8 @@ export class ApprovalGates {
 
   private reasonFor(tool: AnyTool): string {
     const { category, risky } = tool;
-    const what = `${tool.name} ${tool.gate?.does ?? `is a ${category} tool`}`;
+    const article = /^[aeiou]/.test(category) ? 'an' : 'a';
+    const what = `${tool.name} ${tool.gate?.does ?? `is ${article} ${category} tool`}`;
     return `${what} (${risky ? 'risky, ' : ''}${category}); policy "${this.policy.name}" requires approval.`;
   }
 

@@ -128,11 +128,13 @@ export function defineWorkflow<S extends z.ZodObject, O>(declaration: WorkflowDe
         });
       },
     );
+  // Named as its type, so the SDK's own client.workflow.start(triage, …) starts it under that name.
+  Object.defineProperty(workflow, 'name', { value: declaration.name });
   return Object.assign(workflow, { declaration, tools });
 }
 
 /** The topic, or the workflow's name when the declaration's function cannot say (it must not fail the run). */
-function topicOf<S extends z.ZodObject>(declaration: WorkflowDeclaration<S, unknown>, value: z.output<S>): string {
+export function topicOf<S extends z.ZodObject>(declaration: WorkflowDeclaration<S, unknown>, value: z.output<S>): string {
   try {
     return declaration.topic(value).slice(0, 200) || declaration.name;
   } catch {

@@ -1,4 +1,4 @@
-/** `harness start`: validates the sources file, then starts a research run. */
+/** `harness start`: validates the sources file, then starts a research run; with --workflow, a workflow of your own. */
 import { readSourcesFile, SAMPLE_SOURCES } from '../../api/sources-file';
 import { readEnv } from '../../../config/env';
 import { loadPolicyFile, policyFileFor } from '../../../config/policy-file';
@@ -11,9 +11,14 @@ import type { HarnessClient } from '../../api/connect';
 import { say } from '../terminal';
 import { parseRunExecution, RunExecution } from '../../../shared/execution';
 import { HarnessError } from '../../api/harness-error';
+import { prepareWorkflowStart, WorkflowStart } from './start-workflow';
 
 export interface StartOptions {
-  topic: string;
+  topic?: string;
+  /** A workflow of your own (HARNESS_WORKFLOWS), instead of a research run. */
+  workflow?: string;
+  /** Its input: JSON text or a file. */
+  input?: string;
   sources?: string;
   id?: string;
   policy?: string;
@@ -29,7 +34,7 @@ export interface StartOptions {
 }
 
 export async function startCommand(options: StartOptions): Promise<void> {
-  const start = await prepareStart(options);
+  const start = options.workflow === undefined ? await prepareStart(options) : await prepareWorkflowStart(workflowOptions(options));
   await withClient(async (h) => {
     const { run, policy, startedBy } = await start(h);
     if (options.json) {
@@ -51,13 +56,17 @@ export async function startCommand(options: StartOptions): Promise<void> {
  * a mistake is one line even with no server; returns the start itself, for a connected client.
  */
 export async function prepareStart(options: Omit<StartOptions, 'json' | 'wait'>) {
+  if (options.topic === undefined)
+    throw new HarnessError("required option '--topic <topic>' not specified (or --workflow NAME for your own)");
+  if (options.input !== undefined) throw new HarnessError('--input is for --workflow; a research run takes --topic and --sources');
+  const topic = options.topic;
   const execution = options.execution === undefined ? undefined : executionOption(options.execution);
   const sources = await readSourcesFile(options.sources ?? SAMPLE_SOURCES);
   const policy = await loadPolicyFile(policyFileFor(readEnv(), options.policy));
   return async (h: HarnessClient) => {
     const startedBy = identity(h.env, options.as);
     const run = await startRun(targetOf(h), {
-      topic: options.topic,
+      topic,
       sources,
       id: options.id,
       policy,
@@ -71,6 +80,22 @@ export async function prepareStart(options: Omit<StartOptions, 'json' | 'wait'>)
     });
     return { run, policy, startedBy };
   };
+}
+
+/** A workflow of your own takes its input and the common flags; the research run's own flags are refused by name. */
+function workflowOptions(options: StartOptions): WorkflowStart {
+  const researchOnly = {
+    topic: '--topic',
+    sources: '--sources',
+    output: '--output',
+    tokenBudget: '--token-budget',
+    execution: '--execution',
+    multiAgent: '--multi-agent',
+  };
+  for (const [key, flag] of Object.entries(researchOnly))
+    if (options[key as keyof StartOptions] !== undefined)
+      throw new HarnessError(`${flag} is for research runs; --workflow ${options.workflow} takes --input`);
+  return { workflow: options.workflow!, input: options.input, id: options.id, policy: options.policy, as: options.as };
 }
 
 function executionOption(text: string): RunExecution {

@@ -1,0 +1,21 @@
+/** `durable-harness/client`: start, decide, read, list, follow and export runs, any workflow's. */
+export { readEnv } from '../config/env';
+export type { HarnessEnv } from '../config/env';
+export { loadPolicyFile } from '../config/policy-file';
+export type { LoadedPolicy } from '../config/policy-file';
+export { connectClient } from './api/connect';
+export type { HarnessClient } from './api/connect';
+export { HarnessError } from './api/harness-error';
+export { startWorkflow } from './api/start-workflow';
+export type { WorkflowStartOptions } from './api/start-workflow';
+export { existingRun, readPending, readSnapshot, readState, startRun, targetOf } from './api/runs';
+export type { RunTarget, StartRequest } from './api/runs';
+export { decide } from './api/decide';
+export type { DecisionKind, DecisionResult } from './api/decide';
+export { listRunPage } from './api/list-runs';
+export type { RunPage, RunRow } from './api/list-runs';
+export { latestRunId } from './api/latest-run';
+export { followRun } from './api/follow-run';
+export type { FollowUpdate } from './api/follow-run';
+export { readExport, writeExport } from './api/run-export';
+export { generateSigningKey, readSigningKey } from './api/signing-keys';
