@@ -122,3 +122,16 @@ test('from the packed tarball: gated, approved through both doors across a worke
   expect(summary.stderr).toBe('');
   expect(JSON.parse(summary.stdout)).toMatchObject({ status: 'completed', topic: 'triage T-101', startedBy: 'dana' });
 }, 300_000);
+
+test('every TypeScript block of docs/extending.md is a file of the example, word for word (so the build above type-checks it)', async () => {
+  const page = await fs.readFile(path.join(ROOT, 'docs', 'extending.md'), 'utf8');
+  const blocks = [...page.matchAll(/```ts\n\/\/ (examples\/ticket-triage\/[^\n]+)\n([\s\S]*?)```/g)];
+  expect(blocks.map(([, file]) => file)).toEqual([
+    'examples/ticket-triage/src/tools.ts',
+    'examples/ticket-triage/src/activities.ts',
+    'examples/ticket-triage/src/workflows.ts',
+    'examples/ticket-triage/src/worker.ts',
+  ]);
+  expect(page.match(/```ts\n/g)).toHaveLength(blocks.length);
+  for (const [, file, code] of blocks) expect(code).toBe(await fs.readFile(path.join(ROOT, file), 'utf8'));
+});
