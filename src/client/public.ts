@@ -19,3 +19,4 @@ export { followRun } from './api/follow-run';
 export type { FollowUpdate } from './api/follow-run';
 export { readExport, writeExport } from './api/run-export';
 export { generateSigningKey, readSigningKey } from './api/signing-keys';
+export { toolDescriptor, toolDescriptors } from './mcp/tool-descriptors';

@@ -27,6 +27,7 @@ export type {
   ToolRetryPolicy,
 } from './tool-contract';
 export { TOOLS as RESEARCH_TOOLS } from './tools';
+export { toolTable } from './tool-table';
 export { BUILTIN_POLICY, Policy, policySchema } from './policy';
 export type { CallFacts, PolicyInput, UnknownTools } from './policy';
 export {

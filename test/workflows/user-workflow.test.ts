@@ -7,10 +7,10 @@
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
-import { approveUpdate, defineTool, stateQuery, ToolRegistrationError, traceQuery } from '../../src/shared/public';
+import { approveUpdate, defineTool, stateQuery, ToolRegistrationError, toolTable, traceQuery } from '../../src/shared/public';
 import { implementTool } from '../../src/worker/public';
 import { checkWorkflowsModule, registerTools } from '../../src/worker/user-registration';
-import { connectClient, HarnessClient, HarnessError, readEnv, startWorkflow, targetOf } from '../../src/client/public';
+import { connectClient, HarnessClient, HarnessError, readEnv, startWorkflow, targetOf, toolDescriptor } from '../../src/client/public';
 import { prepareWorkflowStart } from '../../src/client/cli/commands/start-workflow';
 import { runHarness } from '../helpers/processes';
 import { failureOf, startTestWorker, tempDir, testAddress, TestWorker, uniqueName, waitForStatus } from '../helpers/temporal';
@@ -227,6 +227,17 @@ describe('registration refuses in one line', () => {
     expect(() => registerTools([implementTool(dated, async () => ({}) as never)], false)).toThrow(
       /^tool "dated": its input schema has no JSON Schema form \(/,
     );
+  });
+
+  test("the declaration drives the docs table and the MCP descriptor of a user's tool too", () => {
+    expect(toolTable([fileTicket])).toContain(
+      '| `file_ticket` | external_write | **yes** | remote | 60s | 10s | 1 attempts, 100 ms ×2 (max 1s); never:  | Files the ticket in a queue: a row in the tickets table. |',
+    );
+    expect(toolDescriptor(fileTicket)).toMatchObject({
+      name: 'file_ticket',
+      inputSchema: { type: 'object', required: ['ticketId', 'queue'] },
+      annotations: { readOnlyHint: false, destructiveHint: true },
+    });
   });
 
   test('a workflow whose tools the worker does not implement', () => {

@@ -1,10 +1,11 @@
 /**
- * The tool registry as MCP tool descriptors: JSON Schemas generated from the zod contracts (never
- * written by hand), and annotations that carry each tool's category and risk.
+ * Tools as MCP tool descriptors, the built-in ones or a user's: JSON Schemas generated from the zod
+ * contracts (never written by hand), and annotations that carry each tool's category and risk.
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { TOOLS, TOOL_NAMES, ToolName } from '../../shared/tools';
+import type { AnyTool } from '../../shared/tool-contract';
+import { TOOLS, ToolName } from '../../shared/tools';
 
 /** MCP wants plain object schemas; the generator's `$schema` line says which draft, which MCP leaves implicit. */
 function schemaOf(type: z.ZodType, io: 'input' | 'output'): { type: 'object'; [key: string]: unknown } {
@@ -12,8 +13,10 @@ function schemaOf(type: z.ZodType, io: 'input' | 'output'): { type: 'object'; [k
   return { ...schema, type: 'object' };
 }
 
-export function toolDescriptor(name: ToolName): Tool {
-  const tool = TOOLS[name];
+/** A tool's descriptor; a built-in one by its name. */
+export function toolDescriptor(named: ToolName | AnyTool): Tool {
+  const tool: AnyTool = typeof named === 'string' ? TOOLS[named] : named;
+  const { name } = tool;
   return {
     name,
     title: name.replace(/_/g, ' '),
@@ -23,7 +26,8 @@ export function toolDescriptor(name: ToolName): Tool {
     annotations: {
       readOnlyHint: tool.category === 'read_only',
       destructiveHint: tool.risky,
-      // A retried call with the same arguments does no more than the first (finalize_report refuses a second write).
+      // A retried call with the same arguments does no more than the first (finalize_report refuses a second write;
+      // a tool of yours must be written so: its attempts are at least once).
       idempotentHint: true,
       // Model calls reach outside this machine when a real model is configured.
       openWorldHint: tool.category === 'model_generation',
@@ -32,4 +36,4 @@ export function toolDescriptor(name: ToolName): Tool {
   };
 }
 
-export const toolDescriptors = (): Tool[] => TOOL_NAMES.map(toolDescriptor);
+export const toolDescriptors = (tools: readonly AnyTool[] = Object.values(TOOLS)): Tool[] => tools.map(toolDescriptor);
