@@ -280,6 +280,12 @@ export interface RunState {
   };
   steps: StepResult[];
   findings: string[];
+  /**
+   * The workflow's own part of the state, typed by its declaration (defineWorkflow's `record`).
+   * The research run keeps its plan, findings and draft in the fields above, as every client and
+   * export has always read them.
+   */
+  data?: Record<string, unknown>;
   error: string | null;
   /** Set while the run waits for an operator after a tool failed for good. */
   pausedOn: PausedOn | null;

@@ -65,6 +65,7 @@ test("the policy gates the user's risky tool; one approval through the update do
   const run = await start('triage', { ticketId: 'P1-7' });
   const state = await waitForStatus(run, ['waiting_approval']);
   expect(state.topic).toBe('triage P1-7');
+  expect(state.data).toEqual({ queue: 'urgent' });
   expect(state.pendingAction).toMatchObject({ tool: 'file_ticket', minApprovals: 1 });
   expect(state.pendingAction!.reason).toContain('file_ticket is an external_write tool (risky, external_write)');
   expect(JSON.parse(state.pendingAction!.preview.firstLines.join('\n'))).toEqual({ ticketId: 'P1-7', queue: 'urgent' });

@@ -36,7 +36,7 @@ const runEnvelope = (tools: ToolCatalog) =>
     .strict()
     .default({});
 
-export interface WorkflowDeclaration<S extends z.ZodObject, O> {
+export interface WorkflowDeclaration<S extends z.ZodObject, O, D extends Record<string, unknown> = Record<string, unknown>> {
   /** The workflow type: the name it is exported under from the workflows module. */
   name: string;
   description: string;
@@ -45,7 +45,7 @@ export interface WorkflowDeclaration<S extends z.ZodObject, O> {
   tools: readonly AnyTool[];
   /** What the run is about, in lists and at its gates; policy rules such as `topic_matches` read it. */
   topic(input: z.output<S>): string;
-  run(input: z.output<S>, harness: WorkflowContext): Promise<O>;
+  run(input: z.output<S>, harness: WorkflowContext<D>): Promise<O>;
   /** A tool that fails for good: `pause` (default) waits for an operator's resume or abort; `fail` ends the run. */
   onToolFailure?: 'pause' | 'fail';
   /** Lines of a gate's preview (default 12). */
@@ -53,21 +53,25 @@ export interface WorkflowDeclaration<S extends z.ZodObject, O> {
 }
 
 /** What a workflow's body is given. */
-export interface WorkflowContext {
+export interface WorkflowContext<D extends Record<string, unknown> = Record<string, unknown>> {
   readonly workflowId: string;
   readonly policy: Policy;
   /** The one tool path: policy check, the gate when the policy requires one, the call under the tool's retry policy. */
   call<T extends AnyTool>(tool: T, args: InputOf<T>, facts?: Partial<CallFacts>): Promise<OutputOf<T>>;
   /** Ends the run failed, non-retryable, with this error type. */
   fail(message: string, type: string): never;
+  /** Merges into the run's own part of its state (`state.data`): what the state query, `status --json` and an export show. */
+  record(part: Partial<D>): void;
 }
 
 export type WorkflowInput<S extends z.ZodObject> = z.input<S> & { [HARNESS_INPUT_KEY]?: z.input<ReturnType<typeof runEnvelope>> };
 /** The run's closing state (trace aside) and what the body returned (null unless it finished). */
 export type WorkflowResult<O> = Omit<RunState, 'trace'> & { output: O | null };
 
-export type DeclaredWorkflow<S extends z.ZodObject, O> = ((input: WorkflowInput<S>) => Promise<WorkflowResult<O>>) & {
-  readonly declaration: WorkflowDeclaration<S, O>;
+export type DeclaredWorkflow<S extends z.ZodObject, O, D extends Record<string, unknown> = Record<string, unknown>> = ((
+  input: WorkflowInput<S>,
+) => Promise<WorkflowResult<O>>) & {
+  readonly declaration: WorkflowDeclaration<S, O, D>;
   readonly tools: ToolCatalog;
 };
 
@@ -76,7 +80,9 @@ interface Checked<S extends z.ZodObject> {
   envelope: z.output<ReturnType<typeof runEnvelope>>;
 }
 
-export function defineWorkflow<S extends z.ZodObject, O>(declaration: WorkflowDeclaration<S, O>): DeclaredWorkflow<S, O> {
+export function defineWorkflow<S extends z.ZodObject, O, D extends Record<string, unknown> = Record<string, unknown>>(
+  declaration: WorkflowDeclaration<S, O, D>,
+): DeclaredWorkflow<S, O, D> {
   const tools = toolCatalog(declaration.tools);
   const envelope = runEnvelope(tools);
   const parse = (raw: unknown): Parsed<Checked<S>> => {
@@ -125,6 +131,9 @@ export function defineWorkflow<S extends z.ZodObject, O>(declaration: WorkflowDe
           policy,
           call: (tool, args, facts) => path.call(tool, args, facts),
           fail: kernel.fail,
+          record: (part) => {
+            kernel.run.state.data = { ...kernel.run.state.data, ...part };
+          },
         });
       },
     );
@@ -134,7 +143,10 @@ export function defineWorkflow<S extends z.ZodObject, O>(declaration: WorkflowDe
 }
 
 /** The topic, or the workflow's name when the declaration's function cannot say (it must not fail the run). */
-export function topicOf<S extends z.ZodObject>(declaration: WorkflowDeclaration<S, unknown>, value: z.output<S>): string {
+export function topicOf<S extends z.ZodObject>(
+  declaration: Pick<WorkflowDeclaration<S, unknown>, 'topic' | 'name'>,
+  value: z.output<S>,
+): string {
   try {
     return declaration.topic(value).slice(0, 200) || declaration.name;
   } catch {
