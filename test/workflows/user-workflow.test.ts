@@ -13,7 +13,17 @@ import { checkWorkflowsModule, registerTools } from '../../src/worker/user-regis
 import { connectClient, HarnessClient, HarnessError, readEnv, startWorkflow, targetOf, toolDescriptor } from '../../src/client/public';
 import { prepareWorkflowStart } from '../../src/client/cli/commands/start-workflow';
 import { runHarness } from '../helpers/processes';
-import { failureOf, startTestWorker, tempDir, testAddress, TestWorker, uniqueName, waitForStatus } from '../helpers/temporal';
+import {
+  failureOf,
+  sampleSources,
+  startTestRun,
+  startTestWorker,
+  tempDir,
+  testAddress,
+  TestWorker,
+  uniqueName,
+  waitForStatus,
+} from '../helpers/temporal';
 import { useClient } from '../helpers/test-bed';
 import { fileTicket, lookupTicket, triage } from './fixtures/ticket-workflows';
 
@@ -117,6 +127,14 @@ test("input that breaks the workflow's schema fails the run at once as InvalidWo
   const run = await start('triage', { ticketId: '', extra: true });
   expect(await failureTypeOf(run)).toBe('InvalidWorkflowInput');
   expect(await failureOf(run)).toMatch(/^triage: invalid input: ticketId: .*; \(root\): Unrecognized key: "extra"$/);
+});
+
+test("the same worker runs the research run its workflows module re-exports, on the built-in tools beside the user's", async () => {
+  const run = await startTestRun(client, taskQueue, { topic: 'durable agent harness', sources: await sampleSources() });
+  const state = await waitForStatus(run, ['waiting_approval']);
+  expect(state.pendingAction?.tool).toBe('finalize_report');
+  expect(state.steps.map((step) => step.tool)).toEqual(['plan_run', 'search_sources', 'extract_facts', 'draft_report', 'review_draft']);
+  await run.cancel();
 });
 
 describe("the operator surfaces read and decide a user's run unchanged", () => {
