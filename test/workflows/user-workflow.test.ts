@@ -174,7 +174,14 @@ describe("the operator surfaces read and decide a user's run unchanged", () => {
 
     const summary = await runHarness(['summary', run.workflowId, '--json'], cliEnv);
     expect(summary.stderr).toBe('');
-    expect(JSON.parse(summary.stdout)).toMatchObject({ status: 'completed', topic: 'triage T-9', startedBy: 'dave' });
+    expect(JSON.parse(summary.stdout)).toMatchObject({
+      workflowType: 'triage',
+      status: 'completed',
+      topic: 'triage T-9',
+      startedBy: 'dave',
+      data: { queue: 'billing' },
+      report: null,
+    });
     const trace = await runHarness(['trace', run.workflowId, '--json'], cliEnv);
     expect(trace.stdout).toContain('approval_granted');
     const withoutModule = await runHarness(['status', run.workflowId], { ...cliEnv, HARNESS_WORKFLOWS: '' });

@@ -4,6 +4,8 @@ import type { RunStatus, TraceEvent } from '../../shared/run';
 
 export interface RunSummary {
   runId: string;
+  /** researchRun, toolCall or a workflow of yours, as the run's first trace event names it. */
+  workflowType: string;
   topic: string;
   status: RunStatus;
   currentStep: string | null;
@@ -25,6 +27,8 @@ export interface RunSummary {
   /** pauses: gates opened and error pauses; approvals: each approver's; gatesApproved: gates that passed. */
   events: { pauses: number; resumes: number; approvals: number; gatesApproved: number; refusals: number; rejections: number };
   report: { path: string; bytes: number; sha256: string } | null;
+  /** A declared workflow's own part of its state (`harness.record`); null when it recorded none. */
+  data: Record<string, unknown> | null;
   lastError: string | null;
   /** Multi-role runs: the role at work, the handoffs so far and the roles that ran; null for a single-loop run. */
   roles: { current: string | null; handoffs: number; seen: string[] } | null;
@@ -46,8 +50,11 @@ export function runSummary({ state }: RunSnapshot): RunSummary {
   const attemptsByTool: Record<string, number> = {};
   for (const step of state.steps) attemptsByTool[step.tool] = (attemptsByTool[step.tool] ?? 0) + step.attempts;
   const pending = state.pendingAction;
+  const created = state.trace.find((e) => e.type === 'run_created');
+  const workflowType = typeof created?.data?.workflowType === 'string' ? created.data.workflowType : 'researchRun';
   return {
     runId: state.runId,
+    workflowType,
     topic: state.topic,
     status: state.status,
     currentStep: state.currentStep,
@@ -74,6 +81,7 @@ export function runSummary({ state }: RunSnapshot): RunSummary {
       rejections: n('approval_rejected', 'approval_expired'),
     },
     report: state.artifacts.report ?? null,
+    data: state.data ?? null,
     lastError: state.error ?? state.pausedOn?.error ?? [...state.steps].reverse().find((s) => s.error)?.error ?? null,
     roles: state.roles
       ? {
@@ -82,16 +90,17 @@ export function runSummary({ state }: RunSnapshot): RunSummary {
           seen: [...new Set(state.roles.handoffs.flatMap((h) => (h.to === 'approval' ? [] : [h.to])))],
         }
       : null,
-    nextCommands: nextCommands(state.runId, state.status, pending?.digest),
+    nextCommands: nextCommands(state.runId, state.status, pending?.digest, workflowType === 'researchRun'),
   };
 }
 
 /** The exact commands that move the run on (or read what it left), as a seed user expects them. */
-function nextCommands(id: string, status: RunStatus, digest: string | undefined): string[] {
+function nextCommands(id: string, status: RunStatus, digest: string | undefined, research: boolean): string[] {
   switch (status) {
     case 'waiting_approval':
       return [
-        `harness draft ${id}`,
+        // The draft is a research run's; any other gate shows its call's arguments in `pending`.
+        research ? `harness draft ${id}` : `harness pending ${id}`,
         `harness approve ${id} --digest ${digest?.slice(0, 12)}`,
         `harness reject ${id} --reason "…"`,
         `harness result ${id}`,

@@ -25,7 +25,10 @@ function formatSummary(s: RunSummary): string {
       : 'approval:   not required now',
     `attempts:   ${s.totalAttempts} over ${s.steps} step(s)${byTool ? ` (${byTool})` : ''}`,
     `events:     ${e.pauses} pause(s), ${e.resumes} resume(s), ${e.approvals} approval(s) (${e.gatesApproved} gate(s) passed), ${e.refusals} refusal(s), ${e.rejections} rejection(s)`,
-    `report:     ${s.report ? `${s.report.path} (${s.report.bytes} bytes, sha256 ${s.report.sha256})` : 'not written'}`,
+    // A research run writes a report; another workflow shows its own recorded part, if any.
+    ...(s.workflowType === 'researchRun' || s.report
+      ? [`report:     ${s.report ? `${s.report.path} (${s.report.bytes} bytes, sha256 ${s.report.sha256})` : 'not written'}`]
+      : [`workflow:   ${s.workflowType}${s.data ? `; recorded ${JSON.stringify(s.data).slice(0, 200)}` : ''}`]),
     ...(s.roles
       ? [
           `roles:      ${s.roles.seen.join(', ')}; ${s.roles.handoffs} handoff(s); now ${s.roles.current ?? '-'} (harness handoffs ${s.runId})`,
