@@ -9,6 +9,7 @@ import type { RunSnapshot } from '../../shared/run-snapshot';
 import { forWorkflowCode, harnessDataConverter } from '../../codec/data-converter';
 import { EncryptionCodec, encryptionKeyIds } from '../../codec/encryption-codec';
 import path from 'node:path';
+import { ROLE_WORKFLOW_TYPES, TOOL_CALL_WORKFLOW_TYPE, WORKFLOW_TYPE } from '../../shared/constants';
 import { HarnessError } from './harness-error';
 
 let quietRuntime = false;
@@ -37,7 +38,7 @@ function installQuiet(Runtime: typeof import('@temporalio/worker').Runtime): voi
 }
 
 /** The workflow types the harness's own bundle holds; any other is a user's, replayed with their workflows module. */
-const HARNESS_WORKFLOW_TYPES = ['researchRun', 'toolCall', 'plannerRole', 'executorRole', 'reviewerRole'];
+const HARNESS_WORKFLOW_TYPES: string[] = [WORKFLOW_TYPE, TOOL_CALL_WORKFLOW_TYPE, ...Object.values(ROLE_WORKFLOW_TYPES)];
 
 export async function replaySnapshot(
   workflowId: string,
