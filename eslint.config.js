@@ -13,7 +13,7 @@ const SANDBOX_SAFE_PACKAGES = [
   '@noble/curves/[\\w.-]+',
 ];
 /** Folders of deterministic code, as they appear in a relative import. */
-const SANDBOX_FOLDERS = ['\\.', '\\.\\.', 'shared', 'workflows', 'kernel', 'research', 'observers'];
+const SANDBOX_FOLDERS = ['\\.', '\\.\\.', 'shared', 'workflows', 'kernel', 'research', 'observers', 'agent'];
 
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', '.temporal/**', 'bench/results/**'] },

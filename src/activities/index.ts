@@ -1,7 +1,9 @@
 /** Builds the activities object the worker registers: one activity per tool, named after it. */
 import type { HarnessActivities, LoadedPolicySnapshot } from '../shared/tools';
 import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../config/policy-file';
-import { defineToolActivity } from './define-tool-activity';
+import { MODEL_TURN } from '../shared/agent-model';
+import { defineToolActivity, implementTool, ToolImplementation } from './define-tool-activity';
+import type { ChatModel } from './model/chat-model';
 import { extractFacts } from './extract-facts';
 import { finalizeReport, FinalizeHooks } from './finalize-report';
 import type { ModelProvider } from './model/provider';
@@ -35,4 +37,9 @@ export function createActivities({ outputRoot, model, finalizeHooks, defaultPoli
     }),
     finalize_report: defineToolActivity('finalize_report', finalizeReport(outputRoot, finalizeHooks)),
   };
+}
+
+/** An agent's model turn as the activity `model_turn`: what the model answered is checked against the tool's output schema. */
+export function modelTurnActivity(model: ChatModel): ToolImplementation<typeof MODEL_TURN> {
+  return implementTool(MODEL_TURN, async (input) => ({ ...(await model.turn(input)), provider: model.name }));
 }

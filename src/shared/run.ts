@@ -157,6 +157,8 @@ export const TRACE_EVENT_TYPES = [
   'run_cancelled',
   'role_activity',
   'role_handoff',
+  'model_turn',
+  'tool_call_refused',
 ] as const;
 export type TraceEventType = (typeof TRACE_EVENT_TYPES)[number];
 

@@ -186,6 +186,15 @@ function declarationProblem(tool: AnyTool, known: ToolCatalog): string | null {
   return null;
 }
 
+/**
+ * A schema as the plain JSON Schema object a model's function parameters and an MCP tool's
+ * schemas take: the generator's `$schema` line (which draft) is left implicit, as both expect.
+ */
+export function jsonSchemaOf(type: z.ZodType, io: 'input' | 'output'): { type: 'object'; [key: string]: unknown } {
+  const { $schema: _draft, ...schema } = z.toJSONSchema(type, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return { ...schema, type: 'object' };
+}
+
 function jsonSchemaProblem(schema: z.ZodType): string | null {
   try {
     z.toJSONSchema(schema, { io: 'input' });

@@ -8,3 +8,6 @@ export type { LoadedPolicy } from '../config/policy-file';
 export { runWorker } from './run-worker';
 export { workerFromEnv } from './worker-from-env';
 export type { EnvWorker, EnvWorkerOptions, UserRegistrations } from './worker-from-env';
+export { offlineChatModel, scriptedModel } from '../activities/model/chat-model';
+export type { ChatModel, ChatTurn, ScriptedTurn } from '../activities/model/chat-model';
+export { openAIChatModel } from '../activities/model/openai-chat-model';

@@ -6,6 +6,7 @@
 import type { ToolImplementation } from '../activities/define-tool-activity';
 import { workflowsModule } from '../config/user-modules';
 import { checkedForWorker, ToolCatalog, ToolRegistrationError } from '../shared/tool-contract';
+import { MODEL_TURN } from '../shared/agent-model';
 import { TOOLS } from '../shared/tools';
 
 export interface RegisteredTools {
@@ -14,10 +15,13 @@ export interface RegisteredTools {
   activities: Record<string, (input: never) => Promise<unknown>>;
 }
 
-/** The worker's tools: the built-in ones (unless left out) and the user's, no two of one name. */
+/**
+ * The worker's tools: the built-in ones (unless left out), an agent's model turn (always: any
+ * workflow module may declare an agent) and the user's, no two of one name.
+ */
 export function registerTools(implementations: readonly ToolImplementation[], builtins: boolean): RegisteredTools {
   const user = implementations.map((implementation) => implementation.tool);
-  const catalog = checkedForWorker([...(builtins ? Object.values(TOOLS) : []), ...user]);
+  const catalog = checkedForWorker([...(builtins ? Object.values(TOOLS) : []), MODEL_TURN, ...user]);
   const activities = Object.fromEntries(implementations.map(({ tool, activity }) => [tool.name, activity]));
   return { catalog, activities: activities as RegisteredTools['activities'] };
 }

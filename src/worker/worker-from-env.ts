@@ -7,8 +7,9 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import path from 'node:path';
 import { toolsModule } from '../config/user-modules';
 import { harnessDataConverter } from '../codec/data-converter';
-import { createActivities } from '../activities';
-import { selectProvider } from '../activities/model/select-provider';
+import { createActivities, modelTurnActivity } from '../activities';
+import type { ChatModel } from '../activities/model/chat-model';
+import { selectChatModel, selectProvider } from '../activities/model/select-provider';
 import type { ModelProvider } from '../activities/model/provider';
 import type { HarnessEnv } from '../config/env';
 import { LoadedPolicy, loadPolicyFile, policyFileFor } from '../config/policy-file';
@@ -51,6 +52,8 @@ export interface UserRegistrations {
   builtinTools?: boolean;
   /** Your workflows module (a file that exports `defineWorkflow`s); default HARNESS_WORKFLOWS; neither: the harness's own workflows. */
   workflowsPath?: string;
+  /** Your agents' model instead of the environment's (HARNESS_MODEL_*): a scripted model (`scriptedModel`), say. */
+  chatModel?: ChatModel;
 }
 
 export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions & UserRegistrations = {}): Promise<EnvWorker> {
@@ -81,9 +84,12 @@ export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions &
       ...options.activities,
     });
     const tools = options.wrapActivities ? options.wrapActivities(builtin) : builtin;
-    const activities = builtins
-      ? { ...tools, ...registered.activities }
-      : { load_default_policy: tools.load_default_policy, ...registered.activities };
+    const modelTurn = modelTurnActivity(options.chatModel ?? selectChatModel(env));
+    const activities = {
+      ...(builtins ? tools : { load_default_policy: tools.load_default_policy }),
+      [modelTurn.tool.name]: modelTurn.activity,
+      ...registered.activities,
+    };
     const worker = await createHarnessWorker({
       connection,
       namespace: env.TEMPORAL_NAMESPACE,

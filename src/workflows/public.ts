@@ -8,7 +8,16 @@ import './observers/run-metrics';
 
 export * from '../shared/public';
 export { defineWorkflow, HARNESS_INPUT_KEY } from './kernel/define-workflow';
-export type { DeclaredWorkflow, WorkflowContext, WorkflowDeclaration, WorkflowInput, WorkflowResult } from './kernel/define-workflow';
+export type {
+  DeclaredWorkflow,
+  WorkflowContext,
+  WorkflowDeclaration,
+  WorkflowDescription,
+  WorkflowInput,
+  WorkflowResult,
+} from './kernel/define-workflow';
+export { AgentInput, defineAgent } from './agent/define-agent';
+export type { AgentDeclaration, AgentLimits, AgentOutput, AgentStop, DeclaredAgent } from './agent/define-agent';
 export { harnessRun } from './kernel/harness-run';
 export type { Parsed, RunDescription, RunKernel, RunSpec } from './kernel/harness-run';
 /** The harness's own workflows, for a worker that runs them beside yours (roles are the research run's children). */

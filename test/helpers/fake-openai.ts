@@ -1,7 +1,8 @@
 /**
  * A real HTTP server on loopback that speaks the OpenAI chat-completions and models endpoints,
  * with scripted answers: each chat request takes the next scripted reply, or a sensible default
- * (a plan, a well-formed report built from the prompt, a passing JSON review).
+ * (a plan, a well-formed report built from the prompt, a passing JSON review). Replies may carry
+ * tool calls shaped exactly as the API sends them, with or without content.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,12 @@ export interface ScriptedReply {
   content?: string;
   /** Omit `usage` from the response. */
   noUsage?: boolean;
+  /** Tool calls as a real endpoint sends them: arguments are the JSON string the model wrote (malformed or not). */
+  toolCalls?: { id: string; name: string; arguments: string }[];
+  /** Default `tool_calls` when there are calls, else `stop`. */
+  finishReason?: string;
+  /** Holds the answer back this long (a slow endpoint). */
+  delayMs?: number;
 }
 
 export interface FakeOpenAI {
@@ -73,16 +80,25 @@ export async function startFakeOpenAI(options: { models?: string[]; apiKey?: str
       const reply = index >= 0 ? queues.splice(index, 1)[0].reply : {};
       const status = reply.status ?? 200;
       if (status !== 200) return send(status, { error: { message: `scripted ${status}` } }, reply.headers);
-      send(200, {
-        id: `chatcmpl-${requests.length}`,
-        object: 'chat.completion',
-        created: 0,
-        model: request.model,
-        choices: [
-          { index: 0, finish_reason: 'stop', message: { role: 'assistant', content: reply.content ?? defaultContent(system, user) } },
-        ],
-        ...(reply.noUsage ? {} : { usage: USAGE }),
-      });
+      const toolCalls = reply.toolCalls?.map((call) => ({
+        id: call.id,
+        type: 'function',
+        function: { name: call.name, arguments: call.arguments },
+      }));
+      const message = toolCalls
+        ? { role: 'assistant', content: reply.content ?? null, tool_calls: toolCalls, refusal: null }
+        : { role: 'assistant', content: reply.content ?? defaultContent(system, user), refusal: null };
+      const answer = () =>
+        send(200, {
+          id: `chatcmpl-${requests.length}`,
+          object: 'chat.completion',
+          created: 0,
+          model: request.model,
+          choices: [{ index: 0, finish_reason: reply.finishReason ?? (toolCalls ? 'tool_calls' : 'stop'), logprobs: null, message }],
+          ...(reply.noUsage ? {} : { usage: USAGE }),
+        });
+      if (reply.delayMs) setTimeout(answer, reply.delayMs);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -62,7 +62,7 @@ export function classifyModelError(err: unknown, secret: string): ApplicationFai
   });
 }
 
-function usageOf(response: OpenAI.Chat.Completions.ChatCompletion): TokenUsage | null {
+export function usageOf(response: OpenAI.Chat.Completions.ChatCompletion): TokenUsage | null {
   const usage = response.usage;
   if (!usage) return null;
   return { promptTokens: usage.prompt_tokens ?? 0, completionTokens: usage.completion_tokens ?? 0, totalTokens: usage.total_tokens ?? 0 };

@@ -3,15 +3,8 @@
  * contracts (never written by hand), and annotations that carry each tool's category and risk.
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
-import type { AnyTool } from '../../shared/tool-contract';
+import { AnyTool, jsonSchemaOf } from '../../shared/tool-contract';
 import { TOOLS, ToolName } from '../../shared/tools';
-
-/** MCP wants plain object schemas; the generator's `$schema` line says which draft, which MCP leaves implicit. */
-function schemaOf(type: z.ZodType, io: 'input' | 'output'): { type: 'object'; [key: string]: unknown } {
-  const { $schema: _draft, ...schema } = z.toJSONSchema(type, { io, unrepresentable: 'any' }) as Record<string, unknown>;
-  return { ...schema, type: 'object' };
-}
 
 /** A tool's descriptor; a built-in one by its name. */
 export function toolDescriptor(named: ToolName | AnyTool): Tool {
@@ -21,8 +14,8 @@ export function toolDescriptor(named: ToolName | AnyTool): Tool {
     name,
     title: name.replace(/_/g, ' '),
     description: tool.description,
-    inputSchema: schemaOf(tool.input, 'input'),
-    outputSchema: schemaOf(tool.output, 'output'),
+    inputSchema: jsonSchemaOf(tool.input, 'input'),
+    outputSchema: jsonSchemaOf(tool.output, 'output'),
     annotations: {
       readOnlyHint: tool.category === 'read_only',
       destructiveHint: tool.risky,

@@ -1,7 +1,8 @@
 /**
  * The approval gate before any tool whose policy says `approval: required`: who may approve
  * (approvers and roles, quorum, self-approval), until when (expiry, escalation), and
- * edit-on-approve. One gate is open at a time; the approve and reject decisions act on it.
+ * edit-on-approve. One gate is open at a time (calls that need one while it is open wait their
+ * turn); the approve and reject decisions act on it.
  */
 import { ApplicationFailure, condition, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import { toolCallDigest } from '../../shared/digest';
@@ -124,6 +125,8 @@ export class ApprovalGates {
 
   /** Opens a gate and waits for its decision; returns the arguments approved (edited or not), or throws GateRejected. */
   async request<T extends AnyTool>(request: GateRequest<T>): Promise<InputOf<T>> {
+    // Calls of one model turn run side by side: each gets its own gate, in turn, in the order they asked.
+    while (this.open) await condition(() => this.open === null);
     const { run } = this.setup;
     const { tool } = request;
     const rules = toolPolicy(this.policy, tool);

@@ -17,7 +17,7 @@ import { PersonName } from '../../shared/identity';
 import { CallFacts, Policy, policySchema, toolModesOf } from '../../shared/policy';
 import type { RunState } from '../../shared/run';
 import { AnyTool, describeZodError, InputOf, OutputOf, ToolCatalog, toolCatalog } from '../../shared/tool-contract';
-import { harnessRun, Parsed } from './harness-run';
+import { harnessRun, Parsed, RunKernel } from './harness-run';
 
 /** The input key the kernel reserves for itself in every declared workflow's input. */
 export const HARNESS_INPUT_KEY = 'harness';
@@ -52,6 +52,12 @@ export interface WorkflowDeclaration<S extends z.ZodObject, O, D extends Record<
   previewLines?: number;
 }
 
+/** A declaration as clients and workers read it: everything but its body. */
+export type WorkflowDescription<S extends z.ZodObject, O, D extends Record<string, unknown> = Record<string, unknown>> = Omit<
+  WorkflowDeclaration<S, O, D>,
+  'run'
+>;
+
 /** What a workflow's body is given. */
 export interface WorkflowContext<D extends Record<string, unknown> = Record<string, unknown>> {
   readonly workflowId: string;
@@ -71,7 +77,7 @@ export type WorkflowResult<O> = Omit<RunState, 'trace'> & { output: O | null };
 export type DeclaredWorkflow<S extends z.ZodObject, O, D extends Record<string, unknown> = Record<string, unknown>> = ((
   input: WorkflowInput<S>,
 ) => Promise<WorkflowResult<O>>) & {
-  readonly declaration: WorkflowDeclaration<S, O, D>;
+  readonly declaration: WorkflowDescription<S, O, D>;
   readonly tools: ToolCatalog;
 };
 
@@ -82,6 +88,17 @@ interface Checked<S extends z.ZodObject> {
 
 export function defineWorkflow<S extends z.ZodObject, O, D extends Record<string, unknown> = Record<string, unknown>>(
   declaration: WorkflowDeclaration<S, O, D>,
+): DeclaredWorkflow<S, O, D> {
+  return declareOnKernel(declaration, (value, context) => declaration.run(value, context));
+}
+
+/**
+ * A declared workflow whose body also holds the kernel: for the harness's own kinds of workflow
+ * built on a declaration (an agent), not for a user's body.
+ */
+export function declareOnKernel<S extends z.ZodObject, O, D extends Record<string, unknown> = Record<string, unknown>>(
+  declaration: WorkflowDescription<S, O, D>,
+  body: (value: z.output<S>, context: WorkflowContext<D>, kernel: RunKernel) => Promise<O>,
 ): DeclaredWorkflow<S, O, D> {
   const tools = toolCatalog(declaration.tools);
   const envelope = runEnvelope(tools);
@@ -126,7 +143,7 @@ export function defineWorkflow<S extends z.ZodObject, O, D extends Record<string
           budget: policy.budget?.maxTotalTokens ?? null,
           pauseOnFailure: (declaration.onToolFailure ?? 'pause') === 'pause',
         });
-        return declaration.run(value, {
+        const context: WorkflowContext<D> = {
           workflowId: kernel.workflowId,
           policy,
           call: (tool, args, facts) => path.call(tool, args, facts),
@@ -134,7 +151,8 @@ export function defineWorkflow<S extends z.ZodObject, O, D extends Record<string
           record: (part) => {
             kernel.run.state.data = { ...kernel.run.state.data, ...part };
           },
-        });
+        };
+        return body(value, context, kernel);
       },
     );
   // Named as its type, so the SDK's own client.workflow.start(triage, …) starts it under that name.
