@@ -24,7 +24,8 @@ export interface ScriptedReply {
 
 export interface FakeOpenAI {
   baseURL: string;
-  requests: { path: string; authorization?: string; body: string }[];
+  /** Each request as it arrived, `at` in epoch milliseconds. */
+  requests: { path: string; authorization?: string; body: string; at: number }[];
   /** Replies for the next chat requests whose system prompt contains the key ('plan', 'report', 'review', or '' for any). */
   script(role: 'plan' | 'report' | 'review' | '', ...replies: ScriptedReply[]): void;
   close(): Promise<void>;
@@ -61,7 +62,7 @@ export async function startFakeOpenAI(options: { models?: string[]; apiKey?: str
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
-      requests.push({ path: req.url ?? '', authorization: req.headers.authorization, body });
+      requests.push({ path: req.url ?? '', authorization: req.headers.authorization, body, at: Date.now() });
       const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(payload));
