@@ -1,54 +1,105 @@
 /**
- * A workflow declared with defineWorkflow, recorded once on the dev server (gated, approved,
- * completed) and replayed against the current kernel, as the research run's histories are: a
- * change to the commands a declared workflow issues fails here unless it sits behind patched().
- * Re-record with HARNESS_RECORD_USER_HISTORY=1 (and a dev server) only for a deliberate new shape.
+ * Workflows declared on the kernel (defineWorkflow, defineAgent), each recorded once on the dev
+ * server and replayed against the current code, as the research run's histories are: a change to
+ * the commands they issue fails here unless it sits behind patched(). Re-record with
+ * HARNESS_RECORD_USER_HISTORY=1 (and a dev server) only for a deliberate new shape.
  */
+import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { forWorkflowCode } from '../../src/codec/data-converter';
-import { approveUpdate } from '../../src/shared/messages';
+import { approveUpdate, rejectUpdate } from '../../src/shared/messages';
 import { implementTool } from '../../src/worker/public';
+import type { UserRegistrations } from '../../src/worker/worker-from-env';
 import { idleSnapshotSink } from '../../src/worker/snapshot-sink';
 import { userWorkflowCode } from '../../src/worker/workflow-bundle';
 import { loadHistory, workflowIdOf } from '../helpers/replay';
 import { startTestWorker, tempDir, testClient, uniqueName, waitForStatus } from '../helpers/temporal';
+import { agentModels } from '../workflows/fixtures/agent-models';
 import { fileTicket, lookupTicket } from '../workflows/fixtures/ticket-workflows';
 
-const WORKFLOWS = require.resolve('../workflows/fixtures/ticket-workflows');
 const DIR = path.join(__dirname, '../histories/user-workflows');
-const FILE = 'triage-approved.json';
+const tools = [
+  implementTool(lookupTicket, async ({ ticketId }) => ({ ticketId, subject: 'recorded', priority: 'high' as const })),
+  implementTool(fileTicket, async () => ({ row: 1 })),
+];
 
-async function record(): Promise<void> {
-  const taskQueue = uniqueName('record-triage');
-  const tools = [
-    implementTool(lookupTicket, async ({ ticketId }) => ({ ticketId, subject: 'recorded', priority: 'high' as const })),
-    implementTool(fileTicket, async () => ({ row: 1 })),
-  ];
-  const worker = await startTestWorker({ taskQueue, outputRoot: await tempDir('record'), user: { tools, workflowsPath: WORKFLOWS } });
+interface Recording {
+  file: string;
+  workflowsPath: string;
+  user: Omit<UserRegistrations, 'workflowsPath'>;
+  type: string;
+  input: unknown;
+  /** Decides the run's gates; the run then ends on its own. */
+  decide(run: WorkflowHandle): Promise<void>;
+}
+
+const approveNext = async (run: WorkflowHandle, approver: string) => {
+  const state = await waitForStatus(run, ['waiting_approval']);
+  await run.executeUpdate(approveUpdate, { args: [{ approver, digest: state.pendingAction!.digest }] });
+  return state;
+};
+
+const RECORDINGS: Recording[] = [
+  {
+    // Gated, approved, completed.
+    file: 'triage-approved.json',
+    workflowsPath: require.resolve('../workflows/fixtures/ticket-workflows'),
+    user: { tools },
+    type: 'triage',
+    input: { ticketId: 'T-1' },
+    decide: async (run) => void (await approveNext(run, 'ops')),
+  },
+  {
+    // An agent's turn with two gated calls side by side: the first approved, the second rejected, then the answer.
+    file: 'agent-bulk.json',
+    workflowsPath: require.resolve('../workflows/fixtures/agents'),
+    user: { tools, chatModel: agentModels },
+    type: 'helpdesk',
+    input: { prompt: 'bulk T-1 T-2' },
+    decide: async (run) => {
+      const first = await approveNext(run, 'ops');
+      await waitForStatus(run, ['waiting_approval']).then(async (state) => {
+        if (state.pendingAction!.gate === first.pendingAction!.gate) throw new Error('the second gate did not open');
+        await run.executeUpdate(rejectUpdate, { args: [{ approver: 'ops', reason: 'not this one' }] });
+      });
+    },
+  },
+];
+
+async function record(recording: Recording): Promise<void> {
+  const taskQueue = uniqueName('record');
+  const worker = await startTestWorker({
+    taskQueue,
+    outputRoot: await tempDir('record'),
+    user: { ...recording.user, workflowsPath: recording.workflowsPath },
+  });
   const { client, close } = await testClient();
   try {
-    const run = await client.workflow.start('triage', { args: [{ ticketId: 'T-1' }], taskQueue, workflowId: 'triage-recorded' });
-    const state = await waitForStatus(run, ['waiting_approval']);
-    await run.executeUpdate(approveUpdate, { args: [{ approver: 'ops', digest: state.pendingAction!.digest }] });
+    const workflowId = `${recording.file.replace(/\.json$/, '')}-recorded`;
+    const run = await client.workflow.start(recording.type, { args: [recording.input], taskQueue, workflowId });
+    await recording.decide(run);
     await run.result();
-    await fs.writeFile(path.join(DIR, FILE), historyToJSON(await run.fetchHistory()) + '\n');
+    await fs.writeFile(path.join(DIR, recording.file), historyToJSON(await run.fetchHistory()) + '\n');
   } finally {
     await close();
     await worker.stop();
   }
 }
 
-test("a declared workflow's recorded history replays against the current kernel", async () => {
-  if (process.env.HARNESS_RECORD_USER_HISTORY) await record();
-  const history = await loadHistory(DIR, FILE);
-  const types = history.events!.filter((e) => e.activityTaskScheduledEventAttributes || e.markerRecordedEventAttributes);
-  expect(types.length).toBeGreaterThanOrEqual(3);
-  await Worker.runReplayHistory(
-    { ...userWorkflowCode(WORKFLOWS), sinks: idleSnapshotSink, dataConverter: forWorkflowCode() },
-    history,
-    workflowIdOf(history, FILE),
-  );
-});
+test.each(RECORDINGS.map((recording) => [recording.file, recording] as const))(
+  '%s replays against the current kernel',
+  async (file, recording) => {
+    if (process.env.HARNESS_RECORD_USER_HISTORY) await record(recording);
+    const history = await loadHistory(DIR, file);
+    const commands = history.events!.filter((e) => e.activityTaskScheduledEventAttributes || e.markerRecordedEventAttributes);
+    expect(commands.length).toBeGreaterThanOrEqual(3);
+    await Worker.runReplayHistory(
+      { ...userWorkflowCode(recording.workflowsPath), sinks: idleSnapshotSink, dataConverter: forWorkflowCode() },
+      history,
+      workflowIdOf(history, file),
+    );
+  },
+);
