@@ -10,6 +10,8 @@ export { startWorkflow } from './api/start-workflow';
 export type { WorkflowStartOptions } from './api/start-workflow';
 export { existingRun, readPending, readSnapshot, readState, startRun, targetOf } from './api/runs';
 export type { RunTarget, StartRequest } from './api/runs';
+export { awaitReply, sendMessage } from './api/agent-session';
+export type { AgentReply, SentMessage } from './api/agent-session';
 export { decide } from './api/decide';
 export type { DecisionKind, DecisionResult } from './api/decide';
 export { listRunPage } from './api/list-runs';

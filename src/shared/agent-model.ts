@@ -5,9 +5,10 @@
  * token accounting against the budget) and the worker checks what the model answered against it.
  * Pure and sandbox-safe.
  */
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { AnyTool, defineTool, jsonSchemaOf, NON_RETRYABLE, retryPolicy } from './tool-contract';
+import { PersonName } from './identity';
 import { TokenUsage } from './tools';
 
 /** A tool call as the model asked for it: its arguments are a JSON string the model wrote, not yet believed. */
@@ -85,3 +86,36 @@ export interface AgentConversation {
   messages: AgentMessage[];
 }
 export const conversationQuery = defineQuery<AgentConversation>('conversation');
+
+/** A message for a running agent session (`harness send`): text for the agent, or the end of the session. */
+export const SendPayload = z
+  .object({
+    text: z.string().trim().min(1).max(100_000).optional(),
+    end: z.literal(true).optional(),
+    from: PersonName.optional(),
+  })
+  .strict()
+  .refine((payload) => (payload.text === undefined) !== (payload.end === undefined), 'give text, or end: true, not both');
+export type SendPayload = z.infer<typeof SendPayload>;
+
+export interface SendOutcome {
+  /** Messages waiting for the agent, this one included (0 once the session is told to end). */
+  queued: number;
+  message: string;
+}
+export const sendUpdate = defineUpdate<SendOutcome, [SendPayload]>('send');
+
+/** What a session carries into the run it continues as: the conversation and the counts so far. */
+export const CarriedSession = z.object({
+  messages: z.array(AgentMessage),
+  answer: z.string().nullable(),
+  /** The run now waits for a person's message (else it goes on with a model turn). */
+  awaitingMessage: z.boolean(),
+  turns: z.number().int().min(0),
+  exchangeTurns: z.number().int().min(0),
+  toolCalls: z.number().int().min(0),
+  usage: TokenUsage,
+  /** Runs of this session before this one. */
+  runs: z.number().int().min(1),
+});
+export type CarriedSession = z.infer<typeof CarriedSession>;

@@ -27,8 +27,8 @@ export type {
   ToolRetryPolicy,
 } from './tool-contract';
 export { TOOLS as RESEARCH_TOOLS } from './tools';
-export { AgentMessage, conversationQuery, MODEL_TURN, ModelSettings, ModelToolCall } from './agent-model';
-export type { AgentConversation, ModelTurnInput, ModelTurnOutput } from './agent-model';
+export { AgentMessage, conversationQuery, MODEL_TURN, ModelSettings, ModelToolCall, SendPayload, sendUpdate } from './agent-model';
+export type { AgentConversation, ModelTurnInput, ModelTurnOutput, SendOutcome } from './agent-model';
 export { toolTable } from './tool-table';
 export { BUILTIN_POLICY, Policy, policySchema } from './policy';
 export type { CallFacts, PolicyInput, UnknownTools } from './policy';

@@ -159,6 +159,8 @@ export const TRACE_EVENT_TYPES = [
   'role_handoff',
   'model_turn',
   'tool_call_refused',
+  'message_received',
+  'continued_as_new',
 ] as const;
 export type TraceEventType = (typeof TRACE_EVENT_TYPES)[number];
 

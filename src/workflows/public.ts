@@ -17,7 +17,7 @@ export type {
   WorkflowResult,
 } from './kernel/define-workflow';
 export { AgentInput, defineAgent } from './agent/define-agent';
-export type { AgentDeclaration, AgentLimits, AgentOutput, AgentStop, DeclaredAgent } from './agent/define-agent';
+export type { AgentDeclaration, AgentLimits, AgentSession, AgentOutput, AgentStop, DeclaredAgent } from './agent/define-agent';
 export { harnessRun } from './kernel/harness-run';
 export type { Parsed, RunDescription, RunKernel, RunSpec } from './kernel/harness-run';
 /** The harness's own workflows, for a worker that runs them beside yours (roles are the research run's children). */

@@ -43,8 +43,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const run = (prompt: string) =>
-  client.workflow.start('helpdesk', { args: [{ prompt }], taskQueue, workflowId: uniqueName('helpdesk') });
+const run = (prompt: string) => client.workflow.start('helpdesk', { args: [{ prompt }], taskQueue, workflowId: uniqueName('helpdesk') });
 
 test('parallel calls, content beside calls, malformed arguments and an unknown tool, then an answer cut short by length', async () => {
   fake.requests.length = 0;

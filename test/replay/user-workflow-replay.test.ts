@@ -10,7 +10,9 @@ import { Worker } from '@temporalio/worker';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { forWorkflowCode } from '../../src/codec/data-converter';
-import { approveUpdate, rejectUpdate } from '../../src/shared/messages';
+import { sendUpdate } from '../../src/shared/agent-model';
+import { approveUpdate, rejectUpdate, stateQuery } from '../../src/shared/messages';
+import { waitFor } from '../../src/client/api/wait-for';
 import { implementTool } from '../../src/worker/public';
 import type { UserRegistrations } from '../../src/worker/worker-from-env';
 import { idleSnapshotSink } from '../../src/worker/snapshot-sink';
@@ -32,8 +34,10 @@ interface Recording {
   user: Omit<UserRegistrations, 'workflowsPath'>;
   type: string;
   input: unknown;
-  /** Decides the run's gates; the run then ends on its own. */
+  /** Decides the run's gates, talks to it; the run then ends on its own. */
   decide(run: WorkflowHandle): Promise<void>;
+  /** Record the run the workflow id started with (a session that continued as new ends there), not its latest. */
+  firstRun?: boolean;
 }
 
 const approveNext = async (run: WorkflowHandle, approver: string) => {
@@ -67,6 +71,29 @@ const RECORDINGS: Recording[] = [
       });
     },
   },
+  {
+    // A session: three messages, the third past its history bound, so the run ends by continuing as new.
+    file: 'agent-session-continued.json',
+    workflowsPath: require.resolve('../workflows/fixtures/agents'),
+    user: { tools, chatModel: agentModels },
+    type: 'chat',
+    input: { prompt: 'hello' },
+    firstRun: true,
+    decide: async (run) => {
+      // One message at a time, each answered before the next, until the run has continued as new.
+      const latest = () => run.describe().then((d) => d.runId);
+      const first = await latest();
+      for (let i = 1; (await latest()) === first; i++) {
+        const text = i === 1 ? 'look T-1' : `message ${i}`;
+        await run.executeUpdate(sendUpdate, { args: [{ text }] });
+        await waitFor(async () => (await run.query(stateQuery)).currentStep === 'waiting_for_message' || null, {
+          timeoutMs: 60_000,
+          what: `an answer to ${text}`,
+        });
+      }
+      await run.executeUpdate(sendUpdate, { args: [{ end: true }] });
+    },
+  },
 ];
 
 async function record(recording: Recording): Promise<void> {
@@ -80,9 +107,11 @@ async function record(recording: Recording): Promise<void> {
   try {
     const workflowId = `${recording.file.replace(/\.json$/, '')}-recorded`;
     const run = await client.workflow.start(recording.type, { args: [recording.input], taskQueue, workflowId });
-    await recording.decide(run);
-    await run.result();
-    await fs.writeFile(path.join(DIR, recording.file), historyToJSON(await run.fetchHistory()) + '\n');
+    // A handle on the workflow id follows a run that continues as new.
+    await recording.decide(client.workflow.getHandle(workflowId));
+    await client.workflow.getHandle(workflowId).result();
+    const recorded = recording.firstRun ? client.workflow.getHandle(workflowId, run.firstExecutionRunId) : run;
+    await fs.writeFile(path.join(DIR, recording.file), historyToJSON(await recorded.fetchHistory()) + '\n');
   } finally {
     await close();
     await worker.stop();

@@ -168,6 +168,15 @@ export function buildProgram(): Command {
       .option('--reason <text>')
       .option('--json');
   }
+  program
+    .command('send <id> [text]')
+    .description('a message for a running agent session, then its answer (--end: end the session)')
+    .option('--end', 'end the session after its current turn')
+    .option('--from <name>', 'who writes (default: $HARNESS_IDENTITY or $USER)')
+    .option('--no-wait', 'return once the session has the message')
+    .option('--timeout <seconds>', 'how long to wait for the answer (default 300)')
+    .option('--json')
+    .action(async (id: string, text: string | undefined, opts) => (await import('./commands/send')).sendCommand(id, text, opts));
   perRun(
     program,
     'cancel',

@@ -14,21 +14,36 @@
  * Calls of one turn run side by side (each gated on its own, one gate open at a time) and their
  * results go back in the order the model asked for them. Its input is `{ prompt }`.
  */
-import { setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, makeContinueAsNewFunc, setHandler, workflowInfo } from '@temporalio/workflow';
 import { z } from 'zod';
-import { AgentMessage, conversationQuery, MODEL_TURN, modelFacingTool, ModelSettings, ModelToolCall, ModelTurnOutput } from '../../shared/agent-model';
-import { AnyTool, toolCatalog, ToolRegistrationError } from '../../shared/tool-contract';
+import {
+  AgentMessage,
+  CarriedSession,
+  conversationQuery,
+  MODEL_TURN,
+  modelFacingTool,
+  ModelSettings,
+  ModelToolCall,
+  ModelTurnOutput,
+  SendPayload,
+  sendUpdate,
+} from '../../shared/agent-model';
+import { AnyTool, describeZodError, toolCatalog, ToolRegistrationError } from '../../shared/tool-contract';
 import { GateRejected } from '../kernel/approval-gate';
 import { ToolFailedError } from '../kernel/call-tool';
-import { declareOnKernel, DeclaredWorkflow, WorkflowContext } from '../kernel/define-workflow';
+import { declareOnKernel, DeclaredWorkflow, HARNESS_INPUT_KEY, WorkflowContext } from '../kernel/define-workflow';
 import type { RunKernel } from '../kernel/harness-run';
 import { PolicyDeniedError } from '../kernel/tool-path';
 import { checkModelCall } from './model-tool-call';
 
-export const AgentInput = z.object({ prompt: z.string().trim().min(1).max(100_000) });
+export const AgentInput = z.object({
+  prompt: z.string().trim().min(1).max(100_000),
+  /** Set by the run a session continues from; a new run leaves it out. */
+  continued: CarriedSession.optional(),
+});
 
 export interface AgentLimits {
-  /** Model turns before the run stops with `max_turns` (default 20). */
+  /** Model turns per message before the run stops with `max_turns` (default 20). */
   maxTurns?: number;
   /** Tokens the model may use in the run before it stops with `max_tokens` (default: no limit but the policy's budget). */
   maxTokens?: number;
@@ -36,6 +51,17 @@ export interface AgentLimits {
   maxWallTimeMs?: number;
   /** Tool calls of one turn that run; the rest get an error result (default 8). */
   maxToolCallsPerTurn?: number;
+  /**
+   * The run continues as new, carrying its conversation, once its history holds this many events
+   * (default 5,000) or bytes (default 8 MiB), or the server suggests it; checked between turns.
+   */
+  historyEvents?: number;
+  historyBytes?: number;
+}
+
+export interface AgentSession {
+  /** How long it waits for the next message before it ends with `idle` (default: until told to end). */
+  idleTimeoutMs?: number;
 }
 
 export interface AgentDeclaration {
@@ -50,9 +76,11 @@ export interface AgentDeclaration {
   limits?: AgentLimits;
   /** A rejected call: `tell-model` (default) returns the rejection and its reason as the call's result; `end-run` ends the run `rejected`. */
   onRejection?: 'tell-model' | 'end-run';
+  /** A session answers and waits for the next message (`harness send`) until told to end; absent: it answers once. */
+  session?: AgentSession;
 }
 
-export type AgentStop = 'answer' | 'max_turns' | 'max_tokens' | 'max_wall_time';
+export type AgentStop = 'answer' | 'ended' | 'idle' | 'max_turns' | 'max_tokens' | 'max_wall_time';
 
 export interface AgentOutput {
   /** The model's last text; null when a limit stopped the run first. */
@@ -62,14 +90,25 @@ export interface AgentOutput {
   toolCalls: number;
 }
 
-type AgentData = { turns: number; toolCalls: number; answer: string | null; stoppedBy: AgentStop | null; provider: string | null };
+type AgentData = {
+  turns: number;
+  toolCalls: number;
+  answer: string | null;
+  stoppedBy: AgentStop | null;
+  provider: string | null;
+  /** A session's runs so far, this one included (it continues as new past its history bound). */
+  runs?: number;
+};
 
 export type DeclaredAgent = DeclaredWorkflow<typeof AgentInput, AgentOutput, AgentData> & { readonly agent: AgentDeclaration };
 
 export function defineAgent(agent: AgentDeclaration): DeclaredAgent {
   const toolset = toolCatalog(agent.tools);
   if (toolset.has(MODEL_TURN.name))
-    throw new ToolRegistrationError(`agent "${agent.name}": ${MODEL_TURN.name} is the harness's own tool, not one an agent may offer its model`);
+    throw new ToolRegistrationError(
+      `agent "${agent.name}": ${MODEL_TURN.name} is the harness's own tool, not one an agent may offer its model`,
+    );
+  let conversation: Conversation | undefined;
   const workflow = declareOnKernel<typeof AgentInput, AgentOutput, AgentData>(
     {
       name: agent.name,
@@ -80,40 +119,115 @@ export function defineAgent(agent: AgentDeclaration): DeclaredAgent {
       // A tool that fails for good is the model's to react to; a model that fails for good pauses the run (below).
       onToolFailure: 'fail',
     },
-    (input, context, kernel) => new AgentLoop(agent, toolset, context, kernel).run(input.prompt),
+    (input, context, kernel) => new AgentLoop(agent, toolset, context, kernel, conversation!).run(input),
+    // The conversation and the send door exist from the first task: a message sent at once is kept, not refused.
+    () => void (conversation = new Conversation(agent)),
   );
   return Object.assign(workflow, { agent });
 }
 
+/** What a run holds from its first task: the conversation, and the messages sent to it not yet taken. */
+class Conversation {
+  messages: AgentMessage[] = [];
+  readonly inbox: { text: string }[] = [];
+  ending = false;
+  /** Set once the run has its answer and waits for the next message (or ends, when it is not a session). */
+  awaitingMessage = false;
+  closed = false;
+
+  constructor(private readonly agent: AgentDeclaration) {
+    setHandler(conversationQuery, () => ({ instructions: agent.instructions, messages: this.messages }));
+    setHandler(sendUpdate, (payload) => this.receive(payload), {
+      validator: (payload) => {
+        const refusal = this.refusal(payload);
+        if (refusal) throw new Error(refusal);
+      },
+      description: 'A message for the agent session (text), or the end of the session (end: true).',
+    });
+  }
+
+  /** The messages sent so far, now part of the conversation. */
+  takeInbox(): void {
+    this.messages.push(...this.inbox.splice(0).map(({ text }): AgentMessage => ({ role: 'user', content: text })));
+  }
+
+  /** Messages received before the loop could trace them (its first task is still resolving the policy). */
+  private untraced: Record<string, unknown>[] = [];
+  private trace: (data: Record<string, unknown>) => void = (data) => void this.untraced.push(data);
+
+  /** From now on each message is traced as it comes; those that came earlier are traced now. */
+  traceWith(trace: (data: Record<string, unknown>) => void): void {
+    this.trace = trace;
+    this.untraced.splice(0).forEach(trace);
+  }
+
+  private refusal(payload: unknown): string | null {
+    const parsed = SendPayload.safeParse(payload);
+    if (!parsed.success) return `invalid message: ${describeZodError(parsed.error)}`;
+    if (!this.agent.session) return `${this.agent.name} answers once; it takes no further messages (declare it with session)`;
+    if (this.ending || this.closed) return 'the session has ended';
+    return null;
+  }
+
+  private receive(payload: SendPayload): { queued: number; message: string } {
+    const from = payload.from ?? 'unknown';
+    if (payload.end) {
+      this.ending = true;
+      this.trace({ from, end: true });
+      return { queued: 0, message: 'the session will end after its current turn' };
+    }
+    this.inbox.push({ text: payload.text! });
+    this.trace({ from, chars: payload.text!.length });
+    return { queued: this.inbox.length, message: this.awaitingMessage ? 'the agent is answering' : 'queued for after the current turn' };
+  }
+}
+
+const HISTORY_EVENTS = 5_000;
+const HISTORY_BYTES = 8 * 1024 * 1024;
+
 class AgentLoop {
-  private readonly messages: AgentMessage[] = [];
   private readonly data: AgentData = { turns: 0, toolCalls: 0, answer: null, stoppedBy: null, provider: null };
-  private readonly limits: Required<Omit<AgentLimits, 'maxTokens' | 'maxWallTimeMs'>> & AgentLimits;
+  private readonly limits: Required<Pick<AgentLimits, 'maxTurns' | 'maxToolCallsPerTurn' | 'historyEvents' | 'historyBytes'>> & AgentLimits;
   /** The model's calls pause the run when they fail for good (resume calls it again); a tool's failure goes to the model. */
   private readonly modelPath: ReturnType<RunKernel['toolPath']>;
+  private exchangeTurns = 0;
 
   constructor(
     private readonly agent: AgentDeclaration,
     private readonly toolset: ReturnType<typeof toolCatalog>,
     private readonly context: WorkflowContext<AgentData>,
     private readonly kernel: RunKernel,
+    private readonly session: Conversation,
   ) {
-    this.limits = { maxTurns: 20, maxToolCallsPerTurn: 8, ...agent.limits };
+    this.limits = { maxTurns: 20, maxToolCallsPerTurn: 8, historyEvents: HISTORY_EVENTS, historyBytes: HISTORY_BYTES, ...agent.limits };
     this.modelPath = kernel.toolPath({
       topic: kernel.run.state.topic,
       budget: context.policy.budget?.maxTotalTokens ?? null,
       pauseOnFailure: true,
     });
-    setHandler(conversationQuery, () => ({ instructions: agent.instructions, messages: this.messages }));
+    session.traceWith((data) => kernel.run.event('message_received', { data }));
   }
 
-  async run(prompt: string): Promise<AgentOutput> {
+  private get messages(): AgentMessage[] {
+    return this.session.messages;
+  }
+
+  async run(input: z.output<typeof AgentInput>): Promise<AgentOutput> {
     const startedAt = Date.now();
     const tools = [...this.toolset.values()].map(modelFacingTool);
-    this.messages.push({ role: 'user', content: prompt });
-    for (let turn = 1; ; turn++) {
-      const stop = this.limitReached(turn, startedAt);
+    if (input.continued) this.restore(input.continued);
+    else this.messages.push({ role: 'user', content: input.prompt });
+    for (;;) {
+      if (this.session.awaitingMessage) {
+        if (!this.agent.session) return this.finish('answer', this.data.answer);
+        await this.continueAsNewIfDue(input.prompt);
+        const next = await this.nextMessage();
+        if (next !== 'message') return this.finish(next, this.data.answer);
+      }
+      const stop = this.limitReached(startedAt);
       if (stop) return this.finish(stop, null);
+      await this.continueAsNewIfDue(input.prompt);
+      const turn = this.data.turns + 1;
       const reply = await this.modelPath.call(MODEL_TURN, {
         agent: this.agent.name,
         turn,
@@ -122,26 +236,116 @@ class AgentLoop {
         tools,
         settings: this.agent.model ?? {},
       });
+      this.exchangeTurns++;
       this.record({ turns: turn, provider: reply.provider });
       this.messages.push({ role: 'assistant', content: reply.content, toolCalls: reply.toolCalls });
       this.traceTurn(turn, reply);
-      if (reply.toolCalls.length === 0) return this.finish('answer', reply.content ?? '');
+      if (reply.toolCalls.length === 0) {
+        this.record({ answer: reply.content ?? '' });
+        this.session.awaitingMessage = true;
+        continue;
+      }
       const results = await Promise.all(reply.toolCalls.map((call, index) => this.runCall(call, index)));
       this.messages.push(...results);
     }
   }
 
-  private limitReached(turn: number, startedAt: number): AgentStop | null {
+  private limitReached(startedAt: number): AgentStop | null {
     const { maxTurns, maxTokens, maxWallTimeMs } = this.limits;
-    if (turn > maxTurns) return 'max_turns';
+    if (this.exchangeTurns >= maxTurns) return 'max_turns';
     if (maxTokens !== undefined && this.kernel.run.state.usage.totalTokens >= maxTokens) return 'max_tokens';
     if (maxWallTimeMs !== undefined && Date.now() - startedAt >= maxWallTimeMs) return 'max_wall_time';
     return null;
   }
 
+  /** A session between messages: the next one (taken into the conversation), the end, or idle. */
+  private async nextMessage(): Promise<'message' | 'ended' | 'idle'> {
+    const { run } = this.kernel;
+    run.state.currentStep = 'waiting_for_message';
+    const { session } = this;
+    const ready = () => session.inbox.length > 0 || session.ending;
+    const idle = this.agent.session?.idleTimeoutMs;
+    const arrived =
+      idle === undefined ? (await condition(ready), true) : await condition(ready, idle, { summary: `${this.agent.name}: idle timeout` });
+    run.state.currentStep = null;
+    if (!arrived) return 'idle';
+    if (session.inbox.length === 0) return 'ended';
+    session.takeInbox();
+    this.session.awaitingMessage = false;
+    this.exchangeTurns = 0;
+    return 'message';
+  }
+
+  /**
+   * Past the history bound, between turns and with no gate open (every call of a turn has ended),
+   * the run continues as new under the same workflow id, carrying the conversation and its counts.
+   */
+  private async continueAsNewIfDue(prompt: string): Promise<void> {
+    if (this.session.ending) return;
+    const info = workflowInfo();
+    const due =
+      info.continueAsNewSuggested || info.historyLength >= this.limits.historyEvents || info.historySize >= this.limits.historyBytes;
+    if (!due) return;
+    await condition(allHandlersFinished);
+    if (this.session.inbox.length > 0) {
+      // Messages sent while the run drained its handlers go with it, as the conversation's next.
+      this.session.takeInbox();
+      this.session.awaitingMessage = false;
+      this.exchangeTurns = 0;
+    }
+    const { state } = this.kernel.run;
+    const runs = (this.data.runs ?? 1) + 1;
+    const carried: CarriedSession = {
+      messages: this.messages,
+      answer: this.data.answer,
+      awaitingMessage: this.session.awaitingMessage,
+      turns: this.data.turns,
+      exchangeTurns: this.exchangeTurns,
+      toolCalls: this.data.toolCalls,
+      usage: {
+        promptTokens: state.usage.promptTokens,
+        completionTokens: state.usage.completionTokens,
+        totalTokens: state.usage.totalTokens,
+      },
+      runs: this.data.runs ?? 1,
+    };
+    this.kernel.run.event('continued_as_new', { data: { run: runs, historyEvents: info.historyLength, historyBytes: info.historySize } });
+    // Search attributes (HarnessStatus) and memo (topic, summary) go along: lists and the inbox keep finding the session.
+    const next = makeContinueAsNewFunc<(input: unknown) => Promise<unknown>>({
+      typedSearchAttributes: info.typedSearchAttributes,
+      memo: info.memo,
+    });
+    await next({
+      prompt,
+      continued: carried,
+      [HARNESS_INPUT_KEY]: {
+        policy: this.context.policy,
+        ...(state.policy.digest ? { policyDigest: state.policy.digest } : {}),
+        ...(state.startedBy ? { startedBy: state.startedBy } : {}),
+      },
+    });
+  }
+
+  private restore(carried: CarriedSession): void {
+    this.session.messages = carried.messages;
+    this.session.awaitingMessage = carried.awaitingMessage;
+    this.exchangeTurns = carried.exchangeTurns;
+    const { usage } = this.kernel.run.state;
+    usage.promptTokens = carried.usage.promptTokens;
+    usage.completionTokens = carried.usage.completionTokens;
+    usage.totalTokens = carried.usage.totalTokens;
+    this.record({ turns: carried.turns, toolCalls: carried.toolCalls, answer: carried.answer, runs: carried.runs + 1 });
+  }
+
   /** One call the model asked for, as the `tool` message that answers it. */
   private async runCall(call: ModelToolCall, index: number): Promise<AgentMessage> {
-    const answer = (content: string, isError: boolean): AgentMessage => ({ role: 'tool', toolCallId: call.id, name: call.name, content, isError });
+    const answer = (content: string, isError: boolean): AgentMessage => ({
+      role: 'tool',
+      toolCallId: call.id,
+      name: call.name,
+      content,
+      isError,
+    });
     const refuse = (error: string) => {
       this.kernel.run.event('tool_call_refused', { tool: call.name.slice(0, 64), message: error, data: { callId: call.id } });
       return answer(error, true);
@@ -181,6 +385,7 @@ class AgentLoop {
   }
 
   private finish(stoppedBy: AgentStop, answer: string | null): AgentOutput {
+    this.session.closed = true;
     this.record({ stoppedBy, answer });
     return { answer, stoppedBy, turns: this.data.turns, toolCalls: this.data.toolCalls };
   }

@@ -99,6 +99,8 @@ export function defineWorkflow<S extends z.ZodObject, O, D extends Record<string
 export function declareOnKernel<S extends z.ZodObject, O, D extends Record<string, unknown> = Record<string, unknown>>(
   declaration: WorkflowDescription<S, O, D>,
   body: (value: z.output<S>, context: WorkflowContext<D>, kernel: RunKernel) => Promise<O>,
+  /** Called at the run's first task before anything is awaited: handlers registered here miss no early message. */
+  registerHandlers?: (kernel: RunKernel) => void,
 ): DeclaredWorkflow<S, O, D> {
   const tools = toolCatalog(declaration.tools);
   const envelope = runEnvelope(tools);
@@ -135,6 +137,7 @@ export function declareOnKernel<S extends z.ZodObject, O, D extends Record<strin
         },
       },
       async ({ value, envelope: run }, kernel) => {
+        registerHandlers?.(kernel);
         const { policy } = await kernel.resolvePolicy(run, 'worker-default');
         kernel.calls.execution = toolModesOf(policy, undefined, tools);
         const topic = topicOf(declaration, value);
