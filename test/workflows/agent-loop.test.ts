@@ -7,6 +7,8 @@
  * their results in the model's order.
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { approveUpdate, conversationQuery, rejectUpdate, stateQuery, traceQuery } from '../../src/shared/public';
 import type { RunState } from '../../src/shared/run';
 import { implementTool } from '../../src/worker/public';
@@ -38,13 +40,14 @@ const holder = useClient();
 let client: Client;
 let worker: TestWorker;
 let taskQueue: string;
+let outputRoot: string;
 
 beforeAll(async () => {
   client = holder.client;
   taskQueue = uniqueName('agent');
   worker = await startTestWorker({
     taskQueue,
-    outputRoot: await tempDir('agent'),
+    outputRoot: (outputRoot = await tempDir('agent')),
     user: { tools, workflowsPath: require.resolve('./fixtures/agents'), chatModel: agentModels },
   });
 });
@@ -176,6 +179,40 @@ test('input outside the agent schema fails at once', async () => {
   const run = await start('helpdesk', '   ');
   await expect(run.result()).rejects.toThrow();
   expect((await run.query(stateQuery)).error).toMatch(/^helpdesk: invalid input: prompt: /);
+});
+
+test("research tools in a model's hands: finalize_report never writes without its gate, and writes once, where approved", async () => {
+  const run = await start('researcher', 'write a report');
+  const decide = async (gate: number, decision: 'approve' | 'reject') => {
+    const state = await waitFor(
+      async () => {
+        const s = await run.query(stateQuery);
+        return s.pendingAction?.gate === gate ? s : null;
+      },
+      { timeoutMs: 60_000, what: `gate ${gate}` },
+    );
+    expect(state.pendingAction!.tool).toBe('finalize_report');
+    // The gate shows the call exactly as the model wrote it, path and all.
+    expect(state.pendingAction!.preview.firstLines.join('\n')).toContain('"runId": "R-');
+    if (decision === 'reject') await run.executeUpdate(rejectUpdate, { args: [{ approver: 'alice', reason: 'nothing was researched' }] });
+    else await run.executeUpdate(approveUpdate, { args: [{ approver: 'alice', digest: state.pendingAction!.digest }] });
+  };
+  // Early, with a report it invented: held at the gate, rejected, nothing on disk.
+  await decide(1, 'reject');
+  expect(await fs.readdir(outputRoot)).not.toContain('R-agent');
+  // Then four calls in one turn, each at its own gate, each approved: one write; the same call again finds its own
+  // report and writes nothing (the tool is idempotent); a path out of the output root and a digest that does not
+  // match the report are refused by the tool.
+  for (const gate of [2, 3, 4, 5]) await decide(gate, 'approve');
+  const result = await run.result();
+  const lines = result.output!.answer!.split('\n');
+  expect(lines[0]).toBe('error: rejected by alice: nothing was researched; the call did not run');
+  expect(lines[1]).toMatch(/^ok: \{"path":".*\/R-agent\/final_report\.md"/);
+  expect(lines[2]).toBe(lines[1]);
+  expect(lines[3]).toMatch(/^error: failed: finalize_report failed after 1 attempt\(s\): OutputPathRefused: /);
+  expect(lines[4]).toMatch(/^error: failed: finalize_report failed after 1 attempt\(s\): DigestMismatch: /);
+  expect((await fs.readdir(outputRoot)).sort()).toEqual(['R-agent']);
+  expect(await fs.readdir(path.join(outputRoot, 'R-agent'))).toEqual(['final_report.md']);
 });
 
 describe('a session: messages added to a running agent, and a conversation that outlives its history', () => {
