@@ -34,6 +34,25 @@ export interface GateWait {
  */
 export const awaitGateUpdate = defineUpdate<GateWait, [{ afterGate?: number }]>('awaitGate');
 
+/** What `awaitEvents` answers: the trace events after the cursor (at most 500) and where the run stands. */
+export interface EventsWait {
+  events: TraceEvent[];
+  /** The run that answered. */
+  runId: string;
+  /** The cursor was another run's (the one this one continued from): `events` start at this run's first. */
+  restarted: boolean;
+  status: RunStatus;
+  currentStep: string | null;
+  /** The run is handing over to the run it continues as (an agent session): follow the workflow id on. */
+  continuing: boolean;
+}
+/**
+ * Waits until the trace holds events after `afterSeq` (or the run stops moving on its own, or
+ * continues as new) and answers them: a follower sees each turn and tool event as it happens,
+ * without polling, and the events a run recorded up to its continue-as-new.
+ */
+export const awaitEventsUpdate = defineUpdate<EventsWait, [{ afterSeq: number; runId?: string }]>('awaitEvents');
+
 export const stateQuery = defineQuery<RunState>('state');
 export const traceQuery = defineQuery<TraceEvent[]>('trace');
 export const pendingQuery = defineQuery<PendingAction | null>('pending');
@@ -48,4 +67,6 @@ export const DESCRIPTIONS = {
   abort: 'End a run paused on error as failed. JSON {"operator": string, "reason"?: string}.',
   awaitGate:
     'Answers when the run waits at a gate numbered above afterGate, or has paused or ended. JSON {"afterGate"?: number}; answers {status, pendingAction}.',
+  awaitEvents:
+    'Answers when the trace holds events after afterSeq, or the run has paused, ended or continues as new. JSON {"afterSeq": number, "runId"?: the run the cursor counts in}; answers {events, runId, restarted, status, currentStep, continuing}.',
 } as const;

@@ -37,6 +37,7 @@ export {
   abortUpdate,
   approveSignal,
   approveUpdate,
+  awaitEventsUpdate,
   awaitGateUpdate,
   pendingQuery,
   rejectSignal,
@@ -47,7 +48,7 @@ export {
   stateQuery,
   traceQuery,
 } from './messages';
-export type { GateWait, UpdateOutcome } from './messages';
+export type { EventsWait, GateWait, UpdateOutcome } from './messages';
 export { ApprovePayload, OperatorPayload, RejectPayload, RUN_STATUSES, TERMINAL_STATUSES, TRACE_EVENT_TYPES } from './run';
 export type { Approval, Decision, GateRecord, PendingAction, RunState, RunStatus, StepResult, TraceEvent, TraceEventType } from './run';
 export type { RunSnapshot } from './run-snapshot';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { approveUpdate, conversationQuery, rejectUpdate, stateQuery, traceQuery } from '../../src/shared/public';
 import type { RunState } from '../../src/shared/run';
 import { implementTool } from '../../src/worker/public';
-import { awaitReply, connectClient, HarnessError, readEnv, sendMessage, startWorkflow, targetOf } from '../../src/client/public';
+import { awaitReply, connectClient, followRun, HarnessError, readEnv, sendMessage, startWorkflow, targetOf } from '../../src/client/public';
 import { runHarness } from '../helpers/processes';
 import { startTestWorker, tempDir, testAddress, TestWorker, uniqueName, waitForStatus } from '../helpers/temporal';
 import { waitFor } from '../../src/client/api/wait-for';
@@ -280,6 +280,41 @@ describe('a session: messages added to a running agent, and a conversation that 
     const again = await runHarness(['send', run.workflowId, 'still there?'], env);
     expect(again.code).not.toBe(0);
     expect(again.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('a follower sees every turn of a session as it happens, through the awaitEvents update, across continue-as-new', async () => {
+    const h = await connectClient(readEnv({ ...process.env, TEMPORAL_ADDRESS: testAddress(), HARNESS_TASK_QUEUE: taskQueue }));
+    try {
+      const run = await startWorkflow(targetOf(h), chat, { prompt: 'hi' });
+      const firstRunId = (await run.describe()).runId;
+      await idle(run, 1);
+      const seen: string[] = [];
+      const follower = (async () => {
+        for await (const update of followRun(h, client.workflow.getHandle(run.workflowId))) {
+          if (update.kind !== 'state') continue;
+          const answers = update.state.trace.filter((e) => e.type === 'model_turn').map((e) => String(e.data?.text));
+          for (const answer of answers) if (!seen.includes(answer)) seen.push(answer);
+          if (seen.includes('you said: message 8')) return;
+        }
+      })();
+      // Past the history bound (60 events) the session continues as new; the follower goes on with it.
+      for (let i = 1; i <= 8; i++) {
+        const sent = await sendMessage(h, run.workflowId, { text: `message ${i}` });
+        await awaitReply(h, run.workflowId, `message ${i}`, sent.messagesBefore, 60_000);
+      }
+      await follower;
+      // Every answer, those of the first run (whose trace the run it continued as does not carry) too.
+      expect(seen).toEqual(['you said: hi', ...Array.from({ length: 8 }, (_, i) => `you said: message ${i + 1}`)]);
+      expect((await run.query(stateQuery)).data?.runs as number).toBeGreaterThanOrEqual(2);
+      // The follower waited on the run's update door.
+      const history = await client.workflow.getHandle(run.workflowId, firstRunId).fetchHistory();
+      const names = history.events!.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name);
+      expect(names).toContain('awaitEvents');
+      await sendMessage(h, run.workflowId, { end: true });
+      expect((await client.workflow.getHandle(run.workflowId).result()).output.stoppedBy).toBe('ended');
+    } finally {
+      await h.close();
+    }
   });
 
   test('an agent that answers once refuses a message in one line', async () => {

@@ -286,6 +286,7 @@ class AgentLoop {
     const due =
       info.continueAsNewSuggested || info.historyLength >= this.limits.historyEvents || info.historySize >= this.limits.historyBytes;
     if (!due) return;
+    this.kernel.run.closing = true;
     await condition(allHandlersFinished);
     if (this.session.inbox.length > 0) {
       // Messages sent while the run drained its handlers go with it, as the conversation's next.

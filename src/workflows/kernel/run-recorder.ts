@@ -15,6 +15,11 @@ export class RunRecorder {
    * whatever the rest of the activation changes is in it too.
    */
   readonly snapshot: RunSnapshot;
+  /**
+   * Set when the run is about to continue as new: handlers that wait for the run to move (awaitGate,
+   * awaitEvents) answer now, so the run's wait for its handlers to finish ends.
+   */
+  closing = false;
 
   constructor(runId: string, topic: string, startedBy: string | null = null) {
     this.state = {
