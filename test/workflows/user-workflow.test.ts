@@ -25,22 +25,13 @@ import {
   waitForStatus,
 } from '../helpers/temporal';
 import { useClient } from '../helpers/test-bed';
+import { ticketTools } from './fixtures/ticket-tools';
 import { fileTicket, lookupTicket, triage } from './fixtures/ticket-workflows';
 
 const WORKFLOWS = require.resolve('./fixtures/ticket-workflows');
 const filed: string[] = [];
 
-const tools = [
-  implementTool(lookupTicket, async ({ ticketId }) => {
-    // A ticket named "broken" comes back without its priority: an output its contract refuses.
-    if (ticketId === 'broken') return { ticketId, subject: 'no priority' } as never;
-    return { ticketId, subject: `subject of ${ticketId}`, priority: ticketId.startsWith('P1') ? ('high' as const) : ('low' as const) };
-  }),
-  implementTool(fileTicket, async ({ ticketId, queue }) => {
-    filed.push(`${ticketId}@${queue}`);
-    return { row: filed.length };
-  }),
-];
+const tools = ticketTools(filed);
 
 const holder = useClient();
 let client: Client;
