@@ -82,6 +82,8 @@ export const HarnessEnv = z
     HARNESS_WORKFLOWS: optionalText,
     /** Your tools module (implementTool exports): the worker registers them beside the built-in tools. */
     HARNESS_TOOLS: optionalText,
+    /** Worker: the MCP servers file ({"mcpServers": {...}}) whose tools agents may use (`defineAgent({ mcpServers })`). */
+    HARNESS_MCP_SERVERS: optionalText,
     /** Policy file: the client's default snapshot for new runs, and the worker's for runs started without one. */
     HARNESS_POLICY_FILE: optionalText,
     /** Who the CLI says started a run or approves it, when no flag says (default: $USER). */

@@ -77,7 +77,7 @@ export type ModelTurnOutput = z.infer<typeof MODEL_TURN.output>;
 
 /** The tool as a model is offered it: its name, description and the JSON Schema of its input. */
 export function modelFacingTool(tool: AnyTool): ModelFacingTool {
-  return { name: tool.name, description: tool.description, parameters: jsonSchemaOf(tool.input, 'input') };
+  return { name: tool.name, description: tool.description, parameters: tool.inputJsonSchema ?? jsonSchemaOf(tool.input, 'input') };
 }
 
 /** What an agent's `conversation` query returns: its instructions and every message so far. */

@@ -9,6 +9,7 @@ import { executionOf, RunExecution, ToolExecution } from './execution';
 import { canonicalName, PersonName } from './identity';
 import { PublicKeyText } from './signed-decision';
 import { ACTION_CATEGORIES, ActionCategory, AnyTool, ToolCatalog } from './tool-contract';
+import { mcpServerOf } from './mcp-tools';
 import { BUILTIN_TOOLS, TOOLS, ToolName } from './tools';
 
 /** What the policy needs to know of a tool: its name, what it does, whether it is risky; a built-in by its name. */
@@ -213,7 +214,8 @@ const buildPolicySchema = (catalog: ToolCatalog, unknownTools: UnknownTools) =>
     for (const [name, tool] of Object.entries(policy.tools)) {
       const known = catalog.get(name);
       if (!known) {
-        if (unknownTools === 'refuse')
+        // An MCP server's tools are known only when a run lists them: their entries wait for them.
+        if (unknownTools === 'refuse' && mcpServerOf(name) === null)
           ctx.addIssue({ code: 'custom', path: ['tools', name], message: `unknown tool; known tools: ${[...catalog.keys()].join(', ')}` });
         continue;
       }

@@ -161,6 +161,7 @@ export const TRACE_EVENT_TYPES = [
   'tool_call_refused',
   'message_received',
   'continued_as_new',
+  'mcp_tools_listed',
 ] as const;
 export type TraceEventType = (typeof TRACE_EVENT_TYPES)[number];
 

@@ -40,6 +40,8 @@ export interface ToolContract<I extends z.ZodType, O extends z.ZodType> {
   risky: boolean;
   input: I;
   output: O;
+  /** The JSON Schema a model is shown for the input, when the tool came with one (an MCP server's); default: the input schema's. */
+  inputJsonSchema?: { type: 'object'; [key: string]: unknown };
   startToCloseTimeoutMs: number;
   /** Every tool heartbeats, so an attempt lost with its worker is retried in seconds, not at start-to-close (remote only). */
   heartbeatTimeoutMs?: number;

@@ -56,7 +56,7 @@ export async function runWorker(env: HarnessEnv = readEnv(), registrations: User
       if (stop.signal.aborted) say('stopped');
     } finally {
       await flushTracing();
-      await connection.close();
+      await built.close();
     }
   } catch (err) {
     if (err instanceof AbortError) {

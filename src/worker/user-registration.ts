@@ -8,6 +8,7 @@ import { workflowsModule } from '../config/user-modules';
 import { checkedForWorker, ToolCatalog, ToolRegistrationError } from '../shared/tool-contract';
 import { MODEL_TURN } from '../shared/agent-model';
 import { TOOLS } from '../shared/tools';
+import type { McpServers } from '../config/mcp-servers';
 
 export interface RegisteredTools {
   catalog: ToolCatalog;
@@ -30,7 +31,7 @@ export function registerTools(implementations: readonly ToolImplementation[], bu
  * Checks each declared workflow of the module: exported under its own name, and every tool it
  * declares implemented by this worker. Returns the workflow types the module exports.
  */
-export function checkWorkflowsModule(workflowsPath: string, catalog: ToolCatalog): string[] {
+export function checkWorkflowsModule(workflowsPath: string, catalog: ToolCatalog, mcpServers: McpServers = {}): string[] {
   const { types, declared } = workflowsModule(workflowsPath, 'workflows module');
   for (const [type, workflow] of declared) {
     if (workflow.declaration.name !== type)
@@ -40,6 +41,12 @@ export function checkWorkflowsModule(workflowsPath: string, catalog: ToolCatalog
     for (const name of workflow.tools.keys())
       if (!catalog.has(name))
         throw new ToolRegistrationError(`workflow "${type}" declares tool "${name}", which this worker does not implement`);
+    const servers = 'agent' in workflow ? ((workflow.agent as { mcpServers?: readonly string[] }).mcpServers ?? []) : [];
+    for (const server of servers)
+      if (!Object.hasOwn(mcpServers, server))
+        throw new ToolRegistrationError(
+          `agent "${type}" uses MCP server "${server}", which this worker does not configure (HARNESS_MCP_SERVERS or the mcpServers option)`,
+        );
   }
   return types;
 }

@@ -21,12 +21,19 @@ import { createHarnessWorker, tuningFromEnv } from './create-worker';
 import { faultsFromEnv } from './fault-injection';
 import { registerSearchAttribute } from './register-search-attribute';
 import { checkWorkflowsModule, registerTools } from './user-registration';
+import { McpServers, McpServersInput, readMcpServersFile } from '../config/mcp-servers';
+import { McpConnections } from '../activities/mcp/mcp-connections';
+import { mcpActivities } from '../activities/mcp/mcp-activities';
+import { ConfigError } from '../config/config-error';
+import { describeZodError } from '../shared/tool-contract';
 
 export interface EnvWorker {
   worker: Worker;
   connection: NativeConnection;
   model: ModelProvider;
   defaultPolicy: LoadedPolicy;
+  /** After the worker has stopped: closes its MCP clients (stdio servers exit) and its connection. */
+  close(): Promise<void>;
 }
 
 export interface EnvWorkerOptions {
@@ -54,6 +61,8 @@ export interface UserRegistrations {
   workflowsPath?: string;
   /** Your agents' model instead of the environment's (HARNESS_MODEL_*): a scripted model (`scriptedModel`), say. */
   chatModel?: ChatModel;
+  /** MCP servers whose tools agents may use, by name; default: HARNESS_MCP_SERVERS's file. */
+  mcpServers?: McpServersInput;
 }
 
 export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions & UserRegistrations = {}): Promise<EnvWorker> {
@@ -62,7 +71,8 @@ export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions &
   const builtins = options.builtinTools ?? true;
   const registered = registerTools(options.tools ?? (env.HARNESS_TOOLS ? toolsModule(env.HARNESS_TOOLS) : []), builtins);
   const workflowsPath = options.workflowsPath ?? (env.HARNESS_WORKFLOWS && path.resolve(env.HARNESS_WORKFLOWS));
-  if (workflowsPath) checkWorkflowsModule(workflowsPath, registered.catalog);
+  const mcpServers = await mcpServersOf(env, options.mcpServers);
+  if (workflowsPath) checkWorkflowsModule(workflowsPath, registered.catalog, mcpServers);
   // Checked against every tool this worker has, so a default policy may govern the user's tools too.
   const defaultPolicy = await loadPolicyFile(policyFileFor(env), registered.catalog);
   const connection = await connectWorkerConnection(env, {
@@ -70,6 +80,11 @@ export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions &
     signal: options.signal,
     onWaiting: options.onWaiting,
   });
+  const mcp = Object.keys(mcpServers).length ? new McpConnections(mcpServers) : null;
+  const close = async () => {
+    await mcp?.close();
+    await connection.close();
+  };
   try {
     await registerSearchAttribute(env);
     const model = options.model ?? selectProvider(env);
@@ -89,6 +104,7 @@ export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions &
       ...(builtins ? tools : { load_default_policy: tools.load_default_policy }),
       [modelTurn.tool.name]: modelTurn.activity,
       ...registered.activities,
+      ...(mcp ? mcpActivities(mcp) : {}),
     };
     const worker = await createHarnessWorker({
       connection,
@@ -101,9 +117,17 @@ export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions &
       dataConverter,
       ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),
     });
-    return { worker, connection, model, defaultPolicy };
+    return { worker, connection, model, defaultPolicy, close };
   } catch (err) {
-    await connection.close();
+    await close();
     throw err;
   }
+}
+
+/** The option's servers, else the file's; checked either way, a mistake one line. */
+async function mcpServersOf(env: HarnessEnv, given: McpServersInput | undefined): Promise<McpServers> {
+  if (given === undefined) return env.HARNESS_MCP_SERVERS ? readMcpServersFile(env.HARNESS_MCP_SERVERS) : {};
+  const parsed = McpServers.safeParse(given);
+  if (!parsed.success) throw new ConfigError(`mcpServers: ${describeZodError(parsed.error)}`);
+  return parsed.data;
 }

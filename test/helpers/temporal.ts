@@ -64,18 +64,18 @@ export async function startTestWorker(options: {
     HARNESS_OUTPUT_DIR: options.outputRoot,
     HARNESS_MODEL_PROVIDER: 'offline',
   });
-  const { worker, connection } = await workerFromEnv(env, {
+  const built = await workerFromEnv(env, {
     activities: options.activities,
     model: offlineProvider,
     shutdownSignals: [],
     ...options.user,
   });
-  const running = worker.run();
+  const running = built.worker.run();
   return {
     async stop() {
-      worker.shutdown();
+      built.worker.shutdown();
       await running;
-      await connection.close();
+      await built.close();
     },
   };
 }

@@ -8,12 +8,13 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { forWorkflowCode } from '../../src/codec/data-converter';
 import { sendUpdate } from '../../src/shared/agent-model';
 import { approveUpdate, rejectUpdate, stateQuery } from '../../src/shared/messages';
 import { waitFor } from '../../src/client/api/wait-for';
-import { implementTool } from '../../src/worker/public';
+import { implementTool, scriptedModel } from '../../src/worker/public';
 import type { UserRegistrations } from '../../src/worker/worker-from-env';
 import { idleSnapshotSink } from '../../src/worker/snapshot-sink';
 import { userWorkflowCode } from '../../src/worker/workflow-bundle';
@@ -94,6 +95,31 @@ const RECORDINGS: Recording[] = [
       await run.executeUpdate(sendUpdate, { args: [{ end: true }] });
     },
   },
+  {
+    // An agent with MCP tools: the servers listed before each turn (one of them down), a read-only call, a gated one approved.
+    file: 'agent-mcp.json',
+    workflowsPath: require.resolve('../workflows/fixtures/mcp-agents'),
+    user: {
+      tools,
+      chatModel: scriptedModel('mcp', ({ turn }) => {
+        if (turn === 1) return { toolCalls: [{ name: 'mcp__notes__read_note', arguments: { title: 'oncall' } }] };
+        if (turn === 2) return { toolCalls: [{ name: 'mcp__notes__append_note', arguments: { title: 'oncall', text: 'recorded' } }] };
+        return { content: 'noted' };
+      }),
+      mcpServers: {
+        notes: {
+          command: process.execPath,
+          args: [require.resolve('../workflows/fixtures/mcp/notes-server.mjs')],
+          env: { NOTES_FILE: path.join(os.tmpdir(), `${uniqueName('notes')}.jsonl`) },
+        },
+        // Nothing listens on port 1: the server shows as down.
+        tickets: { url: 'http://127.0.0.1:1/mcp' },
+      },
+    },
+    type: 'operator',
+    input: { prompt: 'note the incident' },
+    decide: async (run) => void (await approveNext(run, 'ops')),
+  },
 ];
 
 async function record(recording: Recording): Promise<void> {
@@ -121,7 +147,9 @@ async function record(recording: Recording): Promise<void> {
 test.each(RECORDINGS.map((recording) => [recording.file, recording] as const))(
   '%s replays against the current kernel',
   async (file, recording) => {
-    if (process.env.HARNESS_RECORD_USER_HISTORY) await record(recording);
+    // HARNESS_RECORD_USER_HISTORY=1 records them all; =FILE only that one.
+    const recordAs = process.env.HARNESS_RECORD_USER_HISTORY;
+    if (recordAs === '1' || recordAs === file) await record(recording);
     const history = await loadHistory(DIR, file);
     const commands = history.events!.filter((e) => e.activityTaskScheduledEventAttributes || e.markerRecordedEventAttributes);
     expect(commands.length).toBeGreaterThanOrEqual(3);

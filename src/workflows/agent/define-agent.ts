@@ -33,7 +33,9 @@ import { GateRejected } from '../kernel/approval-gate';
 import { ToolFailedError } from '../kernel/call-tool';
 import { declareOnKernel, DeclaredWorkflow, HARNESS_INPUT_KEY, WorkflowContext } from '../kernel/define-workflow';
 import type { RunKernel } from '../kernel/harness-run';
-import { PolicyDeniedError } from '../kernel/tool-path';
+import { PolicyDeniedError, ToolPath } from '../kernel/tool-path';
+import { MCP_SERVER_NAME, mcpServerOf } from '../../shared/mcp-tools';
+import { McpToolset } from './mcp-toolset';
 import { checkModelCall } from './model-tool-call';
 
 export const AgentInput = z.object({
@@ -72,6 +74,12 @@ export interface AgentDeclaration {
   instructions: string;
   /** The tools the model may ask for; the policy still decides which run, and which need a gate. */
   tools: readonly AnyTool[];
+  /**
+   * MCP servers (by their name in the worker's configuration) whose tools the model may also ask
+   * for, as `mcp__<server>__<tool>`: listed before each turn, read-only ones ungated, the rest gated
+   * unless the policy says otherwise.
+   */
+  mcpServers?: readonly string[];
   model?: ModelSettings;
   limits?: AgentLimits;
   /** A rejected call: `tell-model` (default) returns the rejection and its reason as the call's result; `end-run` ends the run `rejected`. */
@@ -108,6 +116,12 @@ export function defineAgent(agent: AgentDeclaration): DeclaredAgent {
     throw new ToolRegistrationError(
       `agent "${agent.name}": ${MODEL_TURN.name} is the harness's own tool, not one an agent may offer its model`,
     );
+  for (const server of agent.mcpServers ?? [])
+    if (!MCP_SERVER_NAME.test(server))
+      throw new ToolRegistrationError(`agent "${agent.name}": MCP server ${JSON.stringify(server)} is not a server name (lowercase words joined by "_")`);
+  for (const name of toolset.keys())
+    if (mcpServerOf(name) !== null)
+      throw new ToolRegistrationError(`agent "${agent.name}": tool "${name}": names starting with mcp__ are for MCP servers' tools`);
   let conversation: Conversation | undefined;
   const workflow = declareOnKernel<typeof AgentInput, AgentOutput, AgentData>(
     {
@@ -189,12 +203,16 @@ class AgentLoop {
   private readonly data: AgentData = { turns: 0, toolCalls: 0, answer: null, stoppedBy: null, provider: null };
   private readonly limits: Required<Pick<AgentLimits, 'maxTurns' | 'maxToolCallsPerTurn' | 'historyEvents' | 'historyBytes'>> & AgentLimits;
   /** The model's calls pause the run when they fail for good (resume calls it again); a tool's failure goes to the model. */
-  private readonly modelPath: ReturnType<RunKernel['toolPath']>;
+  private readonly modelPath: ToolPath;
+  /** The tools the model may ask for now: the agent's own and its MCP servers' latest listing. */
+  private readonly tools: Map<string, AnyTool>;
+  private readonly toolPath: ToolPath;
+  private readonly mcp: McpToolset | null;
   private exchangeTurns = 0;
 
   constructor(
     private readonly agent: AgentDeclaration,
-    private readonly toolset: ReturnType<typeof toolCatalog>,
+    toolset: ReturnType<typeof toolCatalog>,
     private readonly context: WorkflowContext<AgentData>,
     private readonly kernel: RunKernel,
     private readonly session: Conversation,
@@ -205,6 +223,14 @@ class AgentLoop {
       budget: context.policy.budget?.maxTotalTokens ?? null,
       pauseOnFailure: true,
     });
+    this.tools = new Map(toolset);
+    this.toolPath = kernel.toolPath({
+      topic: kernel.run.state.topic,
+      budget: context.policy.budget?.maxTotalTokens ?? null,
+      pauseOnFailure: false,
+      tools: this.tools,
+    });
+    this.mcp = agent.mcpServers?.length ? new McpToolset(agent.mcpServers, kernel.run, this.tools) : null;
     session.traceWith((data) => kernel.run.event('message_received', { data }));
   }
 
@@ -214,7 +240,8 @@ class AgentLoop {
 
   async run(input: z.output<typeof AgentInput>): Promise<AgentOutput> {
     const startedAt = Date.now();
-    const tools = [...this.toolset.values()].map(modelFacingTool);
+    const modelFacing = () => [...this.tools.values()].map(modelFacingTool);
+    let tools = modelFacing();
     if (input.continued) this.restore(input.continued);
     else this.messages.push({ role: 'user', content: input.prompt });
     for (;;) {
@@ -227,6 +254,7 @@ class AgentLoop {
       const stop = this.limitReached(startedAt);
       if (stop) return this.finish(stop, null);
       await this.continueAsNewIfDue(input.prompt);
+      if (this.mcp && (await this.mcp.refresh())) tools = modelFacing();
       const turn = this.data.turns + 1;
       const reply = await this.modelPath.call(MODEL_TURN, {
         agent: this.agent.name,
@@ -353,11 +381,11 @@ class AgentLoop {
     };
     if (index >= this.limits.maxToolCallsPerTurn)
       return refuse(`not run: at most ${this.limits.maxToolCallsPerTurn} tool calls are run per turn`);
-    const checked = checkModelCall(call, this.toolset);
-    if (!checked.ok) return refuse(checked.error);
+    const checked = checkModelCall(call, this.tools);
+    if (!checked.ok) return refuse((!this.tools.has(call.name) && this.mcp?.unavailable(call.name)) || checked.error);
     this.record({ toolCalls: this.data.toolCalls + 1 });
     try {
-      const output = await this.context.call(checked.tool, checked.args);
+      const output = await this.toolPath.call(checked.tool, checked.args);
       return answer(JSON.stringify(output), false);
     } catch (err) {
       // Each of these is already in the trace (policy_denied, approval_rejected or approval_expired, tool_error).

@@ -81,7 +81,7 @@ export interface RunKernel {
     fallback: 'worker-default' | 'builtin',
   ): Promise<ResolvedPolicy>;
   /** The one tool path under the resolved policy. */
-  toolPath(setup: Pick<ToolPathSetup, 'topic' | 'budget' | 'pauseOnFailure'>): ToolPath;
+  toolPath(setup: Pick<ToolPathSetup, 'topic' | 'budget' | 'pauseOnFailure'> & Partial<Pick<ToolPathSetup, 'tools'>>): ToolPath;
   /** Ends the run as failed, non-retryable, with `type`. */
   fail(message: string, type: string): never;
 }

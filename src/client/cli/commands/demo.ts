@@ -96,7 +96,7 @@ export async function demoCommand(options: { yes?: boolean; topic?: string }): P
     });
   } finally {
     await client?.close();
-    await built?.connection.close();
+    await built?.close();
     await server.stop();
   }
 }

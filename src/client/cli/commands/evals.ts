@@ -48,7 +48,7 @@ export async function evalsCommand(options: { fixtures?: string; only?: string; 
       else say(formatResults(results));
       if (failed) process.exitCode = 1;
     } finally {
-      await built.connection.close();
+      await built.close();
     }
   } finally {
     await h.close();
