@@ -98,8 +98,10 @@ export async function startFakeOpenAI(options: { models?: string[]; apiKey?: str
           choices: [{ index: 0, finish_reason: reply.finishReason ?? (toolCalls ? 'tool_calls' : 'stop'), logprobs: null, message }],
           ...(reply.noUsage ? {} : { usage: USAGE }),
         });
-      if (reply.delayMs) setTimeout(answer, reply.delayMs);
-      else answer();
+      if (!reply.delayMs) return answer();
+      // A client that hangs up (a worker killed mid-call) takes its pending answer with it.
+      const timer = setTimeout(answer, reply.delayMs);
+      res.on('close', () => clearTimeout(timer));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
