@@ -57,6 +57,7 @@ export class BenchEnv {
   private worker: ChildProcess | null = null;
   private workerDied: string | null = null;
   private floorWorker: ChildProcess | null = null;
+  private agentWorker: ChildProcess | null = null;
   private observedWorker: ChildProcess | null = null;
   private encryptedWorker: ChildProcess | null = null;
   /** A key made for this invocation: the codec scenario's client and worker share it. */
@@ -147,6 +148,16 @@ export class BenchEnv {
     this.floorWorker = await spawnReady([script, this.server.address, this.floorTaskQueue], this.workerEnv(), 'floor worker: ready');
   }
 
+  /** The agent benchmark's agents run here, on their own harness worker process (bench/agent/worker.ts). */
+  get agentTaskQueue(): string {
+    return `${this.taskQueue}-agent`;
+  }
+
+  async startAgentWorker(): Promise<void> {
+    const script = path.join(REPO_ROOT, 'dist-bench', 'bench', 'agent', 'worker.js');
+    this.agentWorker = await spawnReady([script], { ...this.workerEnv(), HARNESS_TASK_QUEUE: this.agentTaskQueue }, 'agent worker: ready');
+  }
+
   /** Runs on this queue go to a second harness worker with tracing and metrics on. */
   get observedTaskQueue(): string {
     return `${this.taskQueue}-observed`;
@@ -213,9 +224,17 @@ export class BenchEnv {
     this.worker = null;
   }
 
+  private pidOf(which: 'harness' | 'agent' | 'floor'): number | undefined {
+    return (which === 'harness' ? this.worker : which === 'agent' ? this.agentWorker : this.floorWorker)?.pid;
+  }
+
   /** Resident set size of the worker process, from /proc (Linux). */
   workerRssBytes(): number {
-    const pid = this.worker?.pid;
+    return this.rssBytes('harness');
+  }
+
+  rssBytes(which: 'harness' | 'agent' | 'floor'): number {
+    const pid = this.pidOf(which);
     if (!pid) return 0;
     try {
       const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -227,7 +246,11 @@ export class BenchEnv {
 
   /** CPU seconds the worker process has used (user + system), from /proc (Linux; clock ticks of 10 ms). */
   workerCpuSeconds(): number {
-    const pid = this.worker?.pid;
+    return this.cpuSeconds('harness');
+  }
+
+  cpuSeconds(which: 'harness' | 'agent' | 'floor'): number {
+    const pid = this.pidOf(which);
     if (!pid) return 0;
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -317,6 +340,7 @@ export class BenchEnv {
   async stop(): Promise<void> {
     if (this.worker) await stopProcess(this.worker);
     if (this.floorWorker) await stopProcess(this.floorWorker);
+    if (this.agentWorker) await stopProcess(this.agentWorker);
     if (this.observedWorker) await stopProcess(this.observedWorker);
     if (this.encryptedWorker) await stopProcess(this.encryptedWorker);
     await this.connection.close();

@@ -1,6 +1,7 @@
 /** The benchmark report as JSON and as the Markdown table the README shows. */
 import { TOOL_NAMES } from '../src/shared/tools';
 import type { BenchBackend, BenchSettings } from './bench-env';
+import type { AgentReport } from './agent-scenario';
 import type { CodecResult, FloorResult, ParkedResult, RealisticResult, RecoveryResult, ThroughputResult } from './scenarios';
 
 export interface BackendResult {
@@ -25,6 +26,8 @@ export interface BenchReport {
   codec?: CodecResult[];
   /** The same load on the embedded dev server and on the production-shape cluster (absent in older reports). */
   backends?: BackendResult[];
+  /** A ten-turn agent beside its Temporal floor, and a long session (absent in older reports). */
+  agents?: AgentReport | null;
   elapsedS: number;
 }
 
@@ -187,5 +190,37 @@ export function renderMarkdown(r: BenchReport): string {
       );
     }
   }
+  if (r.agents) lines.push(...agentLines(r.agents));
   return lines.join('\n') + '\n';
+}
+
+/** The agent table: the harness's ten-turn agent beside the bare Temporal loop of its shape, and the long session. */
+function agentLines(a: AgentReport): string[] {
+  const lines = [
+    '',
+    `A ${a.turns}-turn agent (scripted model, a trivial read-only tool; nine turns call it, the tenth answers) on the harness, beside`,
+    'the *agent floor*: a bare Temporal workflow of the same shape (per turn a model activity sent the conversation, then the',
+    `tool activity), alternating batches. The same loop in process, no Temporal: ${a.inProcess.perTurnUs.toFixed(1)} µs per turn.`,
+    '',
+    '| concurrency (runs per side) | harness runs/s | floor runs/s | harness / floor | harness p50 per turn | floor p50 per turn | harness / floor | worker CPU per run, harness / floor |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const h of a.throughput.filter((t) => t.subject === 'harness-agent')) {
+    const f = a.throughput.find((t) => t.subject === 'temporal-floor-agent' && t.concurrency === h.concurrency);
+    if (!f) continue;
+    lines.push(
+      `| ${h.concurrency} (${h.runs}) | ${h.runsPerSecond.toFixed(2)} | ${f.runsPerSecond.toFixed(2)} | ${pct(h.runsPerSecond / f.runsPerSecond)} | ` +
+        `${ms(h.turnP50Ms)} | ${ms(f.turnP50Ms)} | ${pct(h.turnP50Ms / f.turnP50Ms - 1, true)} | ${ms(h.workerCpuMsPerRun)} / ${ms(f.workerCpuMsPerRun)} |`,
+    );
+  }
+  if (a.session) {
+    const { turns, runs, turnP50Ms, rssMb, sampleEvery } = a.session;
+    lines.push(
+      '',
+      `A ${turns}-turn session (one message, one answer, each answered before the next): ${runs} runs in its chain (continued as new`,
+      `past 2,000 history events), p50 ${ms(turnP50Ms)} per turn; the agent worker's RSS every ${sampleEvery} turns: ` +
+        `${rssMb.map((mb) => mb.toFixed(0)).join(' → ')} MB.`,
+    );
+  }
+  return lines;
 }

@@ -29,6 +29,7 @@ import {
   ThroughputResult,
 } from './scenarios';
 import { renderMarkdown, BenchReport } from './report';
+import { agentScenario } from './agent-scenario';
 
 const int = (v: string) => Number.parseInt(v, 10);
 
@@ -128,7 +129,10 @@ async function main(): Promise<void> {
     .option('--backend-concurrency <list>', 'dev server beside cluster: concurrency levels', '10,50')
     .option('--backend-runs <list>', 'dev server beside cluster: runs per level', '100,200')
     .option('--backend-recovery <n>', 'dev server beside cluster: runs in flight at the worker kill', int, 50)
-    .option('--skip <list>', 'skip scenarios: throughput,parked,recovery,realistic,telemetry,codec,backends', '')
+    .option('--agent-concurrency <list>', 'agents: concurrency levels (ten-turn agent beside its Temporal floor)', '1,50')
+    .option('--agent-runs <list>', 'agents: runs per level and per side', '20,200')
+    .option('--agent-session-turns <n>', 'agents: turns of the one long session (0: none)', int, 1000)
+    .option('--skip <list>', 'skip scenarios: throughput,parked,recovery,realistic,telemetry,codec,backends,agents', '')
     .option('--out <dir>', 'results folder', path.join(REPO_ROOT, 'bench', 'results'))
     .parse()
     .opts();
@@ -168,6 +172,7 @@ async function main(): Promise<void> {
     telemetry: [],
     codec: [],
     backends: [],
+    agents: null,
     elapsedS: 0,
   };
   log(`floor: ${report.floor.meanRunMs.toFixed(2)} ms per run in-process`);
@@ -306,6 +311,14 @@ async function main(): Promise<void> {
       } finally {
         await recoveryEnv.stop();
       }
+    }
+  }
+  if (!skip.has('agents')) {
+    const env = await BenchEnv.start(settings, await freeLoopbackAddress());
+    try {
+      report.agents = await agentScenario(env, levelsOf(o.agentConcurrency, o.agentRuns), o.agentSessionTurns, log);
+    } finally {
+      await env.stop();
     }
   }
   report.elapsedS = Math.round((Date.now() - started) / 1000);

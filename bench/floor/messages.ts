@@ -11,3 +11,14 @@ export interface FloorRunResult {
   /** Per step, on the workflow clock (as the harness measures its steps). */
   stepMs: number[];
 }
+
+/** The agent floor's conversation: what a bare agent workflow carries from turn to turn. */
+export type FloorMessage =
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; call?: { n: number }; content?: string }
+  | { role: 'tool'; content: string };
+
+export interface FloorAgentResult {
+  answer: string;
+  turns: number;
+}

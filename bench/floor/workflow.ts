@@ -5,7 +5,7 @@
  */
 import { condition, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { FloorActivities } from './activities';
-import { floorApprove, floorAwaitGate, FloorMode, FloorRunResult } from './messages';
+import { FloorAgentResult, floorApprove, floorAwaitGate, FloorMessage, FloorMode, FloorRunResult } from './messages';
 
 const options = { startToCloseTimeout: 10_000, retry: { maximumAttempts: 3 } };
 const remote = proxyActivities<FloorActivities>(options);
@@ -35,4 +35,19 @@ export async function floorRun(mode: FloorMode): Promise<FloorRunResult> {
   await condition(() => approved);
   await timed(() => (mode === 'local' ? local : remote).step(5));
   return { stepMs };
+}
+
+/**
+ * The agent floor: a bare Temporal agent loop of the harness agent's shape — per turn a model
+ * activity sent the whole conversation, then the tool activity it asked for — and nothing else
+ * (no policy, gate, trace, limits or checks).
+ */
+export async function floorAgent(prompt: string): Promise<FloorAgentResult> {
+  const messages: FloorMessage[] = [{ role: 'user', content: prompt }];
+  for (let turn = 1; ; turn++) {
+    const reply = await remote.floorModel({ turn, messages });
+    messages.push(reply);
+    if (reply.role !== 'assistant' || !reply.call) return { answer: reply.content ?? '', turns: turn };
+    messages.push({ role: 'tool', content: JSON.stringify(await remote.floorEcho(reply.call)) });
+  }
 }

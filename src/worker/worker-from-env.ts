@@ -13,7 +13,7 @@ import { selectChatModel, selectProvider } from '../activities/model/select-prov
 import type { ModelProvider } from '../activities/model/provider';
 import type { HarnessEnv } from '../config/env';
 import { LoadedPolicy, loadPolicyFile, policyFileFor } from '../config/policy-file';
-import type { HarnessActivities } from '../shared/tools';
+import { BUILTIN_TOOLS, HarnessActivities } from '../shared/tools';
 import type { ToolImplementation } from '../activities/define-tool-activity';
 import { processTracing } from '../telemetry/tracing';
 import { connectWorkerConnection } from '../temporal-connection';
@@ -73,8 +73,9 @@ export async function workerFromEnv(env: HarnessEnv, options: EnvWorkerOptions &
   const workflowsPath = options.workflowsPath ?? (env.HARNESS_WORKFLOWS && path.resolve(env.HARNESS_WORKFLOWS));
   const mcpServers = await mcpServersOf(env, options.mcpServers);
   if (workflowsPath) checkWorkflowsModule(workflowsPath, registered.catalog, mcpServers);
-  // Checked against every tool this worker has, so a default policy may govern the user's tools too.
-  const defaultPolicy = await loadPolicyFile(policyFileFor(env), registered.catalog);
+  // Checked against every tool this worker has, so a default policy may govern the user's tools too;
+  // entries for built-in tools a worker leaves out (builtinTools: false) are inert, not errors.
+  const defaultPolicy = await loadPolicyFile(policyFileFor(env), new Map([...BUILTIN_TOOLS, ...registered.catalog]));
   const connection = await connectWorkerConnection(env, {
     waitMs: env.HARNESS_CONNECT_TIMEOUT_MS,
     signal: options.signal,

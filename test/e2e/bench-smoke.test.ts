@@ -38,14 +38,20 @@ test('the benchmark runs every scenario and writes its JSON and Markdown', async
     '2',
     '--codec-runs',
     '4',
+    '--agent-concurrency',
+    '1,2',
+    '--agent-runs',
+    '2,4',
+    '--agent-session-turns',
+    '30',
     // The cluster tier measures the dev server beside the cluster (test/cluster/bench-backends.test.ts).
     '--skip',
     'backends',
     '--out',
     out,
   ];
-  const { code, stdout, stderr } = await runHarnessScript('dist-bench/bench/run.js', args, 240_000);
-  expect(stderr).not.toMatch(/^bench: (?!floor|temporal-floor|harness|parked|recovery|realistic|telemetry|codec)/m);
+  const { code, stdout, stderr } = await runHarnessScript('dist-bench/bench/run.js', args, 300_000);
+  expect(stderr).not.toMatch(/^bench: (?!floor|temporal-floor|harness|parked|recovery|realistic|telemetry|codec|agent)/m);
   expect(code).toBe(0);
   const report = JSON.parse(await fs.readFile(path.join(out, 'latest.json'), 'utf8'));
   // Every mode on the harness, and on the Temporal floor where it has a twin, at every level.
@@ -98,5 +104,18 @@ test('the benchmark runs every scenario and writes its JSON and Markdown', async
   expect(stdout).toMatch(/^\| 2 \(4\) \| [\d.]+ \| [\d.]+ \| \d+ % \|/m);
   expect(stdout).toMatch(/^\| local \| 1 \(2\) \| [\d.]+ \| [\d.]+ \| \d+ % \|/m);
   expect(stdout).toMatch(/^\| local \| search_sources \| [\d.]+ ms \| [\d.]+ ms \|/m);
+  // The ten-turn agent beside its floor at each level, and a session that continued as new with its RSS sampled.
+  expect(
+    report.agents.throughput.map((t: { subject: string; concurrency: number; runs: number }) => [t.subject, t.concurrency, t.runs]),
+  ).toEqual([
+    ['harness-agent', 1, 2],
+    ['temporal-floor-agent', 1, 2],
+    ['harness-agent', 2, 4],
+    ['temporal-floor-agent', 2, 4],
+  ]);
+  expect(report.agents.inProcess.perTurnUs).toBeGreaterThan(0);
+  expect(report.agents.session).toMatchObject({ turns: 30, sampleEvery: 3 });
+  expect(report.agents.session.rssMb).toHaveLength(10);
+  expect(stdout).toMatch(/^\| 2 \(4\) \| [\d.]+ \| [\d.]+ \| \d+ % \| [\d.]+ ms \| [\d.]+ ms \|/m);
   expect(await fs.readFile(path.join(out, 'latest.md'), 'utf8')).toBe(stdout);
-}, 270_000); // above the script's own deadline, so a slow machine hears what it said
+}, 330_000); // above the script's own deadline, so a slow machine hears what it said

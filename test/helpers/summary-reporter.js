@@ -20,6 +20,10 @@ class SummaryReporter {
         )
         .sort((a, b) => b.ms - a.ms)
         .slice(0, 15),
+      // Every file's wall time, slowest first: what a tier split weighs.
+      files: results.testResults
+        .map((file) => ({ ms: file.perfStats.end - file.perfStats.start, file: path.relative(process.cwd(), file.testFilePath) }))
+        .sort((a, b) => b.ms - a.ms),
     };
     fs.writeFileSync(this.file, JSON.stringify(summary));
   }

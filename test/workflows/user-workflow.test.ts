@@ -264,3 +264,13 @@ describe('registration refuses in one line', () => {
     );
   });
 });
+
+test("a worker with only the user's tools starts under the default policy, whose entries for the research tools are inert there", async () => {
+  // policy/default.yaml names the six research tools; this worker registers none of them.
+  const only = await startTestWorker({
+    taskQueue: uniqueName('only-user-tools'),
+    outputRoot: await tempDir('only-user-tools'),
+    user: { tools, builtinTools: false },
+  });
+  await only.stop();
+});
