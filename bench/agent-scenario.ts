@@ -8,13 +8,10 @@ import { performance } from 'node:perf_hooks';
 import { sendUpdate } from '../src/shared/agent-model';
 import { stateQuery } from '../src/shared/messages';
 import type { BenchEnv } from './bench-env';
-import { inPool, mean, percentile } from './bench-env';
-import { AGENT_TURNS } from './agent/model';
+import { inPool, mean, pause, percentile, spread, Spread } from './bench-env';
+import { AGENT_TURNS } from './agent/script';
 import { floorActivities } from './floor/activities';
 import type { FloorMessage } from './floor/messages';
-
-type Spread = { p50: number; p95: number; p99: number };
-const spread = (values: number[]): Spread => ({ p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) });
 
 export interface AgentThroughput {
   subject: 'harness-agent' | 'temporal-floor-agent';
@@ -67,7 +64,8 @@ type Subject = AgentThroughput['subject'];
 
 async function agentBatch(env: BenchEnv, subject: Subject, ids: string[], concurrency: number) {
   const runMs: number[] = [];
-  const cpu0 = env.cpuSeconds(subject === 'harness-agent' ? 'agent' : 'floor');
+  const worker = subject === 'harness-agent' ? 'agent' : 'floor';
+  const cpu0 = env.cpuSeconds(worker);
   const t0 = performance.now();
   await inPool(ids, concurrency, async (id) => {
     const started = performance.now();
@@ -81,7 +79,7 @@ async function agentBatch(env: BenchEnv, subject: Subject, ids: string[], concur
     runMs.push(performance.now() - started);
   });
   const wallMs = performance.now() - t0;
-  const cpuMs = (env.cpuSeconds(subject === 'harness-agent' ? 'agent' : 'floor') - cpu0) * 1000;
+  const cpuMs = (env.cpuSeconds(worker) - cpu0) * 1000;
   return { wallMs, runMs, cpuMs };
 }
 
@@ -118,8 +116,6 @@ export async function agentBesideFloor(env: BenchEnv, concurrency: number, runs:
     };
   });
 }
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One session, `turns` messages one after another, each answered before the next; RSS every `sampleEvery` turns. */
 export async function agentSession(env: BenchEnv, turns: number, sampleEvery: number): Promise<AgentSession> {

@@ -51,7 +51,7 @@ export interface BenchSettings {
   heartbeatTimeoutMs?: number;
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class BenchEnv {
   private worker: ChildProcess | null = null;
@@ -379,5 +379,12 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
+
+export type Spread = { p50: number; p95: number; p99: number };
+export const spread = (values: number[]): Spread => ({
+  p50: percentile(values, 50),
+  p95: percentile(values, 95),
+  p99: percentile(values, 99),
+});
 
 export const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);

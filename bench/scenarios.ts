@@ -13,7 +13,7 @@ import type { RunExecution } from '../src/shared/execution';
 import { approveUpdate, awaitGateUpdate } from '../src/shared/messages';
 import type { RunResult } from '../src/shared/run';
 import { TOOL_NAMES, ToolName } from '../src/shared/tools';
-import { BenchEnv, inPool, mean, percentile } from './bench-env';
+import { BenchEnv, inPool, mean, percentile, spread, Spread } from './bench-env';
 import { floorApprove, floorAwaitGate, FloorMode, FloorRunResult } from './floor/messages';
 
 /** How the steps run, for the harness and the bare Temporal floor alike (the harness's `default` has no floor twin). */
@@ -27,9 +27,6 @@ const HARNESS_EXECUTION: Record<BenchMode, RunExecution | undefined> = {
   default: undefined,
   'multi-role': undefined,
 };
-
-type Spread = { p50: number; p95: number; p99: number };
-const spread = (values: number[]): Spread => ({ p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) });
 
 export interface ThroughputResult {
   /**

@@ -1,5 +1,5 @@
 /** The floor's activities: each returns at once, so a step costs only what Temporal charges for it. */
-import { nextStep } from '../agent/model';
+import { nextStep } from '../agent/script';
 import type { FloorMessage } from './messages';
 
 export const floorActivities = {

@@ -14,9 +14,7 @@ export interface FloorRunResult {
 
 /** The agent floor's conversation: what a bare agent workflow carries from turn to turn. */
 export type FloorMessage =
-  | { role: 'user'; content: string }
-  | { role: 'assistant'; call?: { n: number }; content?: string }
-  | { role: 'tool'; content: string };
+  { role: 'user'; content: string } | { role: 'assistant'; call?: { n: number }; content?: string } | { role: 'tool'; content: string };
 
 export interface FloorAgentResult {
   answer: string;

@@ -12,6 +12,9 @@ import { ActionCategory, AnyTool, defineTool, retryPolicy, TOOL_NAME } from './t
 export const MCP_SERVER_NAME = /^(?=.{1,24}$)[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
 export const MCP_TOOL_PREFIX = 'mcp__';
 
+/** A call's start-to-close timeout when the server's configuration names none. */
+export const MCP_CALL_TIMEOUT_MS = 60_000;
+
 /** The activity that lists the agent's servers' tools (not a tool: the harness's own plumbing, like loading the policy). */
 export const MCP_LIST_TOOLS = 'mcp_list_tools';
 

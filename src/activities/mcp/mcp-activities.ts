@@ -30,10 +30,10 @@ export function mcpActivities(connections: McpConnections) {
     } catch (err) {
       throw toFailure(err);
     }
-    const tool = { ...mcpToolContract(listed, connections.servers[server].timeoutMs ?? 60_000), heartbeatTimeoutMs };
+    const tool = { ...mcpToolContract(listed, connections.timeoutOf(server)), heartbeatTimeoutMs };
     const implementation = implementTool(tool, async (args) => {
       const answer = await connections
-        .call(server, name, args as Record<string, unknown>, Context.current().cancellationSignal)
+        .call(server, listed, args as Record<string, unknown>, Context.current().cancellationSignal)
         .catch((err: unknown) => Promise.reject(toFailure(err)));
       if (answer.isError) throw ApplicationFailure.nonRetryable(`${name}: ${textOf(answer.content)}`, MCP_ERRORS.toolError);
       return { content: answer.content, ...(answer.structuredContent ? { structuredContent: answer.structuredContent } : {}) };

@@ -10,10 +10,9 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { createHash } from 'node:crypto';
 import type { McpServerConfig, McpServers } from '../../config/mcp-servers';
-import { McpListedTool, McpListResult, McpServerListing, mcpToolName } from '../../shared/mcp-tools';
+import { MCP_CALL_TIMEOUT_MS, McpListedTool, McpListResult, McpServerListing, mcpToolName } from '../../shared/mcp-tools';
 
 const LIST_TIMEOUT_MS = 10_000;
-const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 
 /** The server could not be reached, or broke off; the message says which server and why. */
 export class McpUnavailable extends Error {}
@@ -42,10 +41,14 @@ export class McpConnections {
     return { digest, servers: digest === knownDigest ? null : listings };
   }
 
-  /** Calls the server's tool behind a harness name; the server's own `isError` answer comes back as it is. */
-  async call(server: string, name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<McpCallAnswer> {
-    const listed = await this.listedTool(server, name);
-    const timeout = this.config(server).timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  /** A call's timeout on this server. */
+  timeoutOf(server: string): number {
+    return this.config(server).timeoutMs ?? MCP_CALL_TIMEOUT_MS;
+  }
+
+  /** Calls a listed tool of the server; the server's own `isError` answer comes back as it is. */
+  async call(server: string, listed: McpListedTool, args: Record<string, unknown>, signal?: AbortSignal): Promise<McpCallAnswer> {
+    const timeout = this.timeoutOf(server);
     let client: Client | undefined;
     try {
       client = await this.client(server);
@@ -83,7 +86,7 @@ export class McpConnections {
   }
 
   private async listServer(server: string): Promise<McpServerListing> {
-    const timeoutMs = this.config(server).timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    const timeoutMs = this.timeoutOf(server);
     let listing: McpServerListing;
     try {
       const client = await this.client(server);

@@ -118,7 +118,9 @@ export function defineAgent(agent: AgentDeclaration): DeclaredAgent {
     );
   for (const server of agent.mcpServers ?? [])
     if (!MCP_SERVER_NAME.test(server))
-      throw new ToolRegistrationError(`agent "${agent.name}": MCP server ${JSON.stringify(server)} is not a server name (lowercase words joined by "_")`);
+      throw new ToolRegistrationError(
+        `agent "${agent.name}": MCP server ${JSON.stringify(server)} is not a server name (lowercase words joined by "_")`,
+      );
   for (const name of toolset.keys())
     if (mcpServerOf(name) !== null)
       throw new ToolRegistrationError(`agent "${agent.name}": tool "${name}": names starting with mcp__ are for MCP servers' tools`);

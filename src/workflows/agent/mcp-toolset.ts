@@ -6,14 +6,22 @@
  * history holds each shape of the servers' tools once.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import { McpListRequest, McpListResult, McpServerListing, mcpServerOf, mcpToolContract, MCP_LIST_TOOLS } from '../../shared/mcp-tools';
+import {
+  MCP_CALL_TIMEOUT_MS,
+  McpListRequest,
+  McpListResult,
+  McpServerListing,
+  mcpServerOf,
+  mcpToolContract,
+  MCP_LIST_TOOLS,
+} from '../../shared/mcp-tools';
 import type { AnyTool } from '../../shared/tool-contract';
 import type { RunRecorder } from '../kernel/run-recorder';
 
 const activities = proxyActivities<Record<typeof MCP_LIST_TOOLS, (request: McpListRequest) => Promise<unknown>>>({
   startToCloseTimeout: '30s',
   retry: { maximumAttempts: 3 },
-  summary: 'list the MCP servers\' tools',
+  summary: "list the MCP servers' tools",
 });
 
 export class McpToolset {
@@ -70,6 +78,9 @@ export class McpToolset {
   }
 
   private allDown(error: string): McpListResult {
-    return { digest: `down:${error}`, servers: this.servers.map((server) => ({ server, ok: false, error, timeoutMs: 60_000, tools: [], skipped: [] })) };
+    return {
+      digest: `down:${error}`,
+      servers: this.servers.map((server) => ({ server, ok: false, error, timeoutMs: MCP_CALL_TIMEOUT_MS, tools: [], skipped: [] })),
+    };
   }
 }
