@@ -13,6 +13,7 @@ import type { McpServerConfig, McpServers } from '../../config/mcp-servers';
 import { MCP_CALL_TIMEOUT_MS, McpListedTool, McpListResult, McpServerListing, mcpToolName } from '../../shared/mcp-tools';
 
 const LIST_TIMEOUT_MS = 10_000;
+const MAX_SCHEMA_CHARS = 64 * 1024;
 
 /** The server could not be reached, or broke off; the message says which server and why. */
 export class McpUnavailable extends Error {}
@@ -97,7 +98,10 @@ export class McpConnections {
         const page = await client.listTools(cursor ? { cursor } : undefined, { timeout: LIST_TIMEOUT_MS });
         for (const tool of page.tools) {
           const name = mcpToolName(server, tool.name);
-          if (name === null) skipped.push(`${tool.name.slice(0, 100)}: its harness name would pass 64 characters`);
+          // What a server lists goes into the run's history: a schema past its bound is not offered.
+          if (JSON.stringify(tool.inputSchema).length > MAX_SCHEMA_CHARS)
+            skipped.push(`${tool.name.slice(0, 100)}: its input schema passes ${MAX_SCHEMA_CHARS} characters`);
+          else if (name === null) skipped.push(`${tool.name.slice(0, 100)}: its harness name would pass 64 characters`);
           else if (tools.some((other) => other.name === name)) skipped.push(`${tool.name.slice(0, 100)}: named ${name} like another tool`);
           else
             tools.push({
