@@ -43,6 +43,18 @@ async function versions(): Promise<Record<string, string>> {
   };
 }
 
+const SCENARIOS = ['throughput', 'parked', 'recovery', 'realistic', 'telemetry', 'codec', 'backends', 'agents'];
+
+/** The scenarios not to run: those named by --skip, or with --only every one it does not name. */
+function scenariosSkipped(skipList: string, onlyList: string): Set<string> {
+  const names = (list: string) => list.split(',').filter(Boolean);
+  for (const name of [...names(skipList), ...names(onlyList)])
+    if (!SCENARIOS.includes(name)) throw new Error(`unknown scenario "${name}" (${SCENARIOS.join(', ')})`);
+  if (!onlyList) return new Set(names(skipList));
+  const only = new Set(names(onlyList));
+  return new Set([...SCENARIOS.filter((name) => !only.has(name)), ...names(skipList)]);
+}
+
 function unknownProfile(name: string): never {
   throw new Error(`--recovery-profiles: unknown profile "${name}" (defaults, fast)`);
 }
@@ -132,11 +144,12 @@ async function main(): Promise<void> {
     .option('--agent-concurrency <list>', 'agents: concurrency levels (ten-turn agent beside its Temporal floor)', '1,50')
     .option('--agent-runs <list>', 'agents: runs per level and per side', '20,200')
     .option('--agent-session-turns <n>', 'agents: turns of the one long session (0: none)', int, 1000)
-    .option('--skip <list>', 'skip scenarios: throughput,parked,recovery,realistic,telemetry,codec,backends,agents', '')
+    .option('--skip <list>', `skip scenarios: ${SCENARIOS.join(',')}`, '')
+    .option('--only <list>', 'run only these scenarios (the rest are skipped)', '')
     .option('--out <dir>', 'results folder', path.join(REPO_ROOT, 'bench', 'results'))
     .parse()
     .opts();
-  const skip = new Set(String(o.skip).split(',').filter(Boolean));
+  const skip = scenariosSkipped(String(o.skip), String(o.only));
   const settings: BenchSettings = {
     worker: {
       nodeOptions: o.workerNodeOptions,

@@ -117,5 +117,12 @@ export const CarriedSession = z.object({
   usage: TokenUsage,
   /** Runs of this session before this one. */
   runs: z.number().int().min(1),
+  /** What the policy counts of the session's calls (maxCalls, requires); absent in sessions carried before it existed. */
+  calls: z
+    .object({
+      counts: z.record(z.string(), z.number().int().min(0)),
+      outputs: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))),
+    })
+    .optional(),
 });
 export type CarriedSession = z.infer<typeof CarriedSession>;

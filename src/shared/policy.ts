@@ -109,6 +109,35 @@ const ApproverRef = z.string().transform((ref, ctx) => {
   return z.NEVER;
 });
 
+/**
+ * A record whose keys are names from a file: `__proto__` would be lost (or become a prototype) on
+ * the way through any plain object, so it is refused by name; every other name is looked up as an
+ * own key (`constructor` is a role like any other).
+ */
+const ownKeys = <T extends z.ZodType>(record: T) =>
+  z.preprocess((value, ctx) => {
+    if (value && typeof value === 'object' && Object.hasOwn(value, '__proto__'))
+      ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'a reserved name', input: value });
+    return value;
+  }, record);
+
+/**
+ * An earlier call of the same run that a call needs (`requires`): which tool, the values its
+ * output must have had (`where`), and arguments of this call that must equal fields of that
+ * output (`same`: argument → output field). Provenance, not trust: finalize_report may write only
+ * a draft whose digest a passing review returned in this run.
+ */
+const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const Prerequisite = z
+  .object({
+    after: z.string().min(1).max(200),
+    where: ownKeys(z.record(z.string(), Scalar)).default({}),
+    same: ownKeys(z.record(z.string(), z.string().min(1).max(100))).default({}),
+    reason: z.string().max(500).optional(),
+  })
+  .strict();
+export type Prerequisite = z.infer<typeof Prerequisite>;
+
 const ToolPolicy = z
   .object({
     enabled: z.boolean().default(true),
@@ -128,21 +157,13 @@ const ToolPolicy = z
     execution: ToolExecution.optional(),
     /** Approvals and rejections at this tool's gate count only when signed by a key in `publicKeys`. */
     requireSignedApprovals: z.boolean().default(false),
+    /** Calls of this tool a run may make (one in flight counts; one that failed or was rejected does not). */
+    maxCalls: z.number().int().min(1).max(100_000).optional(),
+    /** Earlier calls of the run this one needs, each matched by its output (all of them must be found). */
+    requires: z.array(Prerequisite).max(10).default([]),
   })
   .strict();
 export type ToolPolicy = z.infer<typeof ToolPolicy>;
-
-/**
- * A record whose keys are names from a file: `__proto__` would be lost (or become a prototype) on
- * the way through any plain object, so it is refused by name; every other name is looked up as an
- * own key (`constructor` is a role like any other).
- */
-const ownKeys = <T extends z.ZodType>(record: T) =>
-  z.preprocess((value, ctx) => {
-    if (value && typeof value === 'object' && Object.hasOwn(value, '__proto__'))
-      ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'a reserved name', input: value });
-    return value;
-  }, record);
 
 const PolicyObject = z
   .object({
@@ -247,6 +268,7 @@ const buildPolicySchema = (catalog: ToolCatalog, unknownTools: UnknownTools) =>
       if (tool.rules.some((r) => r.deny === 'path_outside_roots') && !tool.writeRoots) {
         ctx.addIssue({ code: 'custom', path: ['tools', name, 'writeRoots'], message: 'required by the path_outside_roots rule' });
       }
+      tool.requires.forEach((needed, i) => prerequisiteIssues(catalog, unknownTools, known, needed, ['tools', name, 'requires', i], ctx));
     }
     for (const ref of policy.operators) {
       if (ref.startsWith('role:') && !(ref.slice(5) in policy.roles)) {
@@ -254,6 +276,38 @@ const buildPolicySchema = (catalog: ToolCatalog, unknownTools: UnknownTools) =>
       }
     }
   });
+
+/** Fields of an object schema, or null when the schema is not a plain object (nothing to check against). */
+const fieldsOf = (schema: z.ZodType): string[] | null => (schema instanceof z.ZodObject ? Object.keys(schema.shape) : null);
+
+/** A prerequisite names a tool the worker has, and fields its output and this tool's input have. */
+function prerequisiteIssues(
+  catalog: ToolCatalog,
+  unknownTools: UnknownTools,
+  tool: AnyTool,
+  needed: Prerequisite,
+  path: (string | number)[],
+  ctx: z.RefinementCtx,
+): void {
+  const earlier = catalog.get(needed.after);
+  if (!earlier) {
+    if (unknownTools === 'refuse' && mcpServerOf(needed.after) === null)
+      ctx.addIssue({ code: 'custom', path: [...path, 'after'], message: `unknown tool "${needed.after}"` });
+    return;
+  }
+  const outputs = fieldsOf(earlier.output);
+  const inputs = fieldsOf(tool.input);
+  for (const field of [...Object.keys(needed.where), ...Object.values(needed.same)])
+    if (outputs && !outputs.includes(field))
+      ctx.addIssue({ code: 'custom', path, message: `"${field}" is not a field of ${earlier.name}'s output (${outputs.join(', ')})` });
+  for (const argument of Object.keys(needed.same))
+    if (inputs && !inputs.includes(argument))
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'same'],
+        message: `"${argument}" is not an argument of ${tool.name} (${inputs.join(', ')})`,
+      });
+}
 
 /** A policy over the built-in tools (the research run's, the CLI's default reading). */
 export const Policy = policySchema(BUILTIN_TOOLS);
@@ -305,6 +359,16 @@ export interface CallFacts {
   topic: string;
   /** For filesystem_write tools: the path relative to the worker's output root. */
   outputPath?: string;
+  /** The call's arguments, for `requires` (absent: its prerequisites are not checked). */
+  args?: unknown;
+  /** The run's earlier calls, for `maxCalls` and `requires` (absent: neither is checked). */
+  earlier?: EarlierCalls;
+}
+
+/** What a run remembers of its calls for the policy: how many of a tool ran, and the outputs `requires` looks at. */
+export interface EarlierCalls {
+  count(tool: string): number;
+  outputs(tool: string): readonly Record<string, unknown>[];
 }
 
 export type CallVerdict = { allowed: true; approvalRequired: boolean } | { allowed: false; reason: string };
@@ -341,7 +405,37 @@ export function evaluateToolCall(policy: Policy, tool: PolicyTool, facts: CallFa
       }
     }
   }
+  const name = declared(tool).name;
+  const { earlier } = facts;
+  if (earlier && rules.maxCalls !== undefined && earlier.count(name) >= rules.maxCalls)
+    return { allowed: false, reason: `${name} may run at most ${rules.maxCalls} time(s) in a run, and it has` };
+  for (const needed of earlier ? rules.requires : []) {
+    const args = (facts.args ?? {}) as Record<string, unknown>;
+    const matches = (output: Record<string, unknown>) =>
+      Object.entries(needed.where).every(([field, value]) => output[field] === value) &&
+      Object.entries(needed.same).every(([argument, field]) => output[field] === args[argument]);
+    if (!earlier!.outputs(needed.after).some(matches)) return { allowed: false, reason: needed.reason ?? prerequisiteText(name, needed) };
+  }
   return { allowed: true, approvalRequired: rules.approval === 'required' };
+}
+
+/** "finalize_report needs an earlier review_draft with passed = true whose sha256 is this call's sha256; the run has none". */
+function prerequisiteText(name: string, needed: Prerequisite): string {
+  const where = Object.entries(needed.where).map(([field, value]) => `${field} = ${JSON.stringify(value)}`);
+  const same = Object.entries(needed.same).map(([argument, field]) => `whose ${field} is this call's ${argument}`);
+  return `${name} needs an earlier ${needed.after}${where.length ? ` with ${where.join(' and ')}` : ''}${same.length ? ` ${same.join(' and ')}` : ''}; the run has none`;
+}
+
+/** The output fields `requires` rules look at, by tool: what a run keeps of its calls' outputs. */
+export function fieldsRequired(policy: Policy): Map<string, Set<string>> {
+  const kept = new Map<string, Set<string>>();
+  for (const tool of Object.values(policy.tools))
+    for (const needed of tool.requires) {
+      const fields = kept.get(needed.after) ?? new Set<string>();
+      for (const field of [...Object.keys(needed.where), ...Object.values(needed.same)]) fields.add(field);
+      kept.set(needed.after, fields);
+    }
+  return kept;
 }
 
 /** The names a list of approver references stands for; null means anyone. */

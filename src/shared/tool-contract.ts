@@ -58,6 +58,11 @@ export interface ToolContract<I extends z.ZodType, O extends z.ZodType> {
   gate?: ToolGate<z.output<I>>;
   /** One line for Temporal Web's event history: the tool's key argument ("write 42 rows to tickets"). */
   summarize?: (input: z.output<I>) => string;
+  /**
+   * A `filesystem_write` tool: the file a call writes, relative to the worker's output root. The
+   * policy's write roots judge it on every path, whoever asked for the call (a workflow or a model).
+   */
+  writesTo?: (input: z.output<I>) => string;
 }
 
 /** Any tool, whatever its schemas: what the kernel, the policy and the worker hold. */

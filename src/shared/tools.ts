@@ -137,6 +137,7 @@ export const TOOLS = {
       },
     },
     summarize: (i) => `write ${i.relativePath ?? `${i.runId}/${REPORT_FILE_NAME}`} (sha256 ${i.sha256.slice(0, 12)})`,
+    writesTo: (i) => i.relativePath ?? `${i.runId}/${REPORT_FILE_NAME}`,
     startToCloseTimeoutMs: 30_000,
     heartbeatTimeoutMs: 5_000,
     execution: 'remote',

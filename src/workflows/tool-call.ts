@@ -4,7 +4,7 @@
  */
 import { toolModesOf } from '../shared/policy';
 import { ToolCallInput, ToolCallResult } from '../shared/tool-call';
-import { TOOLS, ToolName } from '../shared/tools';
+import { TOOLS } from '../shared/tools';
 import { describeZodError } from '../shared/tool-contract';
 import { harnessRun, Parsed } from './kernel/harness-run';
 
@@ -38,9 +38,11 @@ export async function toolCall(rawInput: ToolCallInput): Promise<ToolCallResult>
     async (input, kernel) => {
       const { policy } = await kernel.resolvePolicy(input, 'builtin');
       kernel.calls.execution = toolModesOf(policy, undefined);
-      const facts = factsOf(input.tool, input.args as Record<string, unknown>);
-      const path = kernel.toolPath({ topic: facts.topic, budget: policy.budget?.maxTotalTokens ?? null });
-      return (await path.call(TOOLS[input.tool], input.args as never, facts)) as unknown;
+      const args = input.args as Record<string, unknown>;
+      // The policy judges a call by its topic, when it has one (and a write by its path: the tool's writesTo).
+      const topic = typeof args.topic === 'string' ? args.topic : '';
+      const path = kernel.toolPath({ topic, budget: policy.budget?.maxTotalTokens ?? null });
+      return (await path.call(TOOLS[input.tool], input.args as never, { topic })) as unknown;
     },
   );
 }
@@ -52,11 +54,4 @@ function parseCall(raw: unknown): Parsed<Call> {
   const args = TOOLS[parsed.data.tool].input.safeParse(parsed.data.args);
   if (!args.success) return { ok: false, message: `invalid arguments for ${parsed.data.tool}: ${describeZodError(args.error)}` };
   return { ok: true, input: { ...parsed.data, args: args.data as Call['args'] } };
-}
-
-/** What the policy judges a call by: its topic (when it has one) and, for the write, its path. */
-function factsOf(tool: ToolName, args: Record<string, unknown>): { topic: string; outputPath?: string } {
-  const topic = typeof args.topic === 'string' ? args.topic : '';
-  if (tool !== 'finalize_report') return { topic };
-  return { topic, outputPath: typeof args.relativePath === 'string' ? args.relativePath : `${String(args.runId)}/final_report.md` };
 }

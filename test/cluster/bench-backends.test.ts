@@ -7,7 +7,7 @@ import { tempDir } from '../helpers/temporal';
 test('the same load on the dev server and on the cluster, throughput and recovery, in one report', async () => {
   const out = await tempDir('bench-backends');
   const args = [
-    ...['--skip', 'throughput,parked,recovery,realistic,telemetry,codec'],
+    ...['--only', 'backends'],
     ...['--floor-runs', '5', '--backend-concurrency', '2,4', '--backend-runs', '4,8'],
     ...['--backend-recovery', '3', '--recovery-latency-ms', '200', '--recovery-load', '4'],
     ...['--out', out],

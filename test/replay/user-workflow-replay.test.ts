@@ -7,7 +7,8 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import os from 'node:os';
 import path from 'node:path';
 import { forWorkflowCode } from '../../src/codec/data-converter';
@@ -21,6 +22,7 @@ import { userWorkflowCode } from '../../src/worker/workflow-bundle';
 import { loadHistory, workflowIdOf } from '../helpers/replay';
 import { startTestWorker, tempDir, testClient, uniqueName, waitForStatus } from '../helpers/temporal';
 import { agentModels } from '../workflows/fixtures/agent-models';
+import { hostileResearcher, researchPrompt } from '../examples/fixtures/hostile-researcher';
 import { fileTicket, lookupTicket } from '../workflows/fixtures/ticket-workflows';
 
 const DIR = path.join(__dirname, '../histories/user-workflows');
@@ -40,6 +42,8 @@ interface Recording {
   /** Record the run the workflow id started with (a session that continued as new ends there), not its latest. */
   firstRun?: boolean;
 }
+
+const EXAMPLES = path.join(__dirname, '../../examples');
 
 const approveNext = async (run: WorkflowHandle, approver: string) => {
   const state = await waitForStatus(run, ['waiting_approval']);
@@ -118,6 +122,23 @@ const RECORDINGS: Recording[] = [
     },
     type: 'operator',
     input: { prompt: 'note the incident' },
+    decide: async (run) => void (await approveNext(run, 'ops')),
+  },
+  {
+    // The research agent under its policy, a hostile model: five calls refused by the policy (early, invented, elsewhere,
+    // twice), one gate approved, one write.
+    file: 'research-agent-hostile.json',
+    workflowsPath: path.join(EXAMPLES, 'research-agent', 'agent.js'),
+    user: { chatModel: hostileResearcher },
+    type: 'researchAgent',
+    input: {
+      prompt: researchPrompt(
+        'durable agent harnesses',
+        'hostile',
+        JSON.parse(readFileSync(path.join(EXAMPLES, '../samples/sources.json'), 'utf8')),
+      ),
+      harness: { policy: parseYaml(readFileSync(path.join(EXAMPLES, 'research-agent', 'policy.yaml'), 'utf8')) },
+    },
     decide: async (run) => void (await approveNext(run, 'ops')),
   },
 ];

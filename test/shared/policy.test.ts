@@ -83,6 +83,40 @@ test('denials: disabled tools, topic patterns, paths outside the roots', () => {
   });
 });
 
+test("maxCalls and requires judge a call by the run's earlier calls", () => {
+  const p = policy({
+    tools: {
+      finalize_report: {
+        maxCalls: 1,
+        requires: [{ after: 'review_draft', where: { passed: true }, same: { sha256: 'sha256' } }],
+      },
+    },
+  });
+  const earlier = (count: number, reviews: Record<string, unknown>[]) => ({
+    count: (tool: string) => (tool === 'finalize_report' ? count : 0),
+    outputs: (tool: string) => (tool === 'review_draft' ? reviews : []),
+  });
+  const call = { topic: 't', args: { runId: 'r', markdown: 'm', sha256: 'a'.repeat(64) } };
+  const passed = { passed: true, sha256: 'a'.repeat(64) };
+  expect(evaluateToolCall(p, 'finalize_report', { ...call, earlier: earlier(0, [passed]) })).toEqual({
+    allowed: true,
+    approvalRequired: true,
+  });
+  expect(evaluateToolCall(p, 'finalize_report', { ...call, earlier: earlier(0, []) })).toEqual({
+    allowed: false,
+    reason: "finalize_report needs an earlier review_draft with passed = true whose sha256 is this call's sha256; the run has none",
+  });
+  // A failed review of the same draft, or a passed review of another, is not the one needed.
+  for (const reviews of [[{ ...passed, passed: false }], [{ ...passed, sha256: 'b'.repeat(64) }]])
+    expect(evaluateToolCall(p, 'finalize_report', { ...call, earlier: earlier(0, reviews) })).toMatchObject({ allowed: false });
+  expect(evaluateToolCall(p, 'finalize_report', { ...call, earlier: earlier(1, [passed]) })).toEqual({
+    allowed: false,
+    reason: 'finalize_report may run at most 1 time(s) in a run, and it has',
+  });
+  // Without the run's calls (a caller that keeps none) neither rule is judged.
+  expect(evaluateToolCall(p, 'finalize_report', call)).toEqual({ allowed: true, approvalRequired: true });
+});
+
 test('approvers: roles, self-approval, duplicates, escalation', () => {
   const context = { startedBy: 'alice', approvedBy: [] as string[], escalated: false };
   expect(eligibleApprovers(strict, 'finalize_report', false)).toEqual(['alice', 'bob', 'dave']);
@@ -140,6 +174,21 @@ test.each([
     /approvers\.0: a name or role:<role>: must not contain control characters/,
   ],
   [{ tools: { finalize_report: { minApprovals: 0 } } }, /tools\.finalize_report\.minApprovals: /],
+  // Prerequisites name a tool the worker has, fields its output has and arguments this tool takes.
+  [
+    { tools: { finalize_report: { requires: [{ after: 'review_it' }] } } },
+    /tools\.finalize_report\.requires\.0\.after: unknown tool "review_it"/,
+  ],
+  [
+    { tools: { finalize_report: { requires: [{ after: 'review_draft', where: { ok: true } }] } } },
+    /requires\.0: "ok" is not a field of review_draft's output \(passed, findings, provider, sha256, usage\)/,
+  ],
+  [
+    { tools: { finalize_report: { requires: [{ after: 'review_draft', same: { digest: 'sha256' } }] } } },
+    /requires\.0\.same: "digest" is not an argument of finalize_report \(runId, markdown, sha256, relativePath\)/,
+  ],
+  [{ tools: { finalize_report: { requires: [{ after: 'review_draft', where: { passed: [true] } }] } } }, /requires\.0\.where\.passed: /],
+  [{ tools: { finalize_report: { maxCalls: 0 } } }, /tools\.finalize_report\.maxCalls: /],
 ])('invalid policy %j is refused with the field named', (input, message) => {
   const parsed = Policy.safeParse({ version: 1, name: 'bad', ...input });
   expect(parsed.success).toBe(false);

@@ -187,17 +187,19 @@ test("research tools in a model's hands: finalize_report never writes without it
   // Early, with a report it invented: held at the gate, rejected, nothing on disk.
   await decide(1, 'reject');
   expect(await fs.readdir(outputRoot)).not.toContain('R-agent');
-  // Then four calls in one turn, each at its own gate, each approved: one write; the same call again finds its own
-  // report and writes nothing (the tool is idempotent); a path out of the output root and a digest that does not
-  // match the report are refused by the tool.
-  for (const gate of [2, 3, 4, 5]) await decide(gate, 'approve');
+  // Then four calls in one turn: a path out of the output root is refused by the policy (the tool's writesTo
+  // names the path; no gate opens); the other three each wait at their own gate and are approved: one write, the
+  // same call again finds its own report and writes nothing (the tool is idempotent), and a digest that does not
+  // match the report is refused by the tool.
+  for (const gate of [2, 3, 4]) await decide(gate, 'approve');
   const result = await run.result();
   const lines = result.output!.answer!.split('\n');
   expect(lines[0]).toBe('error: rejected by alice: nothing was researched; the call did not run');
   expect(lines[1]).toMatch(/^ok: \{"path":".*\/R-agent\/final_report\.md"/);
   expect(lines[2]).toBe(lines[1]);
-  expect(lines[3]).toMatch(/^error: failed: finalize_report failed after 1 attempt\(s\): OutputPathRefused: /);
+  expect(lines[3]).toBe('error: refused: policy "default" denied finalize_report: ../escaped.md is outside the allowed write roots .');
   expect(lines[4]).toMatch(/^error: failed: finalize_report failed after 1 attempt\(s\): DigestMismatch: /);
+  expect(result.gates).toHaveLength(4);
   expect((await fs.readdir(outputRoot)).sort()).toEqual(['R-agent']);
   expect(await fs.readdir(path.join(outputRoot, 'R-agent'))).toEqual(['final_report.md']);
 });

@@ -339,6 +339,7 @@ class AgentLoop {
         totalTokens: state.usage.totalTokens,
       },
       runs: this.data.runs ?? 1,
+      calls: this.kernel.ledger.carried(),
     };
     this.kernel.run.event('continued_as_new', { data: { run: runs, historyEvents: info.historyLength, historyBytes: info.historySize } });
     // Search attributes (HarnessStatus) and memo (topic, summary) go along: lists and the inbox keep finding the session.
@@ -365,6 +366,7 @@ class AgentLoop {
     usage.promptTokens = carried.usage.promptTokens;
     usage.completionTokens = carried.usage.completionTokens;
     usage.totalTokens = carried.usage.totalTokens;
+    if (carried.calls) this.kernel.ledger.restore(carried.calls);
     this.record({ turns: carried.turns, toolCalls: carried.toolCalls, answer: carried.answer, runs: carried.runs + 1 });
   }
 

@@ -21,6 +21,7 @@ import { OperatorControl } from './operator-control';
 import { registerRunApi } from './run-api';
 import { endStoppedRun } from './run-ending';
 import { RunRecorder } from './run-recorder';
+import { CallLedger } from './call-ledger';
 import { PolicyDeniedError, ToolPath, ToolPathSetup } from './tool-path';
 import { WorkflowShape } from './workflow-shape';
 
@@ -84,6 +85,8 @@ export interface RunKernel {
   toolPath(setup: Pick<ToolPathSetup, 'topic' | 'budget' | 'pauseOnFailure'> & Partial<Pick<ToolPathSetup, 'tools'>>): ToolPath;
   /** Ends the run as failed, non-retryable, with `type`. */
   fail(message: string, type: string): never;
+  /** The run's calls so far, as the policy counts them (a session carries it when it continues as new). */
+  readonly ledger: CallLedger;
 }
 
 export interface ResolvedPolicy {
@@ -132,6 +135,7 @@ export async function harnessRun<I, O, R = Omit<RunState, 'trace'>>(
   const { input } = parsed;
 
   let resolved: ResolvedPolicy = { policy: BUILTIN_POLICY, digest: null };
+  let ledger = new CallLedger(BUILTIN_POLICY);
   const kernel: RunKernel = {
     workflowId,
     run,
@@ -143,6 +147,7 @@ export async function harnessRun<I, O, R = Omit<RunState, 'trace'>>(
     fail,
     async resolvePolicy(snapshot, fallback) {
       resolved = await policyOf(snapshot, fallback, tools);
+      ledger = new CallLedger(resolved.policy);
       gates.usePolicy(resolved.policy, resolved.digest);
       control.usePolicy(resolved.policy);
       run.state.policy = { name: resolved.policy.name, digest: resolved.digest };
@@ -160,8 +165,12 @@ export async function harnessRun<I, O, R = Omit<RunState, 'trace'>>(
         calls,
         previewLines: described.previewLines,
         tools,
+        ledger,
         ...setup,
       }),
+    get ledger() {
+      return ledger;
+    },
   };
 
   let output: O | undefined;

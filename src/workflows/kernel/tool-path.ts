@@ -8,6 +8,7 @@ import { CancellationScope } from '@temporalio/workflow';
 import { CallFacts, evaluateToolCall, Policy } from '../../shared/policy';
 import { previewOf } from '../../shared/run';
 import type { AnyTool, InputOf, OutputOf, ToolCatalog } from '../../shared/tool-contract';
+import type { CallLedger } from './call-ledger';
 import type { TokenUsage } from '../../shared/tools';
 import type { ApprovalGates, GateRequest } from './approval-gate';
 import { callTool, CallOptions, ToolFailedError } from './call-tool';
@@ -36,6 +37,8 @@ export interface ToolPathSetup {
   previewLines: number;
   /** The tools the workflow declared: a call to another is refused. */
   tools: ToolCatalog;
+  /** The run's calls so far, for the policy's maxCalls and requires (one per run, shared by its paths). */
+  ledger: CallLedger;
   /** The lower of the run's and the policy's token budgets; null: none. */
   budget: number | null;
   /** False in a role's child workflow: a failure for good ends the child, and its parent pauses. */
@@ -53,37 +56,49 @@ export class ToolPath {
     facts: Partial<CallFacts> = {},
     gateView: GateView<T> = {},
   ): Promise<OutputOf<T>> {
-    const { run, policy, gates } = this.setup;
+    const { run, policy } = this.setup;
     const { name } = tool;
     if (this.setup.tools.get(name) !== tool) {
       const message = `${name} is not a tool this workflow declared (it declares ${[...this.setup.tools.keys()].join(', ')})`;
       run.event('policy_denied', { tool: name, message, data: { policy: policy.name, unregistered: true } });
       throw new UnregisteredToolError(message);
     }
-    const verdict = evaluateToolCall(policy, tool, { topic: this.setup.topic, ...facts });
+    const outputPath = facts.outputPath ?? tool.writesTo?.(args);
+    const judged = { ...facts, ...(outputPath !== undefined ? { outputPath } : {}) };
+    const { ledger } = this.setup;
+    const verdict = evaluateToolCall(policy, tool, { topic: this.setup.topic, ...judged, args, earlier: ledger });
     if (!verdict.allowed) {
-      run.event('policy_denied', { tool: name, message: verdict.reason, data: { policy: policy.name, ...facts } });
+      run.event('policy_denied', { tool: name, message: verdict.reason, data: { policy: policy.name, ...judged } });
       throw new PolicyDeniedError(`policy "${policy.name}" denied ${name}: ${verdict.reason}`);
     }
     run.event('policy_checked', {
       tool: name,
       data: { policy: policy.name, policyDigest: this.setup.policyDigest, verdict: 'allowed', approvalRequired: verdict.approvalRequired },
     });
-    let approvedArgs = args;
-    if (verdict.approvalRequired) {
-      approvedArgs = await gates.request<T>({
-        tool,
-        args,
-        digest: gateView.digest ?? gates.digestOf(name, args),
-        preview: gateView.preview ?? previewOf(JSON.stringify(args, null, 2), this.setup.previewLines),
-        ...(gateView.proposedPath !== undefined ? { proposedPath: gateView.proposedPath } : {}),
-        ...(gateView.review ? { review: gateView.review } : {}),
-        ...(gateView.onEdited ? { onEdited: gateView.onEdited } : {}),
-      });
+    ledger.admit(name);
+    let output: OutputOf<T>;
+    try {
+      output = await this.invoke(tool, verdict.approvalRequired ? await this.gate(tool, args, gateView) : args);
+    } catch (err) {
+      ledger.withdraw(name);
+      throw err;
     }
-    const output = await this.invoke(tool, approvedArgs);
+    ledger.completed(name, output);
     if (output && typeof output === 'object' && 'usage' in output) await this.account(name, output.usage as TokenUsage | null | undefined);
     return output;
+  }
+
+  private gate<T extends AnyTool>(tool: T, args: InputOf<T>, view: GateView<T>): Promise<InputOf<T>> {
+    const { gates, previewLines } = this.setup;
+    return gates.request<T>({
+      tool,
+      args,
+      digest: view.digest ?? gates.digestOf(tool.name, args),
+      preview: view.preview ?? previewOf(JSON.stringify(args, null, 2), previewLines),
+      ...(view.proposedPath !== undefined ? { proposedPath: view.proposedPath } : {}),
+      ...(view.review ? { review: view.review } : {}),
+      ...(view.onEdited ? { onEdited: view.onEdited } : {}),
+    });
   }
 
   /**

@@ -85,7 +85,7 @@ async function research(input: Input, kernel: RunKernel) {
   const report = await tools.call(
     TOOLS.finalize_report,
     { runId: workflowId, markdown: drafted.markdown, sha256: drafted.sha256, relativePath: outputPath },
-    { outputPath },
+    {},
     {
       digest: drafted.sha256,
       preview: previewOf(drafted.markdown, previewLines),
