@@ -37,7 +37,11 @@ export type McpServersInput = Record<string, z.input<typeof McpServerConfig>>;
 export const McpServers = z.record(z.string(), McpServerConfig).superRefine((servers, ctx) => {
   for (const name of Object.keys(servers))
     if (!MCP_SERVER_NAME.test(name))
-      ctx.addIssue({ code: 'custom', path: [name], message: 'a server name is lowercase words joined by single "_" (at most 24 characters)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: 'a server name is lowercase words joined by single "_" (at most 24 characters)',
+      });
 });
 export type McpServers = z.output<typeof McpServers>;
 

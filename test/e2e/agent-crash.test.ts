@@ -57,7 +57,10 @@ test('SIGKILL after record_step completed, while the next model turn is in fligh
 
   await spawnWorkerProcess(env);
   const result = await run.result();
-  expect(result).toMatchObject({ status: 'completed', output: { answer: 'recorded: backup taken', stoppedBy: 'answer', turns: 2, toolCalls: 1 } });
+  expect(result).toMatchObject({
+    status: 'completed',
+    output: { answer: 'recorded: backup taken', stoppedBy: 'answer', turns: 2, toolCalls: 1 },
+  });
   expect(await fs.readFile(ledger, 'utf8')).toBe('backup taken\n');
   expect(chats()).toHaveLength(3);
   // The tool was scheduled once; the model's second turn was scheduled once and answered on a later attempt.

@@ -32,7 +32,7 @@ test('--execution text: one mode, or tool=mode pairs; anything else is one line 
   expect(() => parseRunExecution('__proto__=local')).toThrow(/invalid execution/);
 });
 
-test('a policy may set a tool\'s mode; anything but local or remote is refused', () => {
+test("a policy may set a tool's mode; anything but local or remote is refused", () => {
   expect(Policy.parse({ version: 1, name: 'p', tools: { plan_run: { execution: 'local' } } }).tools.plan_run?.execution).toBe('local');
   expect(Policy.safeParse({ version: 1, name: 'p', tools: { plan_run: { execution: 'nearby' } } }).success).toBe(false);
 });

@@ -55,7 +55,11 @@ async function operatorModel(input: ModelTurnInput): Promise<ScriptedTurn> {
     case 4:
       return { toolCalls: [{ name: 'mcp__tickets__list_tickets', arguments: {} }] };
     default:
-      return { content: toolResults(input).map((m) => `${m.name}: ${m.isError ? 'error' : 'ok'}: ${m.content}`).join('\n') };
+      return {
+        content: toolResults(input)
+          .map((m) => `${m.name}: ${m.isError ? 'error' : 'ok'}: ${m.content}`)
+          .join('\n'),
+      };
   }
 }
 
@@ -132,7 +136,12 @@ test('two servers’ tools under the policy: read-only ungated, a write gated, a
   const listed = trace.filter((e) => e.type === 'mcp_tools_listed').map((e) => e.data);
   expect(listed).toHaveLength(3); // the first listing, read_note's new schema, the tickets server gone
   expect(listed[1]).toMatchObject({ changed: ['mcp__notes__read_note'] });
-  expect(listed[2]).toMatchObject({ servers: [{ server: 'notes', ok: true }, { server: 'tickets', ok: false, tools: [] }] });
+  expect(listed[2]).toMatchObject({
+    servers: [
+      { server: 'notes', ok: true },
+      { server: 'tickets', ok: false, tools: [] },
+    ],
+  });
   const gated = trace.filter((e) => e.type === 'approval_required').map((e) => e.tool);
   expect(gated).toEqual(['mcp__tickets__create_ticket']);
   expect(trace.filter((e) => e.type === 'policy_checked' && e.tool?.startsWith('mcp__')).map((e) => e.tool)).toEqual([
