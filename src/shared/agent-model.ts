@@ -9,6 +9,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { AnyTool, defineTool, jsonSchemaOf, NON_RETRYABLE, retryPolicy } from './tool-contract';
 import { PersonName } from './identity';
+import { EarlierCallsState } from './policy';
 import { TokenUsage } from './tools';
 
 /** A tool call as the model asked for it: its arguments are a JSON string the model wrote, not yet believed. */
@@ -118,11 +119,6 @@ export const CarriedSession = z.object({
   /** Runs of this session before this one. */
   runs: z.number().int().min(1),
   /** What the policy counts of the session's calls (maxCalls, requires); absent in sessions carried before it existed. */
-  calls: z
-    .object({
-      counts: z.record(z.string(), z.number().int().min(0)),
-      outputs: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))),
-    })
-    .optional(),
+  calls: EarlierCallsState.optional(),
 });
 export type CarriedSession = z.infer<typeof CarriedSession>;

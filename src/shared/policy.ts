@@ -365,6 +365,13 @@ export interface CallFacts {
   earlier?: EarlierCalls;
 }
 
+/** What a run remembers of its calls for the policy, as a session carries it when it continues as new. */
+export const EarlierCallsState = z.object({
+  counts: z.record(z.string(), z.number().int().min(0)),
+  outputs: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))),
+});
+export type EarlierCallsState = z.infer<typeof EarlierCallsState>;
+
 /** What a run remembers of its calls for the policy: how many of a tool ran, and the outputs `requires` looks at. */
 export interface EarlierCalls {
   count(tool: string): number;

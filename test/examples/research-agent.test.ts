@@ -22,6 +22,18 @@ const holder = useClient();
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 let sources: { title: string; content: string }[];
+
+/** A research agent run on this queue, the report named `slug`, once it waits at its gate (the first and only one). */
+async function startAtGate(taskQueue: string, slug: string) {
+  const run = await holder.client.workflow.start('researchAgent', {
+    args: [{ prompt: researchPrompt('durable agent harnesses', slug, sources) }],
+    taskQueue,
+    workflowId: uniqueName(`research-${slug}`),
+  });
+  const state = await waitForStatus(run, ['waiting_approval']);
+  expect(state.pendingAction).toMatchObject({ tool: 'finalize_report', gate: 1 });
+  return { run, digest: state.pendingAction!.digest };
+}
 beforeAll(async () => {
   sources = JSON.parse(await fs.readFile(SOURCES_FILE, 'utf8'));
 });
@@ -40,14 +52,8 @@ test("the example's worker: the model's own order, one gate, approved by harness
   let worker: WorkerProcess | undefined;
   try {
     worker = await spawnNodeUntil([path.join(EXAMPLE, 'worker.js')], env, /harness worker: task queue/, 90_000);
-    const run = await holder.client.workflow.start('researchAgent', {
-      args: [{ prompt: researchPrompt('durable agent harnesses', 'harnesses', sources) }],
-      taskQueue,
-      workflowId: uniqueName('research-agent'),
-    });
-    const state = await waitForStatus(run, ['waiting_approval']);
-    expect(state.pendingAction).toMatchObject({ tool: 'finalize_report', gate: 1 });
-    const approved = await runHarness(['approve', run.workflowId, '--digest', state.pendingAction!.digest], env);
+    const { run, digest } = await startAtGate(taskQueue, 'harnesses');
+    const approved = await runHarness(['approve', run.workflowId, '--digest', digest], env);
     expect(approved.stderr).toBe('');
     const result = await run.result();
     expect(result.status).toBe('completed');
@@ -80,14 +86,8 @@ test('a hostile model: early, invented, elsewhere and twice are each stopped by 
     user: { workflowsPath: path.join(EXAMPLE, 'agent.js'), chatModel: hostileResearcher },
   });
   try {
-    const run = await holder.client.workflow.start('researchAgent', {
-      args: [{ prompt: researchPrompt('durable agent harnesses', 'hostile', sources) }],
-      taskQueue,
-      workflowId: uniqueName('research-hostile'),
-    });
-    const state = await waitForStatus(run, ['waiting_approval']);
-    expect(state.pendingAction).toMatchObject({ tool: 'finalize_report', gate: 1 });
-    await run.executeUpdate(approveUpdate, { args: [{ approver: 'alice', digest: state.pendingAction!.digest }] });
+    const { run, digest } = await startAtGate(taskQueue, 'hostile');
+    await run.executeUpdate(approveUpdate, { args: [{ approver: 'alice', digest }] });
     const result = await run.result();
     expect(result.status).toBe('completed');
     const refusedBy = (reason: string) => `refused: policy "research-agent" denied finalize_report: ${reason}`;

@@ -4,18 +4,13 @@
  * place back), and of the outputs that `requires` rules look at, only those fields. Plain state of
  * the workflow: it replays with the run and continues as new with a session.
  */
-import { EarlierCalls, fieldsRequired, Policy } from '../../shared/policy';
+import { EarlierCalls, EarlierCallsState, fieldsRequired, Policy } from '../../shared/policy';
 
 /** Outputs kept per tool: a run that reviews more drafts than this keeps the latest. */
 const MAX_KEPT_OUTPUTS = 100;
 
-export interface LedgerState {
-  counts: Record<string, number>;
-  outputs: Record<string, Record<string, unknown>[]>;
-}
-
 export class CallLedger implements EarlierCalls {
-  private state: LedgerState = { counts: {}, outputs: {} };
+  private state: EarlierCallsState = { counts: {}, outputs: {} };
   private readonly kept: Map<string, Set<string>>;
 
   constructor(policy: Policy) {
@@ -53,11 +48,11 @@ export class CallLedger implements EarlierCalls {
   }
 
   /** What a run that continues as new carries. */
-  carried(): LedgerState {
+  carried(): EarlierCallsState {
     return this.state;
   }
 
-  restore(state: LedgerState): void {
+  restore(state: EarlierCallsState): void {
     this.state = { counts: { ...state.counts }, outputs: { ...state.outputs } };
   }
 }
