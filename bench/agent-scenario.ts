@@ -1,20 +1,24 @@
 /**
  * The agent benchmark: a ten-turn agent (scripted model, trivial tool) on the harness, beside a
  * bare Temporal workflow of the same shape (a model activity sent the conversation, then the tool
- * activity, per turn) and the same loop in process; and a 1,000-turn session that continues as new,
- * with its worker's RSS sampled as it goes.
+ * activity, per turn), beside the same agent on Temporal's own AI integrations (the peers), and the
+ * same loop in process; and a 1,000-turn session that continues as new, with its worker's RSS
+ * sampled as it goes.
  */
 import { performance } from 'node:perf_hooks';
 import { sendUpdate } from '../src/shared/agent-model';
 import { stateQuery } from '../src/shared/messages';
-import type { BenchEnv } from './bench-env';
+import type { BenchEnv, PeerName, WorkerName } from './bench-env';
 import { inPool, mean, pause, percentile, spread, Spread } from './bench-env';
+import { installPeers } from './peers-install';
 import { AGENT_TURNS } from './agent/script';
 import { floorActivities } from './floor/activities';
 import type { FloorMessage } from './floor/messages';
 
+type Subject = 'harness-agent' | 'temporal-floor-agent' | PeerName;
+
 export interface AgentThroughput {
-  subject: 'harness-agent' | 'temporal-floor-agent';
+  subject: Subject;
   concurrency: number;
   runs: number;
   runsPerSecond: number;
@@ -39,6 +43,8 @@ export interface AgentReport {
   turns: number;
   inProcess: { runs: number; meanRunUs: number; perTurnUs: number };
   throughput: AgentThroughput[];
+  /** The peers measured beside the harness (absent in older reports). */
+  peers?: PeerName[];
   session: AgentSession | null;
 }
 
@@ -60,19 +66,26 @@ export async function agentInProcess(runs: number): Promise<AgentReport['inProce
   return { runs, meanRunUs, perTurnUs: meanRunUs / AGENT_TURNS };
 }
 
-type Subject = AgentThroughput['subject'];
+/** How each subject's run is started, and where its ten turns are read from its result. */
+function subjectRun(env: BenchEnv, subject: Subject, id: string) {
+  const start = (workflowType: string, taskQueue: string, args: unknown[]) =>
+    env.client.workflow.start(workflowType, { taskQueue, workflowId: id, args });
+  if (subject === 'harness-agent') return start('benchAgent', env.agentTaskQueue, [{ prompt: 'go' }]);
+  if (subject === 'temporal-floor-agent') return start('floorAgent', env.floorTaskQueue, ['go']);
+  return start(subject === 'openai-agents' ? 'peerOpenAIAgent' : 'peerAiSdkAgent', env.peerTaskQueue(subject), ['go']);
+}
+
+const workerOf = (subject: Subject): WorkerName =>
+  subject === 'harness-agent' ? 'agent' : subject === 'temporal-floor-agent' ? 'floor' : subject;
 
 async function agentBatch(env: BenchEnv, subject: Subject, ids: string[], concurrency: number) {
   const runMs: number[] = [];
-  const worker = subject === 'harness-agent' ? 'agent' : 'floor';
+  const worker = workerOf(subject);
   const cpu0 = env.cpuSeconds(worker);
   const t0 = performance.now();
   await inPool(ids, concurrency, async (id) => {
     const started = performance.now();
-    const run =
-      subject === 'harness-agent'
-        ? await env.client.workflow.start('benchAgent', { taskQueue: env.agentTaskQueue, workflowId: id, args: [{ prompt: 'go' }] })
-        : await env.client.workflow.start('floorAgent', { taskQueue: env.floorTaskQueue, workflowId: id, args: ['go'] });
+    const run = await subjectRun(env, subject, id);
     const result = (await run.result()) as { output?: { turns: number }; turns?: number };
     const turns = result.output?.turns ?? result.turns;
     if (turns !== AGENT_TURNS) throw new Error(`${subject} run ${id} took ${turns} turns, not ${AGENT_TURNS}`);
@@ -84,17 +97,21 @@ async function agentBatch(env: BenchEnv, subject: Subject, ids: string[], concur
 }
 
 /**
- * `runs` runs of each subject at one concurrency, in `batches` alternating batches (harness first,
- * then the floor, then the other way round) so neither side has the warmer server.
+ * `runs` runs of each subject at one concurrency, in `batches` alternating batches (the subjects in
+ * order, then in reverse order) so no side has the warmer server.
  */
-export async function agentBesideFloor(env: BenchEnv, concurrency: number, runs: number, batches: number): Promise<AgentThroughput[]> {
+export async function agentBesideFloor(
+  env: BenchEnv,
+  concurrency: number,
+  runs: number,
+  batches: number,
+  peers: readonly PeerName[] = [],
+): Promise<AgentThroughput[]> {
   const per = Math.max(1, Math.floor(runs / batches));
-  const sides: Record<Subject, { wallMs: number; runMs: number[]; cpuMs: number }> = {
-    'harness-agent': { wallMs: 0, runMs: [], cpuMs: 0 },
-    'temporal-floor-agent': { wallMs: 0, runMs: [], cpuMs: 0 },
-  };
+  const subjects: Subject[] = ['harness-agent', 'temporal-floor-agent', ...peers];
+  const sides = Object.fromEntries(subjects.map((subject) => [subject, { wallMs: 0, runMs: [] as number[], cpuMs: 0 }]));
   for (let b = 0; b < batches; b++) {
-    const order: Subject[] = b % 2 === 0 ? ['harness-agent', 'temporal-floor-agent'] : ['temporal-floor-agent', 'harness-agent'];
+    const order = b % 2 === 0 ? subjects : [...subjects].reverse();
     for (const subject of order) {
       const ids = Array.from({ length: per }, (_, i) => `${subject}-c${concurrency}-b${b}-${i}-${Date.now()}`);
       const batch = await agentBatch(env, subject, ids, concurrency);
@@ -103,7 +120,7 @@ export async function agentBesideFloor(env: BenchEnv, concurrency: number, runs:
       sides[subject].cpuMs += batch.cpuMs;
     }
   }
-  return (Object.keys(sides) as Subject[]).map((subject) => {
+  return subjects.map((subject) => {
     const { wallMs, runMs, cpuMs } = sides[subject];
     return {
       subject,
@@ -152,16 +169,25 @@ export async function agentScenario(
   env: BenchEnv,
   levels: [number, number, number][],
   sessionTurns: number,
+  peers: readonly PeerName[],
   log: (line: string) => void,
 ): Promise<AgentReport> {
+  if (peers.length) await installPeers(log);
   await env.startAgentWorker();
   await env.startFloorWorker();
-  const report: AgentReport = { turns: AGENT_TURNS, inProcess: await agentInProcess(200), throughput: [], session: null };
+  for (const peer of peers) await env.startPeerWorker(peer);
+  const report: AgentReport = {
+    turns: AGENT_TURNS,
+    inProcess: await agentInProcess(200),
+    throughput: [],
+    peers: [...peers],
+    session: null,
+  };
   log(`agent in process: ${report.inProcess.perTurnUs.toFixed(1)} µs per turn`);
   // One run of each side first: the workers' bundles and caches warm, as the other scenarios' first batch does.
-  await agentBesideFloor(env, 1, 2, 2);
+  await agentBesideFloor(env, 1, 2, 2, peers);
   for (const [concurrency, runs, batches] of levels) {
-    const results = await agentBesideFloor(env, concurrency, runs, batches);
+    const results = await agentBesideFloor(env, concurrency, runs, batches, peers);
     for (const r of results)
       log(`${r.subject} c=${concurrency}: ${r.runsPerSecond.toFixed(2)} runs/s, p50 ${r.turnP50Ms.toFixed(1)} ms per turn`);
     report.throughput.push(...results);

@@ -51,6 +51,11 @@ export interface BenchSettings {
   heartbeatTimeoutMs?: number;
 }
 
+/** Temporal's own AI integrations, each on its own worker process from bench/peers (its own install, SDK 1.23.0). */
+export const PEERS = ['openai-agents', 'ai-sdk'] as const;
+export type PeerName = (typeof PEERS)[number];
+export type WorkerName = 'harness' | 'agent' | 'floor' | PeerName;
+
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class BenchEnv {
@@ -58,6 +63,7 @@ export class BenchEnv {
   private workerDied: string | null = null;
   private floorWorker: ChildProcess | null = null;
   private agentWorker: ChildProcess | null = null;
+  private readonly peerWorkers = new Map<PeerName, ChildProcess>();
   private observedWorker: ChildProcess | null = null;
   private encryptedWorker: ChildProcess | null = null;
   /** A key made for this invocation: the codec scenario's client and worker share it. */
@@ -158,6 +164,17 @@ export class BenchEnv {
     this.agentWorker = await spawnReady([script], { ...this.workerEnv(), HARNESS_TASK_QUEUE: this.agentTaskQueue }, 'agent worker: ready');
   }
 
+  peerTaskQueue(peer: PeerName): string {
+    return `${this.taskQueue}-${peer}`;
+  }
+
+  /** A peer's worker (bench/peers/worker.js), with the same tuning variables as ours. */
+  async startPeerWorker(peer: PeerName): Promise<void> {
+    const script = path.join(REPO_ROOT, 'bench', 'peers', 'worker.js');
+    const args = [script, peer, this.server.address, this.peerTaskQueue(peer)];
+    this.peerWorkers.set(peer, await spawnReady(args, this.workerEnv(), `${peer} worker: ready`));
+  }
+
   /** Runs on this queue go to a second harness worker with tracing and metrics on. */
   get observedTaskQueue(): string {
     return `${this.taskQueue}-observed`;
@@ -224,8 +241,11 @@ export class BenchEnv {
     this.worker = null;
   }
 
-  private pidOf(which: 'harness' | 'agent' | 'floor'): number | undefined {
-    return (which === 'harness' ? this.worker : which === 'agent' ? this.agentWorker : this.floorWorker)?.pid;
+  private pidOf(which: WorkerName): number | undefined {
+    if (which === 'harness') return this.worker?.pid;
+    if (which === 'agent') return this.agentWorker?.pid;
+    if (which === 'floor') return this.floorWorker?.pid;
+    return this.peerWorkers.get(which)?.pid;
   }
 
   /** Resident set size of the worker process, from /proc (Linux). */
@@ -233,7 +253,7 @@ export class BenchEnv {
     return this.rssBytes('harness');
   }
 
-  rssBytes(which: 'harness' | 'agent' | 'floor'): number {
+  rssBytes(which: WorkerName): number {
     const pid = this.pidOf(which);
     if (!pid) return 0;
     try {
@@ -249,7 +269,7 @@ export class BenchEnv {
     return this.cpuSeconds('harness');
   }
 
-  cpuSeconds(which: 'harness' | 'agent' | 'floor'): number {
+  cpuSeconds(which: WorkerName): number {
     const pid = this.pidOf(which);
     if (!pid) return 0;
     try {
@@ -341,6 +361,7 @@ export class BenchEnv {
     if (this.worker) await stopProcess(this.worker);
     if (this.floorWorker) await stopProcess(this.floorWorker);
     if (this.agentWorker) await stopProcess(this.agentWorker);
+    for (const peer of this.peerWorkers.values()) await stopProcess(peer);
     if (this.observedWorker) await stopProcess(this.observedWorker);
     if (this.encryptedWorker) await stopProcess(this.encryptedWorker);
     await this.connection.close();

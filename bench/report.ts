@@ -213,6 +213,7 @@ function agentLines(a: AgentReport): string[] {
         `${ms(h.turnP50Ms)} | ${ms(f.turnP50Ms)} | ${pct(h.turnP50Ms / f.turnP50Ms - 1, true)} | ${ms(h.workerCpuMsPerRun)} / ${ms(f.workerCpuMsPerRun)} |`,
     );
   }
+  if (a.peers?.length) lines.push(...peerLines(a));
   if (a.session) {
     const { turns, runs, turnP50Ms, rssMb, sampleEvery } = a.session;
     lines.push(
@@ -221,6 +222,34 @@ function agentLines(a: AgentReport): string[] {
       `past 2,000 history events), p50 ${ms(turnP50Ms)} per turn; the agent worker's RSS every ${sampleEvery} turns: ` +
         `${rssMb.map((mb) => mb.toFixed(0)).join(' → ')} MB.`,
     );
+  }
+  return lines;
+}
+
+const PEER_NAMES: Record<string, string> = {
+  'harness-agent': 'durable-harness (policy, gates, trace on every call)',
+  'temporal-floor-agent': 'agent floor (bare Temporal loop)',
+  'openai-agents': '`@temporalio/openai-agents` (OpenAI Agents SDK)',
+  'ai-sdk': '`@temporalio/ai-sdk` (Vercel AI SDK)',
+};
+
+/** Every subject of one level side by side: the harness, the floor and Temporal's own AI integrations. */
+function peerLines(a: AgentReport): string[] {
+  const lines = [
+    '',
+    "The same agent on Temporal's own AI integrations, each on its own worker process (its SDK pins Temporal 1.23.0, so they",
+    'live in bench/peers with their own install), with the same scripted model behind its model activity and the tool as an',
+    'activity, in the same alternating batches on the same dev server:',
+    '',
+    '| concurrency (runs per side) | subject | runs/s | ÷ floor | p50 per turn | p95 run | worker CPU per run |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const floor of a.throughput.filter((t) => t.subject === 'temporal-floor-agent')) {
+    for (const t of a.throughput.filter((t) => t.concurrency === floor.concurrency))
+      lines.push(
+        `| ${t.concurrency} (${t.runs}) | ${PEER_NAMES[t.subject]} | ${t.runsPerSecond.toFixed(2)} | ${pct(t.runsPerSecond / floor.runsPerSecond)} | ` +
+          `${ms(t.turnP50Ms)} | ${ms(t.runMs.p95)} | ${ms(t.workerCpuMsPerRun)} |`,
+      );
   }
   return lines;
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { freeLoopbackAddress } from '../src/dev-server/free-port';
 import { findGoTool, TEMPORAL_CLI } from '../src/toolchain/go-tools';
 import { REPO_ROOT } from '../src/paths';
-import { BenchEnv, BenchSettings } from './bench-env';
+import { BenchEnv, BenchSettings, PeerName, PEERS } from './bench-env';
 import { freePort } from '../src/dev-server/free-port';
 import { startJaeger } from '../src/observability/jaeger';
 import { startPrometheus } from '../src/observability/prometheus';
@@ -53,6 +53,13 @@ function scenariosSkipped(skipList: string, onlyList: string): Set<string> {
   if (!onlyList) return new Set(names(skipList));
   const only = new Set(names(onlyList));
   return new Set([...SCENARIOS.filter((name) => !only.has(name)), ...names(skipList)]);
+}
+
+function peersOf(list: string): PeerName[] {
+  const names = list.split(',').filter(Boolean);
+  for (const name of names)
+    if (!(PEERS as readonly string[]).includes(name)) throw new Error(`--agent-peers: unknown peer "${name}" (${PEERS.join(', ')})`);
+  return names as PeerName[];
 }
 
 function unknownProfile(name: string): never {
@@ -144,6 +151,11 @@ async function main(): Promise<void> {
     .option('--agent-concurrency <list>', 'agents: concurrency levels (ten-turn agent beside its Temporal floor)', '1,50')
     .option('--agent-runs <list>', 'agents: runs per level and per side', '20,200')
     .option('--agent-session-turns <n>', 'agents: turns of the one long session (0: none)', int, 1000)
+    .option(
+      '--agent-peers <list>',
+      `agents: Temporal's AI integrations measured beside the harness (${PEERS.join(', ')}; '' for none)`,
+      PEERS.join(','),
+    )
     .option('--skip <list>', `skip scenarios: ${SCENARIOS.join(',')}`, '')
     .option('--only <list>', 'run only these scenarios (the rest are skipped)', '')
     .option('--out <dir>', 'results folder', path.join(REPO_ROOT, 'bench', 'results'))
@@ -329,7 +341,7 @@ async function main(): Promise<void> {
   if (!skip.has('agents')) {
     const env = await BenchEnv.start(settings, await freeLoopbackAddress());
     try {
-      report.agents = await agentScenario(env, levelsOf(o.agentConcurrency, o.agentRuns), o.agentSessionTurns, log);
+      report.agents = await agentScenario(env, levelsOf(o.agentConcurrency, o.agentRuns), o.agentSessionTurns, peersOf(o.agentPeers), log);
     } finally {
       await env.stop();
     }

@@ -51,7 +51,7 @@ test('the benchmark runs every scenario and writes its JSON and Markdown', async
     out,
   ];
   const { code, stdout, stderr } = await runHarnessScript('dist-bench/bench/run.js', args, 300_000);
-  expect(stderr).not.toMatch(/^bench: (?!floor|temporal-floor|harness|parked|recovery|realistic|telemetry|codec|agent)/m);
+  expect(stderr).not.toMatch(/^bench: (?!floor|temporal-floor|harness|parked|recovery|realistic|telemetry|codec|agent|installing the peers|openai-agents|ai-sdk)/m);
   expect(code).toBe(0);
   const report = JSON.parse(await fs.readFile(path.join(out, 'latest.json'), 'utf8'));
   // Every mode on the harness, and on the Temporal floor where it has a twin, at every level.
@@ -104,15 +104,21 @@ test('the benchmark runs every scenario and writes its JSON and Markdown', async
   expect(stdout).toMatch(/^\| 2 \(4\) \| [\d.]+ \| [\d.]+ \| \d+ % \|/m);
   expect(stdout).toMatch(/^\| local \| 1 \(2\) \| [\d.]+ \| [\d.]+ \| \d+ % \|/m);
   expect(stdout).toMatch(/^\| local \| search_sources \| [\d.]+ ms \| [\d.]+ ms \|/m);
-  // The ten-turn agent beside its floor at each level, and a session that continued as new with its RSS sampled.
+  // The ten-turn agent beside its floor and the two peers (Temporal's AI integrations) at each level, and a session that continued as new with its RSS sampled.
   expect(
     report.agents.throughput.map((t: { subject: string; concurrency: number; runs: number }) => [t.subject, t.concurrency, t.runs]),
   ).toEqual([
     ['harness-agent', 1, 2],
     ['temporal-floor-agent', 1, 2],
+    ['openai-agents', 1, 2],
+    ['ai-sdk', 1, 2],
     ['harness-agent', 2, 4],
     ['temporal-floor-agent', 2, 4],
+    ['openai-agents', 2, 4],
+    ['ai-sdk', 2, 4],
   ]);
+  expect(stdout).toMatch(/^\| 2 \(4\) \| `@temporalio\/openai-agents` .*\| [\d.]+ \| \d+ % \|/m);
+  expect(stdout).toMatch(/^\| 2 \(4\) \| `@temporalio\/ai-sdk` .*\| [\d.]+ \| \d+ % \|/m);
   expect(report.agents.inProcess.perTurnUs).toBeGreaterThan(0);
   expect(report.agents.session).toMatchObject({ turns: 30, sampleEvery: 3 });
   expect(report.agents.session.rssMb).toHaveLength(10);
