@@ -51,7 +51,9 @@ test('the benchmark runs every scenario and writes its JSON and Markdown', async
     out,
   ];
   const { code, stdout, stderr } = await runHarnessScript('dist-bench/bench/run.js', args, 300_000);
-  expect(stderr).not.toMatch(/^bench: (?!floor|temporal-floor|harness|parked|recovery|realistic|telemetry|codec|agent|installing the peers|openai-agents|ai-sdk)/m);
+  expect(stderr).not.toMatch(
+    /^bench: (?!floor|temporal-floor|harness|parked|recovery|realistic|telemetry|codec|agent|installing the peers|openai-agents|ai-sdk)/m,
+  );
   expect(code).toBe(0);
   const report = JSON.parse(await fs.readFile(path.join(out, 'latest.json'), 'utf8'));
   // Every mode on the harness, and on the Temporal floor where it has a twin, at every level.
