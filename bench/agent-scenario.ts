@@ -5,6 +5,7 @@
  * same loop in process; and a 1,000-turn session that continues as new, with its worker's RSS
  * sampled as it goes.
  */
+import { temporal } from '@temporalio/proto';
 import { performance } from 'node:perf_hooks';
 import { sendUpdate } from '../src/shared/agent-model';
 import { stateQuery } from '../src/shared/messages';
@@ -27,6 +28,29 @@ export interface AgentThroughput {
   turnP50Ms: number;
   /** Worker process CPU per run (user + system). */
   workerCpuMsPerRun: number;
+  /** The Temporal server's CPU per run over the same batches (absent in older reports). */
+  serverCpuMsPerRun?: number;
+  /** One run's history as the server stores it: what every run of this subject costs the server (absent in older reports). */
+  history?: RunHistory;
+}
+
+export interface RunHistory {
+  events: number;
+  workflowTasks: number;
+  /** Protobuf bytes. */
+  bytes: number;
+}
+
+/** The server's share of a run: its events, its workflow tasks (each a round trip to a worker) and its size. */
+async function runHistory(env: BenchEnv, id: string): Promise<RunHistory> {
+  const history = await env.client.workflow.getHandle(id).fetchHistory();
+  const events = history.events ?? [];
+  const completedTask = temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
+  return {
+    events: events.length,
+    workflowTasks: events.filter((e) => e.eventType === completedTask).length,
+    bytes: temporal.api.history.v1.History.encode(history).finish().length,
+  };
 }
 
 export interface AgentSession {
@@ -82,6 +106,7 @@ async function agentBatch(env: BenchEnv, subject: Subject, ids: string[], concur
   const runMs: number[] = [];
   const worker = workerOf(subject);
   const cpu0 = env.cpuSeconds(worker);
+  const serverCpu0 = env.cpuSeconds('server');
   const t0 = performance.now();
   await inPool(ids, concurrency, async (id) => {
     const started = performance.now();
@@ -93,7 +118,8 @@ async function agentBatch(env: BenchEnv, subject: Subject, ids: string[], concur
   });
   const wallMs = performance.now() - t0;
   const cpuMs = (env.cpuSeconds(worker) - cpu0) * 1000;
-  return { wallMs, runMs, cpuMs };
+  const serverCpuMs = (env.cpuSeconds('server') - serverCpu0) * 1000;
+  return { wallMs, runMs, cpuMs, serverCpuMs };
 }
 
 /**
@@ -109,7 +135,9 @@ export async function agentBesideFloor(
 ): Promise<AgentThroughput[]> {
   const per = Math.max(1, Math.floor(runs / batches));
   const subjects: Subject[] = ['harness-agent', 'temporal-floor-agent', ...peers];
-  const sides = Object.fromEntries(subjects.map((subject) => [subject, { wallMs: 0, runMs: [] as number[], cpuMs: 0 }]));
+  const sides = Object.fromEntries(
+    subjects.map((subject) => [subject, { wallMs: 0, runMs: [] as number[], cpuMs: 0, serverCpuMs: 0, firstId: '' }]),
+  );
   for (let b = 0; b < batches; b++) {
     const order = b % 2 === 0 ? subjects : [...subjects].reverse();
     for (const subject of order) {
@@ -118,11 +146,14 @@ export async function agentBesideFloor(
       sides[subject].wallMs += batch.wallMs;
       sides[subject].runMs.push(...batch.runMs);
       sides[subject].cpuMs += batch.cpuMs;
+      sides[subject].serverCpuMs += batch.serverCpuMs;
+      sides[subject].firstId ||= ids[0];
     }
   }
-  return subjects.map((subject) => {
-    const { wallMs, runMs, cpuMs } = sides[subject];
-    return {
+  const results: AgentThroughput[] = [];
+  for (const subject of subjects) {
+    const { wallMs, runMs, cpuMs, serverCpuMs, firstId } = sides[subject];
+    results.push({
       subject,
       concurrency,
       runs: runMs.length,
@@ -130,8 +161,11 @@ export async function agentBesideFloor(
       runMs: spread(runMs),
       turnP50Ms: percentile(runMs, 50) / AGENT_TURNS,
       workerCpuMsPerRun: cpuMs / runMs.length,
-    };
-  });
+      serverCpuMsPerRun: serverCpuMs / runMs.length,
+      history: await runHistory(env, firstId),
+    });
+  }
+  return results;
 }
 
 /** One session, `turns` messages one after another, each answered before the next; RSS every `sampleEvery` turns. */

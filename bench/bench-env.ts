@@ -55,6 +55,8 @@ export interface BenchSettings {
 export const PEERS = ['openai-agents', 'ai-sdk'] as const;
 export type PeerName = (typeof PEERS)[number];
 export type WorkerName = 'harness' | 'agent' | 'floor' | PeerName;
+/** A process whose CPU the bench reads: a worker, or the Temporal server itself. */
+export type ProcessName = WorkerName | 'server';
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -241,7 +243,8 @@ export class BenchEnv {
     this.worker = null;
   }
 
-  private pidOf(which: WorkerName): number | undefined {
+  private pidOf(which: ProcessName): number | undefined {
+    if (which === 'server') return this.server.pid;
     if (which === 'harness') return this.worker?.pid;
     if (which === 'agent') return this.agentWorker?.pid;
     if (which === 'floor') return this.floorWorker?.pid;
@@ -269,7 +272,7 @@ export class BenchEnv {
     return this.cpuSeconds('harness');
   }
 
-  cpuSeconds(which: WorkerName): number {
+  cpuSeconds(which: ProcessName): number {
     const pid = this.pidOf(which);
     if (!pid) return 0;
     try {

@@ -233,6 +233,9 @@ const PEER_NAMES: Record<string, string> = {
   'ai-sdk': '`@temporalio/ai-sdk` (Vercel AI SDK)',
 };
 
+const historyCell = (h: AgentReport['throughput'][number]['history']) =>
+  h ? `${h.events}, ${h.workflowTasks}, ${h.bytes.toLocaleString('en')}` : '–';
+
 /** Every subject of one level side by side: the harness, the floor and Temporal's own AI integrations. */
 function peerLines(a: AgentReport): string[] {
   const lines = [
@@ -241,14 +244,14 @@ function peerLines(a: AgentReport): string[] {
     'live in bench/peers with their own install), with the same scripted model behind its model activity and the tool as an',
     'activity, in the same alternating batches on the same dev server:',
     '',
-    '| concurrency (runs per side) | subject | runs/s | ÷ floor | p50 per turn | p95 run | worker CPU per run |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    "| concurrency (runs per side) | subject | runs/s | ÷ floor | p50 per turn | p95 run | CPU per run: worker + server | one run's history: events, workflow tasks, bytes |",
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const floor of a.throughput.filter((t) => t.subject === 'temporal-floor-agent')) {
     for (const t of a.throughput.filter((t) => t.concurrency === floor.concurrency))
       lines.push(
         `| ${t.concurrency} (${t.runs}) | ${PEER_NAMES[t.subject]} | ${t.runsPerSecond.toFixed(2)} | ${pct(t.runsPerSecond / floor.runsPerSecond)} | ` +
-          `${ms(t.turnP50Ms)} | ${ms(t.runMs.p95)} | ${ms(t.workerCpuMsPerRun)} |`,
+          `${ms(t.turnP50Ms)} | ${ms(t.runMs.p95)} | ${ms(t.workerCpuMsPerRun)} + ${t.serverCpuMsPerRun === undefined ? '–' : ms(t.serverCpuMsPerRun)} | ${historyCell(t.history)} |`,
       );
   }
   return lines;
