@@ -20,6 +20,7 @@ import { newCodecKeyEntry } from '../src/codec/codec-keys';
 import { harnessDataConverter } from '../src/codec/data-converter';
 import { temporalConnectOptions } from '../src/config/temporal-profile';
 import { REPO_ROOT } from '../src/paths';
+import { PEERS_DIR } from './peers-install';
 import { approveUpdate, stateQuery } from '../src/shared/messages';
 import type { RunState } from '../src/shared/run';
 import type { SourceDocument } from '../src/shared/tools';
@@ -172,8 +173,7 @@ export class BenchEnv {
 
   /** A peer's worker (bench/peers/worker.js), with the same tuning variables as ours. */
   async startPeerWorker(peer: PeerName): Promise<void> {
-    const script = path.join(REPO_ROOT, 'bench', 'peers', 'worker.js');
-    const args = [script, peer, this.server.address, this.peerTaskQueue(peer)];
+    const args = [path.join(PEERS_DIR, 'worker.js'), peer, this.server.address, this.peerTaskQueue(peer)];
     this.peerWorkers.set(peer, await spawnReady(args, this.workerEnv(), `${peer} worker: ready`));
   }
 

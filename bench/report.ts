@@ -226,7 +226,7 @@ function agentLines(a: AgentReport): string[] {
   return lines;
 }
 
-const PEER_NAMES: Record<string, string> = {
+const SUBJECT_NAMES: Record<string, string> = {
   'harness-agent': 'durable-harness (policy, gates, trace on every call)',
   'temporal-floor-agent': 'agent floor (bare Temporal loop)',
   'openai-agents': '`@temporalio/openai-agents` (OpenAI Agents SDK)',
@@ -250,7 +250,7 @@ function peerLines(a: AgentReport): string[] {
   for (const floor of a.throughput.filter((t) => t.subject === 'temporal-floor-agent')) {
     for (const t of a.throughput.filter((t) => t.concurrency === floor.concurrency))
       lines.push(
-        `| ${t.concurrency} (${t.runs}) | ${PEER_NAMES[t.subject]} | ${t.runsPerSecond.toFixed(2)} | ${pct(t.runsPerSecond / floor.runsPerSecond)} | ` +
+        `| ${t.concurrency} (${t.runs}) | ${SUBJECT_NAMES[t.subject]} | ${t.runsPerSecond.toFixed(2)} | ${pct(t.runsPerSecond / floor.runsPerSecond)} | ` +
           `${ms(t.turnP50Ms)} | ${ms(t.runMs.p95)} | ${ms(t.workerCpuMsPerRun)} + ${t.serverCpuMsPerRun === undefined ? '–' : ms(t.serverCpuMsPerRun)} | ${historyCell(t.history)} |`,
       );
   }

@@ -1,10 +1,12 @@
-/** The peers' copy of the bench's model rule (bench/agent/script.ts), as plain JS their bundles can load. */
-const AGENT_TURNS = 10;
+/**
+ * What both peers share: the bench's one model rule (bench/agent/script.ts, compiled by `npm run
+ * bench` before it runs, the rule the harness's and the floor's models follow too), the tool's
+ * schema and its activity.
+ */
+const agentScript = require('../../dist-bench/bench/agent/script');
 
 /** Turn n < 10 asks for bench_echo(n); turn 10 answers. */
-function nextStep(turn) {
-  return turn >= AGENT_TURNS ? { answer: `done after ${turn} turns` } : { call: { n: turn } };
-}
+const nextStep = (turn) => agentScript.nextStep(turn, false);
 
 /** The tool's JSON Schema, as each SDK is given it (strict: every property required, no others). */
 const ECHO_PARAMETERS = {
@@ -21,4 +23,4 @@ const activities = {
   },
 };
 
-module.exports = { AGENT_TURNS, nextStep, ECHO_PARAMETERS, activities };
+module.exports = { nextStep, ECHO_PARAMETERS, activities };
