@@ -161,6 +161,11 @@ const ToolPolicy = z
     maxCalls: z.number().int().min(1).max(100_000).optional(),
     /** Earlier calls of the run this one needs, each matched by its output (all of them must be found). */
     requires: z.array(Prerequisite).max(10).default([]),
+    /**
+     * A rejected call a model asked for: `tell-model` returns the rejection and its reason as the
+     * call's result, `end-run` ends the run `rejected`. Absent: as the agent declares (tell-model).
+     */
+    onRejection: z.enum(['tell-model', 'end-run']).optional(),
   })
   .strict();
 export type ToolPolicy = z.infer<typeof ToolPolicy>;

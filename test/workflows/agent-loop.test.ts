@@ -100,6 +100,46 @@ test('an agent that ends the run at a rejection ends it rejected', async () => {
   expect((await run.result()).status).toBe('rejected');
 });
 
+test("the policy decides what a rejection does: a tool's onRejection over the agent's", async () => {
+  const endRun = { version: 1, name: 'strict', tools: { file_ticket: { onRejection: 'end-run' } } };
+  const ended = await start('helpdesk', 'file T-24', { policy: endRun, startedBy: 'carol' });
+  await waitForStatus(ended, ['waiting_approval']);
+  await ended.executeUpdate(rejectUpdate, { args: [{ approver: 'bob', reason: 'no' }] });
+  expect((await ended.result()).status).toBe('rejected');
+
+  const tellModel = { version: 1, name: 'lenient', tools: { file_ticket: { onRejection: 'tell-model' } } };
+  const told = await start('tidyUp', 'file T-25', { policy: tellModel, startedBy: 'carol' });
+  await waitForStatus(told, ['waiting_approval']);
+  await told.executeUpdate(rejectUpdate, { args: [{ approver: 'bob', reason: 'not now' }] });
+  const result = await told.result();
+  expect(result.status).toBe('completed');
+  expect(result.output?.answer).toBe('not filed: rejected by bob: not now; the call did not run');
+});
+
+test('an edit at the gate is judged by the policy as the call was: it cannot file a ticket the run never looked up', async () => {
+  const policy = {
+    version: 1,
+    name: 'provenance',
+    tools: { file_ticket: { maxCalls: 1, requires: [{ after: 'lookup_ticket', same: { ticketId: 'ticketId' } }] } },
+  };
+  const run = await start('helpdesk', 'file T-26', { policy, startedBy: 'carol' });
+  const { pendingAction } = await waitForStatus(run, ['waiting_approval']);
+  const edit = (ticketId: string) =>
+    run.executeUpdate(approveUpdate, { args: [{ approver: 'alice', digest: pendingAction!.digest, edit: { ticketId, queue: 'urgent' } }] });
+  await expect(edit('T-99')).rejects.toMatchObject({
+    cause: {
+      message:
+        "edited arguments refused: file_ticket needs an earlier lookup_ticket whose ticketId is this call's ticketId; the run has none",
+    },
+  });
+  // The same ticket in another queue fits the policy (its own place under maxCalls: 1 is not counted twice).
+  await edit('T-26');
+  const result = await run.result();
+  expect(result.status).toBe('completed');
+  expect(filed).toContain('T-26@urgent');
+  expect(filed.some((entry) => entry.startsWith('T-99@'))).toBe(false);
+});
+
 test('malformed JSON, an unknown tool and arguments the schema refuses come back to the model as errors, in its order', async () => {
   const run = await start('helpdesk', 'sloppy');
   const result = await run.result();

@@ -35,6 +35,7 @@ import { declareOnKernel, DeclaredWorkflow, HARNESS_INPUT_KEY, WorkflowContext }
 import type { RunKernel } from '../kernel/harness-run';
 import { PolicyDeniedError, ToolPath } from '../kernel/tool-path';
 import { MCP_SERVER_NAME, mcpServerOf } from '../../shared/mcp-tools';
+import { toolPolicy } from '../../shared/policy';
 import { McpToolset } from './mcp-toolset';
 import { checkModelCall } from './model-tool-call';
 
@@ -82,7 +83,10 @@ export interface AgentDeclaration {
   mcpServers?: readonly string[];
   model?: ModelSettings;
   limits?: AgentLimits;
-  /** A rejected call: `tell-model` (default) returns the rejection and its reason as the call's result; `end-run` ends the run `rejected`. */
+  /**
+   * A rejected call: `tell-model` (default) returns the rejection and its reason as the call's
+   * result; `end-run` ends the run `rejected`. A tool's `onRejection` in the policy overrides it.
+   */
   onRejection?: 'tell-model' | 'end-run';
   /** A session answers and waits for the next message (`harness send`) until told to end; absent: it answers once. */
   session?: AgentSession;
@@ -396,7 +400,8 @@ class AgentLoop {
       if (err instanceof PolicyDeniedError) return answer(`refused: ${err.message}`, true);
       if (err instanceof ToolFailedError) return answer(`failed: ${err.message}`, true);
       if (err instanceof GateRejected) {
-        if (this.agent.onRejection === 'end-run') throw err;
+        const onRejection = toolPolicy(this.context.policy, checked.tool).onRejection ?? this.agent.onRejection;
+        if (onRejection === 'end-run') throw err;
         if (this.kernel.run.state.status === 'waiting_approval' && this.kernel.run.state.pendingAction === null)
           this.kernel.run.setStatus('running');
         const { approver, reason } = err.decision;

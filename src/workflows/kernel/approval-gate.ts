@@ -29,6 +29,8 @@ export interface GateRequest<T extends AnyTool = AnyTool> {
   review?: { passed: boolean; findings: string[] };
   /** Told the arguments an approver's edit put in place (the run keeps its own view of them, a draft say). */
   onEdited?: (args: InputOf<T>) => void;
+  /** Why the policy would refuse the call with these arguments instead (an edit is judged as the call was), or null. */
+  judge?: (args: InputOf<T>) => string | null;
 }
 
 export interface GateSetup {
@@ -298,7 +300,7 @@ export class ApprovalGates {
     }
     if (payload.edit !== undefined) {
       if (!viaUpdate) return 'an edit needs the approve update (harness approve --edit)';
-      const editRefused = this.editRefusal(this.open!.request.tool, payload.edit);
+      const editRefused = this.editRefusal(this.open!.request, payload.edit);
       if (editRefused) return editRefused;
     }
     const { approver } = payload;
@@ -352,8 +354,12 @@ export class ApprovalGates {
     return null;
   }
 
-  /** An edit in the tool's own form (its gate's edit), else its arguments checked against its input contract. */
-  private editRefusal(tool: AnyTool, edit: NonNullable<ApprovePayload['edit']>): string | null {
+  /**
+   * An edit in the tool's own form (its gate's edit), else arguments that fit the tool's input
+   * contract and that the policy would let through as it did the call (write roots, argument
+   * rules, requires): an approver cannot edit a call into one the policy refuses.
+   */
+  private editRefusal({ tool, judge }: GateRequest, edit: NonNullable<ApprovePayload['edit']>): string | null {
     const custom = tool.gate?.edit;
     if (custom)
       return typeof edit === 'string' && custom.form.safeParse(edit).success
@@ -361,7 +367,9 @@ export class ApprovalGates {
         : `edit: at the ${tool.name} gate, ${custom.formDescription}`;
     if (typeof edit === 'string') return `edit: at the ${tool.name} gate, the tool's arguments as a JSON object`;
     const parsed = tool.input.safeParse(edit);
-    return parsed.success ? null : `edited arguments do not fit ${tool.name}'s contract: ${describeZodError(parsed.error)}`;
+    if (!parsed.success) return `edited arguments do not fit ${tool.name}'s contract: ${describeZodError(parsed.error)}`;
+    const refused = judge?.(parsed.data);
+    return refused ? `edited arguments refused: ${refused}` : null;
   }
 
   private recordApproval(payload: ApprovePayload, edited = false): UpdateOutcome {

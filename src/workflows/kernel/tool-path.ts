@@ -5,7 +5,7 @@
  * accounting and the budget pause.
  */
 import { CancellationScope } from '@temporalio/workflow';
-import { CallFacts, evaluateToolCall, Policy } from '../../shared/policy';
+import { CallFacts, EarlierCalls, evaluateToolCall, Policy } from '../../shared/policy';
 import { previewOf } from '../../shared/run';
 import type { AnyTool, InputOf, OutputOf, ToolCatalog } from '../../shared/tool-contract';
 import type { CallLedger } from './call-ledger';
@@ -78,7 +78,8 @@ export class ToolPath {
     ledger.admit(name);
     let output: OutputOf<T>;
     try {
-      output = await this.invoke(tool, verdict.approvalRequired ? await this.gate(tool, args, gateView) : args);
+      const judge = (edited: InputOf<T>) => this.judgeEdit(tool, edited, facts);
+      output = await this.invoke(tool, verdict.approvalRequired ? await this.gate(tool, args, { judge, ...gateView }) : args);
     } catch (err) {
       ledger.withdraw(name);
       throw err;
@@ -88,7 +89,22 @@ export class ToolPath {
     return output;
   }
 
-  private gate<T extends AnyTool>(tool: T, args: InputOf<T>, view: GateView<T>): Promise<InputOf<T>> {
+  /**
+   * Why the policy would refuse this call with an approver's edited arguments: judged as the call
+   * was, its own admission aside (it already counts against maxCalls).
+   */
+  private judgeEdit<T extends AnyTool>(tool: T, args: InputOf<T>, facts: Partial<CallFacts>): string | null {
+    const { ledger, policy, topic } = this.setup;
+    const outputPath = facts.outputPath ?? tool.writesTo?.(args);
+    const earlier: EarlierCalls = {
+      count: (name) => ledger.count(name) - (name === tool.name ? 1 : 0),
+      outputs: (name) => ledger.outputs(name),
+    };
+    const verdict = evaluateToolCall(policy, tool, { topic, ...facts, ...(outputPath !== undefined ? { outputPath } : {}), args, earlier });
+    return verdict.allowed ? null : verdict.reason;
+  }
+
+  private gate<T extends AnyTool>(tool: T, args: InputOf<T>, view: GateView<T> & Pick<GateRequest<T>, 'judge'>): Promise<InputOf<T>> {
     const { gates, previewLines } = this.setup;
     return gates.request<T>({
       tool,
@@ -98,6 +114,7 @@ export class ToolPath {
       ...(view.proposedPath !== undefined ? { proposedPath: view.proposedPath } : {}),
       ...(view.review ? { review: view.review } : {}),
       ...(view.onEdited ? { onEdited: view.onEdited } : {}),
+      ...(view.judge ? { judge: view.judge } : {}),
     });
   }
 
