@@ -23,8 +23,9 @@ test('every recorded history replays against the current workflow code', async (
   // Every shape the workflow has had stays here: v1-* predate policies and updates, v2-* predate
   // generic gates and the gate memo, v3-* predate server-side retries (`patched('server-retries')`),
   // v4-* predate local tools (`patched('local-tools')`), v5-* predate the one patch that implies them
-  // all (`shape-2026-11-26`), v6-* predate checked tool results (`shape-2026-12-04`); the unprefixed
-  // ones are the current shape.
+  // all (`shape-2026-11-26`), v6-* predate checked tool results (`shape-2026-12-04`), v7-* predate
+  // the worker's default policy through a local activity (`shape-2026-12-06`); the unprefixed ones
+  // are the current shape.
   const v2 = [
     'happy-path',
     'reject-path',
@@ -42,13 +43,13 @@ test('every recorded history replays against the current workflow code', async (
     expect.arrayContaining([
       ...['happy-path', 'reject-path', 'refused-approval', 'retried-tool', 'crash-recovered', 'failed-review'].map((n) => `v1-${n}.json`),
       ...v2.map((n) => `v2-${n}.json`),
-      ...current.flatMap((n) => [`v3-${n}.json`, `v4-${n}.json`, `v5-${n}.json`, `v6-${n}.json`, `${n}.json`]),
+      ...current.flatMap((n) => [`v3-${n}.json`, `v4-${n}.json`, `v5-${n}.json`, `v6-${n}.json`, `v7-${n}.json`, `${n}.json`]),
       'v5-all-local.json',
-      ...['all-local', 'tool-call-gated', 'multi-role', 'signed-approvals'].flatMap((n) => [`v6-${n}.json`, `${n}.json`]),
+      ...['all-local', 'tool-call-gated', 'multi-role', 'signed-approvals'].flatMap((n) => [`v6-${n}.json`, `v7-${n}.json`, `${n}.json`]),
       // An undecodable signal refused, a forged report result refused, the resumed write the real one.
-      'untrusted-input.json',
+      ...['v7-untrusted-input.json', 'untrusted-input.json'],
       // Recorded with the payload codec on: replay decrypts them with the fixture key.
-      ...['encrypted-happy-path', 'encrypted-signed-approvals'].flatMap((n) => [`v6-${n}.json`, `${n}.json`]),
+      ...['encrypted-happy-path', 'encrypted-signed-approvals'].flatMap((n) => [`v6-${n}.json`, `v7-${n}.json`, `${n}.json`]),
     ]),
   );
   // Both bundles: a worker that traces (OpenTelemetry interceptors) must replay every run an untraced one recorded.

@@ -51,6 +51,22 @@ const approveNext = async (run: WorkflowHandle, approver: string) => {
   return state;
 };
 
+const agentBulk: Recording = {
+  // An agent's turn with two gated calls side by side: the first approved, the second rejected, then the answer.
+  file: 'agent-bulk.json',
+  workflowsPath: require.resolve('../workflows/fixtures/agents'),
+  user: { tools, chatModel: agentModels },
+  type: 'helpdesk',
+  input: { prompt: 'bulk T-1 T-2' },
+  decide: async (run) => {
+    const first = await approveNext(run, 'ops');
+    await waitForStatus(run, ['waiting_approval']).then(async (state) => {
+      if (state.pendingAction!.gate === first.pendingAction!.gate) throw new Error('the second gate did not open');
+      await run.executeUpdate(rejectUpdate, { args: [{ approver: 'ops', reason: 'not this one' }] });
+    });
+  },
+};
+
 const RECORDINGS: Recording[] = [
   {
     // Gated, approved, completed.
@@ -61,20 +77,11 @@ const RECORDINGS: Recording[] = [
     input: { ticketId: 'T-1' },
     decide: async (run) => void (await approveNext(run, 'ops')),
   },
+  agentBulk,
   {
-    // An agent's turn with two gated calls side by side: the first approved, the second rejected, then the answer.
-    file: 'agent-bulk.json',
-    workflowsPath: require.resolve('../workflows/fixtures/agents'),
-    user: { tools, chatModel: agentModels },
-    type: 'helpdesk',
-    input: { prompt: 'bulk T-1 T-2' },
-    decide: async (run) => {
-      const first = await approveNext(run, 'ops');
-      await waitForStatus(run, ['waiting_approval']).then(async (state) => {
-        if (state.pendingAction!.gate === first.pendingAction!.gate) throw new Error('the second gate did not open');
-        await run.executeUpdate(rejectUpdate, { args: [{ approver: 'ops', reason: 'not this one' }] });
-      });
-    },
+    // The same on shape-2026-12-06 (agent-bulk.json is on shape-2026-12-04): the worker's default policy through a local activity.
+    ...agentBulk,
+    file: 'agent-bulk-local-policy.json',
   },
   {
     // A session: three messages, the third past its history bound, so the run ends by continuing as new.

@@ -8,7 +8,7 @@
  * The order of what happens before the body is the command sequence of every run recorded so far:
  * the shape's patches first, then the status upsert, then the body's own commands.
  */
-import { allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import { BUILTIN_POLICY, Policy, policySchema } from '../../shared/policy';
 import type { RunState, TraceEvent } from '../../shared/run';
 import { HarnessActivities } from '../../shared/tools';
@@ -26,7 +26,10 @@ import { PolicyDeniedError, ToolPath, ToolPathSetup } from './tool-path';
 import { WorkflowShape } from './workflow-shape';
 
 // Short: it returns the policy the worker loaded at start, and a lost attempt must be retried quickly.
-const { load_default_policy } = proxyActivities<HarnessActivities>({ startToCloseTimeout: '5s', retry: { maximumAttempts: 10 } });
+const DEFAULT_POLICY_OPTIONS = { startToCloseTimeout: '5s', retry: { maximumAttempts: 10 } } as const;
+const remotePolicy = proxyActivities<HarnessActivities>(DEFAULT_POLICY_OPTIONS);
+// The worker that runs the workflow task has the policy in memory: a local activity costs a marker, not a round trip.
+const localPolicy = proxyLocalActivities<HarnessActivities>(DEFAULT_POLICY_OPTIONS);
 
 /** What a run shows from its first task, read off the raw input before it is checked. */
 export interface RunDescription {
@@ -146,7 +149,7 @@ export async function harnessRun<I, O, R = Omit<RunState, 'trace'>>(
     previewLines: described.previewLines,
     fail,
     async resolvePolicy(snapshot, fallback) {
-      resolved = await policyOf(snapshot, fallback, tools);
+      resolved = await policyOf(snapshot, fallback, tools, shape);
       ledger = new CallLedger(resolved.policy);
       gates.usePolicy(resolved.policy, resolved.digest);
       control.usePolicy(resolved.policy);
@@ -190,18 +193,19 @@ export async function harnessRun<I, O, R = Omit<RunState, 'trace'>>(
 }
 
 /**
- * The run's policy: the snapshot in its input; else the worker's default (recorded through an
- * activity, so replay sees the same one) or the built-in rules; runs from before worker default
- * policies keep the built-in rules.
+ * The run's policy: the snapshot in its input; else the worker's default (recorded through a local
+ * activity, a remote one in runs from before `local-default-policy`, so replay sees the same one)
+ * or the built-in rules; runs from before worker default policies keep the built-in rules.
  */
 async function policyOf(
   snapshot: { policy?: Policy; policyDigest?: string | null },
   fallback: 'worker-default' | 'builtin',
   tools: ToolCatalog,
+  shape: WorkflowShape,
 ): Promise<ResolvedPolicy> {
   if (snapshot.policy) return { policy: snapshot.policy, digest: snapshot.policyDigest ?? null };
-  if (fallback === 'builtin' || !patched('worker-default-policy')) return { policy: BUILTIN_POLICY, digest: null };
-  const loaded = await load_default_policy();
+  if (fallback === 'builtin' || !shape.has('worker-default-policy')) return { policy: BUILTIN_POLICY, digest: null };
+  const loaded = await (shape.has('local-default-policy') ? localPolicy : remotePolicy).load_default_policy();
   // The worker checked its policy against all its tools; entries for tools this workflow lacks are inert here.
   const parsed = policySchema(tools, 'ignore').safeParse(loaded.policy);
   if (!parsed.success)

@@ -8,15 +8,25 @@
 import { patched } from '@temporalio/workflow';
 
 /** Patches a run may have been started without, oldest first. */
-export type ShapePatch = 'gate-memo' | 'server-retries' | 'local-tools' | 'checked-results';
+export type ShapePatch =
+  | 'gate-memo'
+  | 'server-retries'
+  | 'local-tools'
+  | 'checked-results'
+  | 'worker-default-policy'
+  | 'local-default-policy';
 
 /** Implies every ShapePatch: new runs record only this one. */
-export const CURRENT_SHAPE_PATCH = 'shape-2026-12-04';
+export const CURRENT_SHAPE_PATCH = 'shape-2026-12-06';
 
 /** The shape patches new runs recorded before, and the ShapePatches each implies. */
 const EARLIER_SHAPE_PATCHES: { id: string; implies: ShapePatch[] }[] = [
   { id: 'shape-2026-11-26', implies: ['gate-memo', 'server-retries', 'local-tools'] },
+  { id: 'shape-2026-12-04', implies: ['gate-memo', 'server-retries', 'local-tools', 'checked-results'] },
 ];
+
+/** Came with a shape patch and was never asked alone: a run without that shape never has it. */
+const SHAPE_ONLY: readonly ShapePatch[] = ['local-default-policy'];
 
 export class WorkflowShape {
   private readonly current = patched(CURRENT_SHAPE_PATCH);
@@ -25,6 +35,7 @@ export class WorkflowShape {
 
   /** Whether this run has the behaviour that `patch` introduced. */
   has(patch: ShapePatch): boolean {
-    return this.current || this.earlier.some(({ implies }) => implies.includes(patch)) || patched(patch);
+    if (this.current || this.earlier.some(({ implies }) => implies.includes(patch))) return true;
+    return !SHAPE_ONLY.includes(patch) && patched(patch);
   }
 }
