@@ -8,7 +8,14 @@
  * The order of what happens before the body is the command sequence of every run recorded so far:
  * the shape's patches first, then the status upsert, then the body's own commands.
  */
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { BUILTIN_POLICY, Policy, policySchema } from '../../shared/policy';
 import type { RunState, TraceEvent } from '../../shared/run';
 import { HarnessActivities } from '../../shared/tools';

@@ -9,12 +9,7 @@ import { patched } from '@temporalio/workflow';
 
 /** Patches a run may have been started without, oldest first. */
 export type ShapePatch =
-  | 'gate-memo'
-  | 'server-retries'
-  | 'local-tools'
-  | 'checked-results'
-  | 'worker-default-policy'
-  | 'local-default-policy';
+  'gate-memo' | 'server-retries' | 'local-tools' | 'checked-results' | 'worker-default-policy' | 'local-default-policy';
 
 /** Implies every ShapePatch: new runs record only this one. */
 export const CURRENT_SHAPE_PATCH = 'shape-2026-12-06';
