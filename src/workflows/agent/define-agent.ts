@@ -253,13 +253,13 @@ class AgentLoop {
     for (;;) {
       if (this.session.awaitingMessage) {
         if (!this.agent.session) return this.finish('answer', this.data.answer);
-        await this.continueAsNewIfDue(input.prompt);
+        if (this.continueAsNewDue()) await this.continueAsNew(input.prompt);
         const next = await this.nextMessage();
         if (next !== 'message') return this.finish(next, this.data.answer);
       }
       const stop = this.limitReached(startedAt);
       if (stop) return this.finish(stop, null);
-      await this.continueAsNewIfDue(input.prompt);
+      if (this.continueAsNewDue()) await this.continueAsNew(input.prompt);
       if (this.mcp && (await this.mcp.refresh())) tools = modelFacing();
       const turn = this.data.turns + 1;
       const reply = await this.modelPath.call(MODEL_TURN, {
@@ -314,12 +314,14 @@ class AgentLoop {
    * Past the history bound, between turns and with no gate open (every call of a turn has ended),
    * the run continues as new under the same workflow id, carrying the conversation and its counts.
    */
-  private async continueAsNewIfDue(prompt: string): Promise<void> {
-    if (this.session.ending) return;
+  private continueAsNewDue(): boolean {
+    if (this.session.ending) return false;
     const info = workflowInfo();
-    const due =
-      info.continueAsNewSuggested || info.historyLength >= this.limits.historyEvents || info.historySize >= this.limits.historyBytes;
-    if (!due) return;
+    return info.continueAsNewSuggested || info.historyLength >= this.limits.historyEvents || info.historySize >= this.limits.historyBytes;
+  }
+
+  private async continueAsNew(prompt: string): Promise<void> {
+    const info = workflowInfo();
     this.kernel.run.closing = true;
     await condition(allHandlersFinished);
     if (this.session.inbox.length > 0) {

@@ -114,12 +114,7 @@ export class ToolFailedError extends Error {
 }
 
 /** The tool's result, or ToolFailedError once its retry policy gives up. */
-export async function callTool<T extends AnyTool>(
-  run: RunRecorder,
-  tool: T,
-  input: InputOf<T>,
-  options: CallOptions = {},
-): Promise<OutputOf<T>> {
+export function callTool<T extends AnyTool>(run: RunRecorder, tool: T, input: InputOf<T>, options: CallOptions = {}): Promise<OutputOf<T>> {
   return options.serverRetries ? callRetriedByServer(run, tool, input, options) : callRetriedHere(run, tool, input, options);
 }
 

@@ -85,7 +85,9 @@ export class ToolPath {
       throw err;
     }
     ledger.completed(name, output);
-    if (output && typeof output === 'object' && 'usage' in output) await this.account(name, output.usage as TokenUsage | null | undefined);
+    const overBudget =
+      output && typeof output === 'object' && 'usage' in output && this.account(name, output.usage as TokenUsage | null | undefined);
+    if (overBudget) await this.pauseOverBudget(name, overBudget);
     return output;
   }
 
@@ -139,14 +141,18 @@ export class ToolPath {
     }
   }
 
-  /** Past the budget the run pauses: resume lets it go on (the operator accepts the cost), abort fails it. */
-  private async account(tool: string, usage: TokenUsage | null | undefined): Promise<void> {
-    if (usage === undefined) return; // no model was called
+  /** Records a model call's usage; past the budget, says why the run must pause (synchronous: most calls never pause). */
+  private account(tool: string, usage: TokenUsage | null | undefined): string | null {
+    if (usage === undefined) return null; // no model was called
     const { run, budget } = this.setup;
     run.recordUsage(tool, usage);
     const used = run.state.usage.totalTokens;
-    if (budget === null || this.budgetWaived || used <= budget) return;
-    const reason = `token budget exceeded: ${used} of ${budget} tokens used`;
+    if (budget === null || this.budgetWaived || used <= budget) return null;
+    return `token budget exceeded: ${used} of ${budget} tokens used`;
+  }
+
+  /** Past the budget the run pauses: resume lets it go on (the operator accepts the cost), abort fails it. */
+  private async pauseOverBudget(tool: string, reason: string): Promise<void> {
     if ((await this.setup.control.pause(tool, reason, 1)) === 'abort') throw new ToolFailedError(`${reason} (aborted by an operator)`);
     this.budgetWaived = true;
   }
