@@ -310,16 +310,17 @@ class AgentLoop {
     return 'message';
   }
 
-  /**
-   * Past the history bound, between turns and with no gate open (every call of a turn has ended),
-   * the run continues as new under the same workflow id, carrying the conversation and its counts.
-   */
+  /** Past the history bound (or told so by the server), unless the session is ending. */
   private continueAsNewDue(): boolean {
     if (this.session.ending) return false;
     const info = workflowInfo();
     return info.continueAsNewSuggested || info.historyLength >= this.limits.historyEvents || info.historySize >= this.limits.historyBytes;
   }
 
+  /**
+   * Between turns and with no gate open (every call of a turn has ended), the run continues as
+   * new under the same workflow id, carrying the conversation and its counts.
+   */
   private async continueAsNew(prompt: string): Promise<void> {
     const info = workflowInfo();
     this.kernel.run.closing = true;

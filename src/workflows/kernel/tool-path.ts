@@ -5,7 +5,7 @@
  * accounting and the budget pause.
  */
 import { CancellationScope } from '@temporalio/workflow';
-import { CallFacts, EarlierCalls, evaluateToolCall, Policy } from '../../shared/policy';
+import { CallFacts, CallVerdict, EarlierCalls, evaluateToolCall, Policy } from '../../shared/policy';
 import { previewOf } from '../../shared/run';
 import type { AnyTool, InputOf, OutputOf, ToolCatalog } from '../../shared/tool-contract';
 import type { CallLedger } from './call-ledger';
@@ -45,6 +45,12 @@ export interface ToolPathSetup {
   pauseOnFailure?: boolean;
 }
 
+/** The facts a call is judged on: a writing tool's path, from the workflow or else from its arguments. */
+function judgedFacts<T extends AnyTool>(tool: T, args: InputOf<T>, facts: Partial<CallFacts>): Partial<CallFacts> {
+  const outputPath = facts.outputPath ?? tool.writesTo?.(args);
+  return { ...facts, ...(outputPath !== undefined ? { outputPath } : {}) };
+}
+
 export class ToolPath {
   private budgetWaived = false;
 
@@ -63,10 +69,9 @@ export class ToolPath {
       run.event('policy_denied', { tool: name, message, data: { policy: policy.name, unregistered: true } });
       throw new UnregisteredToolError(message);
     }
-    const outputPath = facts.outputPath ?? tool.writesTo?.(args);
-    const judged = { ...facts, ...(outputPath !== undefined ? { outputPath } : {}) };
+    const judged = judgedFacts(tool, args, facts);
     const { ledger } = this.setup;
-    const verdict = evaluateToolCall(policy, tool, { topic: this.setup.topic, ...judged, args, earlier: ledger });
+    const verdict = this.judge(tool, args, judged, ledger);
     if (!verdict.allowed) {
       run.event('policy_denied', { tool: name, message: verdict.reason, data: { policy: policy.name, ...judged } });
       throw new PolicyDeniedError(`policy "${policy.name}" denied ${name}: ${verdict.reason}`);
@@ -78,7 +83,7 @@ export class ToolPath {
     ledger.admit(name);
     let output: OutputOf<T>;
     try {
-      const judge = (edited: InputOf<T>) => this.judgeEdit(tool, edited, facts);
+      const judge = (edited: InputOf<T>) => this.judgeEdit(tool, edited, judgedFacts(tool, edited, facts));
       output = await this.invoke(tool, verdict.approvalRequired ? await this.gate(tool, args, { judge, ...gateView }) : args);
     } catch (err) {
       ledger.withdraw(name);
@@ -96,14 +101,17 @@ export class ToolPath {
    * was, its own admission aside (it already counts against maxCalls).
    */
   private judgeEdit<T extends AnyTool>(tool: T, args: InputOf<T>, facts: Partial<CallFacts>): string | null {
-    const { ledger, policy, topic } = this.setup;
-    const outputPath = facts.outputPath ?? tool.writesTo?.(args);
+    const { ledger } = this.setup;
     const earlier: EarlierCalls = {
       count: (name) => ledger.count(name) - (name === tool.name ? 1 : 0),
       outputs: (name) => ledger.outputs(name),
     };
-    const verdict = evaluateToolCall(policy, tool, { topic, ...facts, ...(outputPath !== undefined ? { outputPath } : {}), args, earlier });
+    const verdict = this.judge(tool, args, facts, earlier);
     return verdict.allowed ? null : verdict.reason;
+  }
+
+  private judge<T extends AnyTool>(tool: T, args: InputOf<T>, facts: Partial<CallFacts>, earlier: EarlierCalls): CallVerdict {
+    return evaluateToolCall(this.setup.policy, tool, { topic: this.setup.topic, ...facts, args, earlier });
   }
 
   private gate<T extends AnyTool>(tool: T, args: InputOf<T>, view: GateView<T> & Pick<GateRequest<T>, 'judge'>): Promise<InputOf<T>> {
