@@ -3,6 +3,8 @@ export const DEFAULT_TASK_QUEUE = 'harness';
 export const DEFAULT_NAMESPACE = 'default';
 export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
 export const DEFAULT_UI_PORT = 8233;
+/** `harness ui`, the approvals page. */
+export const DEFAULT_APPROVALS_PORT = 7466;
 export const DEFAULT_OUTPUT_DIR = '.runs';
 export const REPORT_FILE_NAME = 'final_report.md';
 export const WORKFLOW_TYPE = 'researchRun';

@@ -40,7 +40,24 @@ function installQuiet(Runtime: typeof import('@temporalio/worker').Runtime): voi
 /** The workflow types the harness's own bundle holds; any other is a user's, replayed with their workflows module. */
 const HARNESS_WORKFLOW_TYPES: string[] = [WORKFLOW_TYPE, TOOL_CALL_WORKFLOW_TYPE, ...Object.values(ROLE_WORKFLOW_TYPES)];
 
-export async function replaySnapshot(
+/**
+ * One replay at a time in a process. The SDK's runtime shuts itself down when its last replay
+ * worker is released; a second replay starting in that moment got a handle to the runtime being
+ * shut down ("failed to downcast any to … Runtime"), which a long-lived front end (`harness ui`)
+ * reading two closed runs at once met.
+ */
+let replaying: Promise<unknown> = Promise.resolve();
+
+export function replaySnapshot(...args: Parameters<typeof replayOne>): Promise<RunSnapshot> {
+  const next = replaying.then(
+    () => replayOne(...args),
+    () => replayOne(...args),
+  );
+  replaying = next.catch(() => undefined);
+  return next;
+}
+
+async function replayOne(
   workflowId: string,
   history: temporal.api.history.v1.IHistory,
   dataConverter?: DataConverter,

@@ -1,0 +1,57 @@
+// The approvals page's only script: keeps the open page current from /events (server-sent events)
+// and counts expiry down. It swaps in fragments the server rendered and escaped; it never builds
+// markup from a run's data itself.
+(() => {
+  'use strict';
+  const live = () => document.getElementById('live');
+  const runId = () => live()?.dataset.run ?? null;
+  const fragmentUrl = () => (runId() ? `/fragments/runs/${encodeURIComponent(runId())}` : '/fragments/inbox');
+
+  /** Someone typing a reason or a comment is not interrupted: the page says it changed instead. */
+  const busy = () =>
+    [...document.querySelectorAll('#live input:not([type=hidden]), #live textarea')].some(
+      (field) => field === document.activeElement || field.value !== '',
+    );
+
+  let reloading = false;
+  async function reload() {
+    if (reloading) return;
+    if (busy()) {
+      document.getElementById('changed')?.removeAttribute('hidden');
+      return;
+    }
+    reloading = true;
+    try {
+      const response = await fetch(fragmentUrl(), { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
+      if (!response.ok) return;
+      const next = new DOMParser().parseFromString(await response.text(), 'text/html').getElementById('live');
+      if (next) live()?.replaceWith(document.adoptNode(next));
+      tick();
+    } finally {
+      reloading = false;
+    }
+  }
+
+  function tick() {
+    for (const el of document.querySelectorAll('time.countdown')) {
+      const left = Date.parse(el.dataset.expires) - Date.now();
+      el.textContent = left > 0 ? `expires in ${Math.ceil(left / 1000)} s` : 'expired';
+    }
+  }
+
+  function connect() {
+    if (!live()) return;
+    const query = runId() ? `?run=${encodeURIComponent(runId())}` : '';
+    const events = new EventSource(`/events${query}`);
+    events.addEventListener(runId() ? 'run' : 'inbox', (event) => {
+      if (runId() || event.data !== live()?.dataset.version) void reload();
+    });
+    document.body.dataset.live = 'connected';
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    connect();
+    tick();
+    setInterval(tick, 1000);
+  });
+})();
