@@ -14,6 +14,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { streamSSE } from 'hono/streaming';
 import { hostRefusal } from '../../net/host-guard';
 import { PersonName } from '../../shared/identity';
+import type { Signature } from '../../shared/signed-decision';
 import { RunState, TERMINAL_STATUSES } from '../../shared/run';
 import type { HarnessClient } from '../api/connect';
 import { decide } from '../api/decide';
@@ -22,7 +23,7 @@ import { readState } from '../api/runs';
 import { tokenHolder } from './approver-tokens';
 import type { InboxFeed } from './inbox-feed';
 import { RunWatches } from './run-watch';
-import { gateBody, gatePage, GateView, inboxList, inboxPage, notFoundPage, signInPage } from './views';
+import { gateBody, gatePage, GateView, inboxList, inboxPage, keyPage, notFoundPage, signInPage } from './views';
 
 /** Who is deciding: a token the harness issued, or (behind a proxy that authenticates) a header it sets. */
 export type SignIn = { tokenFile: string } | { trustedHeader: string };
@@ -50,8 +51,18 @@ const KEEPALIVE_MS = 15_000;
 const STATIC_DIR = path.join(__dirname, 'static');
 const STATIC: Record<string, { type: string; body: string }> = {
   'live.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(path.join(STATIC_DIR, 'live.js'), 'utf8') },
+  'signing.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(path.join(STATIC_DIR, 'signing.js'), 'utf8') },
   'style.css': { type: 'text/css; charset=utf-8', body: readFileSync(path.join(STATIC_DIR, 'style.css'), 'utf8') },
 };
+
+/** The form's signature field as the payload's: a shape the run's schema then checks in full. */
+function parsedSignature(text: string): Signature {
+  try {
+    return JSON.parse(text) as Signature;
+  } catch {
+    throw new HarnessError('the signature sent with this decision is not JSON');
+  }
+}
 
 type Env = { Bindings: HttpBindings; Variables: { user: string; session: Session | null } };
 
@@ -146,14 +157,17 @@ export function uiApp({ h, feed, signIn, allowedHosts }: UiOptions): { app: Hono
   const gateView = async (c: Context<Env>, workflowId: string): Promise<GateView> => {
     let state: RunState | null = closedRuns.get(workflowId) ?? null;
     let unreadable: string | null = null;
+    let executionRunId: string | null = null;
     try {
-      state ??= await readState(h, h.client.workflow.getHandle(workflowId));
+      const run = h.client.workflow.getHandle(workflowId);
+      state ??= await readState(h, run);
+      if (state.status === 'waiting_approval') executionRunId = (await run.describe()).runId;
     } catch (err) {
       unreadable = `${(err as Error).message.split('\n')[0]}`;
     }
     if (state && TERMINAL_STATUSES.includes(state.status)) remember(workflowId, state);
     const pending = state?.status === 'waiting_approval' ? state.pendingAction : null;
-    return { workflowId, feedVersion: feed.current().version, state, pending, unreadable, notice: null };
+    return { workflowId, feedVersion: feed.current().version, state, pending, executionRunId, unreadable, notice: null };
   };
   const isUnknownRun = (view: GateView) => !view.state && /not found/i.test(view.unreadable ?? '');
 
@@ -165,7 +179,8 @@ export function uiApp({ h, feed, signIn, allowedHosts }: UiOptions): { app: Hono
     if (c.var.session) c.var.session.notice = null;
     return c.html(gatePage(c.var.user, { ...view, notice }));
   });
-  app.get('/fragments/runs/:id', async (c) => c.html(gateBody(await gateView(c, c.req.param('id')))));
+  app.get('/fragments/runs/:id', async (c) => c.html(gateBody(c.var.user, await gateView(c, c.req.param('id')))));
+  app.get('/key', (c) => c.html(keyPage(c.var.user)));
 
   const decided = async (c: Context<Env>, kind: 'approve' | 'reject') => {
     const workflowId = c.req.param('id')!;
@@ -173,10 +188,17 @@ export function uiApp({ h, feed, signIn, allowedHosts }: UiOptions): { app: Hono
     const text = (key: string) => (typeof form[key] === 'string' ? (form[key] as string).trim() : '');
     let notice: GateView['notice'];
     try {
+      // The browser's signature (signing.js), checked by the run against the policy's keys; never made here.
+      const signature = text('signature') ? { signature: parsedSignature(text('signature')) } : {};
       const result =
         kind === 'approve'
-          ? await decide(h, workflowId, 'approve', { approver: c.var.user, digest: text('digest'), comment: text('comment') || undefined })
-          : await decide(h, workflowId, 'reject', { approver: c.var.user, reason: text('reason') });
+          ? await decide(h, workflowId, 'approve', {
+              approver: c.var.user,
+              digest: text('digest'),
+              comment: text('comment') || undefined,
+              ...signature,
+            })
+          : await decide(h, workflowId, 'reject', { approver: c.var.user, reason: text('reason'), ...signature });
       notice = { kind: 'done', text: result.message };
     } catch (err) {
       if (!(err instanceof HarnessError)) throw err;

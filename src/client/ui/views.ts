@@ -28,8 +28,9 @@ export function page(title: string, user: string | null, body: Html): Html {
         <title>${inert(title)} · durable-harness approvals</title>
         <link rel="stylesheet" href="/static/style.css" />
         <script src="/static/live.js" defer></script>
+        <script src="/static/signing.js" defer></script>
       </head>
-      <body>
+      <body data-user="${user ?? ''}">
         <header>
           <a class="brand" href="/">durable-harness · approvals</a>
           ${
@@ -123,6 +124,8 @@ export interface GateView {
   feedVersion: number;
   state: RunState | null;
   pending: PendingAction | null;
+  /** The execution waiting at the gate (Temporal's run id): what a signature binds, so it cannot serve a later run of the same id. */
+  executionRunId: string | null;
   /** What the page could not read (no worker answered the query): said, not hidden. */
   unreadable: string | null;
   notice: { kind: 'done' | 'refused'; text: string } | null;
@@ -143,16 +146,31 @@ function traceList(trace: TraceEvent[]): Html {
   </ol>`;
 }
 
-function decisionForms(view: GateView, pending: PendingAction): Html {
+/** What a signature over this gate says (signing.js adds the time and the note's digest): shared/signed-decision.ts. */
+const statementFor = (view: GateView, pending: PendingAction, user: string, decision: 'approve' | 'reject') =>
+  JSON.stringify({
+    v: 1,
+    workflowId: view.workflowId,
+    runId: view.executionRunId,
+    gate: pending.gate ?? 1,
+    tool: pending.tool,
+    digest: pending.digest,
+    decision,
+    approver: user,
+  });
+
+function decisionForms(view: GateView, pending: PendingAction, user: string): Html {
   const id = runHref(view.workflowId);
   return html`<section class="decide" aria-label="Decide">
-    <form method="post" action="${id}/approve" class="stack">
+    <form method="post" action="${id}/approve" class="stack" data-statement="${statementFor(view, pending, user, 'approve')}">
       <input type="hidden" name="digest" value="${pending.digest}" />
+      <input type="hidden" name="signature" value="" />
       <label for="comment">Comment (optional)</label>
       <input id="comment" name="comment" maxlength="2000" />
       <button type="submit" class="approve">Approve what is shown</button>
     </form>
-    <form method="post" action="${id}/reject" class="stack">
+    <form method="post" action="${id}/reject" class="stack" data-statement="${statementFor(view, pending, user, 'reject')}">
+      <input type="hidden" name="signature" value="" />
       <label for="reason">Reason for rejecting</label>
       <input id="reason" name="reason" maxlength="2000" required />
       <button type="submit" class="reject">Reject</button>
@@ -160,7 +178,7 @@ function decisionForms(view: GateView, pending: PendingAction): Html {
   </section>`;
 }
 
-function pendingSection(view: GateView, pending: PendingAction): Html {
+function pendingSection(view: GateView, pending: PendingAction, user: string): Html {
   const approvals = pending.approvals;
   return html`<section class="gate" aria-label="The pending action">
       <h2>${pending.tool === 'finalize_report' ? 'Write this report?' : html`Run <code>${inert(pending.tool)}</code>?`}</h2>
@@ -180,7 +198,9 @@ function pendingSection(view: GateView, pending: PendingAction): Html {
         <dd>
           ${String(approvals.length)} of
           ${String(pending.minApprovals)}${
-            approvals.length ? html` (${approvals.map((a, i) => html`${i ? ', ' : ''}${inert(a.approver)}`)})` : ''
+            approvals.length
+              ? html` (${approvals.map((a, i) => html`${i ? ', ' : ''}${inert(a.approver)}${a.signedWith ? ` signed with ${a.signedWith}` : ''}`)})`
+              : ''
           };
           still needed: ${String(pending.stillNeeded)}
         </dd>
@@ -191,7 +211,7 @@ function pendingSection(view: GateView, pending: PendingAction): Html {
         ${
           pending.signatureRequired
             ? html`<dt>Signatures</dt>
-                <dd>This gate counts only signed approvals.</dd>`
+                <dd>This gate counts only signed decisions: <a href="/key">load your signing key</a> into this browser first.</dd>`
             : ''
         }
       </dl>
@@ -213,11 +233,11 @@ function pendingSection(view: GateView, pending: PendingAction): Html {
           : ''
       }
     </section>
-    ${decisionForms(view, pending)}`;
+    ${decisionForms(view, pending, user)}`;
 }
 
 /** The part of a run's page the live script reloads. */
-export function gateBody(view: GateView): Html {
+export function gateBody(user: string, view: GateView): Html {
   const state = view.state;
   const report = state?.artifacts.report;
   return html`<section id="live" data-version="${String(view.feedVersion)}" data-run="${view.workflowId}" aria-live="polite">
@@ -229,7 +249,7 @@ export function gateBody(view: GateView): Html {
     </p>
     ${view.unreadable ? html`<p class="notice refused" role="alert">${inert(view.unreadable)}</p>` : ''}
     ${report ? html`<p class="report">Report written: <code>${inert(report.path)}</code> (${String(report.bytes)} bytes)</p>` : ''}
-    ${view.pending ? pendingSection(view, view.pending) : state ? html`<p>This run is not waiting for approval.</p>` : ''}
+    ${view.pending ? pendingSection(view, view.pending, user) : state ? html`<p>This run is not waiting for approval.</p>` : ''}
     ${
       state
         ? html`<h2>Trace so far</h2>
@@ -247,7 +267,25 @@ export const gatePage = (user: string, view: GateView): Html =>
     html`<p><a href="/">← Inbox</a></p>
       ${view.notice ? html`<p class="notice ${view.notice.kind}" role="status">${inert(view.notice.text)}</p>` : ''}
       <p id="changed" class="notice" hidden>This run moved while you were typing: <a href="">reload it</a> before deciding.</p>
-      ${gateBody(view)}`,
+      ${gateBody(user, view)}`,
+  );
+
+export const keyPage = (user: string): Html =>
+  page(
+    'Signing key',
+    user,
+    html`<h1>Signing key</h1>
+      <p>
+        Where a policy asks for signed decisions, this browser signs yours with your Ed25519 key, the
+        <code>.key</code> file <code>harness keys generate</code> wrote. The key is imported into this browser's WebCrypto store as a key
+        that cannot be read back, and it is never sent to the server: only each decision's signature is.
+      </p>
+      <p id="key-status" role="status">No signing key in this browser.</p>
+      <p class="stack">
+        <label for="key-file">Your private key file</label>
+        <input id="key-file" type="file" accept=".key,.pem" />
+        <button id="key-forget" type="button">Forget the key</button>
+      </p>`,
   );
 
 export const notFoundPage = (user: string | null, what: string): Html =>

@@ -14,6 +14,7 @@ import { waitFor } from '../../../src/client/api/wait-for';
 import { policyDigest } from '../../../src/config/policy-file';
 import { stateQuery } from '../../../src/shared/messages';
 import { Policy } from '../../../src/shared/policy';
+import { keyFingerprint } from '../../../src/shared/signed-decision';
 import { launchBrowser } from '../../helpers/browser';
 import { runHarness, spawnHarnessUntil, WorkerProcess } from '../../helpers/processes';
 import { useCliTestBed } from '../../helpers/test-bed';
@@ -47,8 +48,8 @@ async function signedIn(name: string): Promise<Page> {
   return page;
 }
 
-const policyOf = (tools: Record<string, unknown>) => {
-  const policy = Policy.parse({ version: 1, name: 'ui-test', tools });
+const policyOf = (tools: Record<string, unknown>, more: Record<string, unknown> = {}) => {
+  const policy = Policy.parse({ version: 1, name: 'ui-test', tools, ...more });
   return { policy, digest: policyDigest(policy), source: 'ui test' };
 };
 
@@ -183,6 +184,51 @@ test('script, markup and bidi controls from a run are shown as text', async () =
   await page.goto(`${base}/`);
   expect(await page.locator(`li.run[data-run="${run.workflowId}"] .topic`).textContent()).toContain('<script>');
   expect(await page.evaluate('window.pwned')).toBeUndefined();
+});
+
+test('a decision signed in the browser with WebCrypto is verified by the workflow; an unsigned one is refused', async () => {
+  const keyDir = path.join(bed.dir, 'keys');
+  const publicKeys: Record<string, string> = {};
+  for (const name of ['alice', 'bob']) {
+    expect(await runHarness(['keys', 'generate', '--name', name, '--dir', keyDir], bed.env)).toMatchObject({ code: 0 });
+    publicKeys[name] = (await fs.readFile(path.join(keyDir, `${name}.pub`), 'utf8')).trim();
+  }
+  const publicKey = publicKeys.alice;
+  const run = await startTestRun(bed.client, bed.env.HARNESS_TASK_QUEUE!, {
+    topic: 'durable approvals, signed',
+    sources: await sampleSources(),
+    policy: policyOf(
+      { finalize_report: { requireSignedApprovals: true, approvers: ['alice', 'bob'] } },
+      { publicKeys: { alice: [publicKeys.alice], bob: [publicKeys.bob] } },
+    ),
+  });
+  await waitForStatus(run, ['waiting_approval']);
+
+  // Bob has no key in his browser: his approval goes unsigned and the run refuses it.
+  const bob = await signedIn('bob');
+  await bob.goto(`${base}/runs/${run.workflowId}`);
+  await bob.locator('dd', { hasText: 'counts only signed decisions' }).waitFor();
+  await bob.getByRole('button', { name: 'Approve what is shown' }).click();
+  await bob.locator('.notice.refused').waitFor();
+  expect(await bob.locator('.notice.refused').textContent()).toMatch(
+    /policy "ui-test" counts only signed decisions at the finalize_report gate/,
+  );
+
+  // Alice loads her key file into the browser; the page shows its public half, the server never sees it.
+  const alice = await signedIn('alice');
+  const seen: string[] = [];
+  alice.on('request', (r) => seen.push(`${r.url()} ${r.postData() ?? ''}`));
+  await alice.goto(`${base}/key`);
+  await alice.getByLabel('Your private key file').setInputFiles(path.join(keyDir, 'alice.key'));
+  await alice.getByText(publicKey).waitFor();
+  await alice.goto(`${base}/runs/${run.workflowId}`);
+  await alice.getByRole('button', { name: 'Approve what is shown' }).click();
+  await alice.locator('.notice.done').waitFor();
+  const finished = await waitForStatus(run, ['completed']);
+  expect(finished.decision?.approvals).toEqual([expect.objectContaining({ approver: 'alice', signedWith: keyFingerprint(publicKey) })]);
+  const privateKey = await fs.readFile(path.join(keyDir, 'alice.key'), 'utf8');
+  const keyBody = privateKey.split('\n')[1];
+  expect(seen.some((line) => line.includes(keyBody) || line.includes(encodeURIComponent(keyBody)))).toBe(false);
 });
 
 /** A raw request with the headers a browser on another site (or a rebound DNS name) would send. */

@@ -9,6 +9,7 @@
 
   /** Someone typing a reason or a comment is not interrupted: the page says it changed instead. */
   const busy = () =>
+    document.body.dataset.submitting === 'yes' ||
     [...document.querySelectorAll('#live input:not([type=hidden]), #live textarea')].some(
       (field) => field === document.activeElement || field.value !== '',
     );
@@ -25,6 +26,8 @@
       const response = await fetch(fragmentUrl(), { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
       if (!response.ok) return;
       const next = new DOMParser().parseFromString(await response.text(), 'text/html').getElementById('live');
+      // Asked again: a decision may have been submitted while the fragment was on its way.
+      if (busy()) return document.getElementById('changed')?.removeAttribute('hidden');
       if (next) live()?.replaceWith(document.adoptNode(next));
       tick();
     } finally {
