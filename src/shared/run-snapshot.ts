@@ -23,6 +23,8 @@ export interface RunSnapshot {
   facts: Fact[];
   /** The report draft_report wrote (an approved edit replaces it); null before that step. */
   draft: { markdown: string; sha256: string } | null;
+  /** The draft as the run's own tools wrote it, whatever an approver's edit made of it (absent in runs from before it was kept). */
+  drafted?: { markdown: string; sha256: string } | null;
   pendingCall: PendingCall | null;
 }
 

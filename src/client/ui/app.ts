@@ -15,11 +15,12 @@ import { streamSSE } from 'hono/streaming';
 import { hostRefusal } from '../../net/host-guard';
 import { PersonName } from '../../shared/identity';
 import type { Signature } from '../../shared/signed-decision';
-import { RunState, TERMINAL_STATUSES } from '../../shared/run';
+import { TERMINAL_STATUSES } from '../../shared/run';
+import type { RunSnapshot } from '../../shared/run-snapshot';
 import type { HarnessClient } from '../api/connect';
 import { decide } from '../api/decide';
 import { HarnessError } from '../api/harness-error';
-import { readState } from '../api/runs';
+import { readSnapshot } from '../api/runs';
 import { tokenHolder } from './approver-tokens';
 import type { InboxFeed } from './inbox-feed';
 import { RunWatches } from './run-watch';
@@ -64,15 +65,34 @@ function parsedSignature(text: string): Signature {
   }
 }
 
+/** All of what waits at the gate, as the approver reads and edits it (what `harness draft` prints). */
+function fullText(snapshot: RunSnapshot | null): GateView['full'] {
+  const call = snapshot?.pendingCall;
+  if (!call || snapshot?.state.status !== 'waiting_approval') return null;
+  if (call.tool === 'finalize_report' && typeof call.args.markdown === 'string')
+    return { kind: 'markdown', text: call.args.markdown, original: snapshot.drafted?.markdown ?? null };
+  return { kind: 'json', text: JSON.stringify(call.args, null, 2), original: null };
+}
+
+/** The edit as the run takes it: a report's text (a browser sends CRLF line ends; the report has LF), or arguments parsed. */
+function editOf(kind: string, text: string): unknown {
+  if (kind === 'markdown') return text.replace(/\r\n/g, '\n');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HarnessError('the edited arguments are not JSON');
+  }
+}
+
 type Env = { Bindings: HttpBindings; Variables: { user: string; session: Session | null } };
 
 export function uiApp({ h, feed, signIn, allowedHosts }: UiOptions): { app: Hono<Env>; close(): void } {
   const sessions = new Map<string, Session>();
   // An ended run never changes, and reading one means replaying its history: kept, the newest few hundred.
-  const closedRuns = new Map<string, RunState>();
-  const remember = (workflowId: string, state: RunState) => {
+  const closedRuns = new Map<string, RunSnapshot>();
+  const remember = (workflowId: string, snapshot: RunSnapshot) => {
     closedRuns.delete(workflowId);
-    closedRuns.set(workflowId, state);
+    closedRuns.set(workflowId, snapshot);
     if (closedRuns.size > CLOSED_RUNS_KEPT) closedRuns.delete(closedRuns.keys().next().value!);
   };
   const watches = new RunWatches(h, feed);
@@ -155,19 +175,20 @@ export function uiApp({ h, feed, signIn, allowedHosts }: UiOptions): { app: Hono
   app.get('/fragments/inbox', (c) => c.html(inboxList(feed.current())));
 
   const gateView = async (c: Context<Env>, workflowId: string): Promise<GateView> => {
-    let state: RunState | null = closedRuns.get(workflowId) ?? null;
+    let snapshot: RunSnapshot | null = closedRuns.get(workflowId) ?? null;
     let unreadable: string | null = null;
     let executionRunId: string | null = null;
     try {
       const run = h.client.workflow.getHandle(workflowId);
-      state ??= await readState(h, run);
-      if (state.status === 'waiting_approval') executionRunId = (await run.describe()).runId;
+      snapshot ??= await readSnapshot(h, run);
+      if (snapshot.state.status === 'waiting_approval') executionRunId = (await run.describe()).runId;
     } catch (err) {
       unreadable = `${(err as Error).message.split('\n')[0]}`;
     }
-    if (state && TERMINAL_STATUSES.includes(state.status)) remember(workflowId, state);
+    const state = snapshot?.state ?? null;
+    if (snapshot && state && TERMINAL_STATUSES.includes(state.status)) remember(workflowId, snapshot);
     const pending = state?.status === 'waiting_approval' ? state.pendingAction : null;
-    return { workflowId, feedVersion: feed.current().version, state, pending, executionRunId, unreadable, notice: null };
+    return { workflowId, feedVersion: feed.current().version, state, pending, full: fullText(snapshot), executionRunId, unreadable, notice: null };
   };
   const isUnknownRun = (view: GateView) => !view.state && /not found/i.test(view.unreadable ?? '');
 
@@ -186,6 +207,7 @@ export function uiApp({ h, feed, signIn, allowedHosts }: UiOptions): { app: Hono
     const workflowId = c.req.param('id')!;
     const form = await c.req.parseBody();
     const text = (key: string) => (typeof form[key] === 'string' ? (form[key] as string).trim() : '');
+    const rawEdit = typeof form.edit === 'string' ? form.edit : '';
     let notice: GateView['notice'];
     try {
       // The browser's signature (signing.js), checked by the run against the policy's keys; never made here.
@@ -196,6 +218,7 @@ export function uiApp({ h, feed, signIn, allowedHosts }: UiOptions): { app: Hono
               approver: c.var.user,
               digest: text('digest'),
               comment: text('comment') || undefined,
+              ...(rawEdit ? { edit: editOf(text('edit-kind'), rawEdit) as string } : {}),
               ...signature,
             })
           : await decide(h, workflowId, 'reject', { approver: c.var.user, reason: text('reason'), ...signature });

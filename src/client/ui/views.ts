@@ -4,6 +4,7 @@
  * link, and no bidi control reordering what the approver reads. The only script is /static/live.js
  * (the Content-Security-Policy allows nothing else).
  */
+import { diffLines } from 'diff';
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { PendingAction, RunState, TraceEvent } from '../../shared/run';
@@ -124,6 +125,11 @@ export interface GateView {
   feedVersion: number;
   state: RunState | null;
   pending: PendingAction | null;
+  /**
+   * All of what waits for approval (the whole report, or the call's arguments as JSON) and, when an
+   * approver's edit replaced the run's own draft, that draft: the page shows the difference.
+   */
+  full: { kind: 'markdown' | 'json'; text: string; original: string | null } | null;
   /** The execution waiting at the gate (Temporal's run id): what a signature binds, so it cannot serve a later run of the same id. */
   executionRunId: string | null;
   /** What the page could not read (no worker answered the query): said, not hidden. */
@@ -159,6 +165,30 @@ const statementFor = (view: GateView, pending: PendingAction, user: string, deci
     approver: user,
   });
 
+/** Edit-then-approve: the whole text, changed here; the run checks it (and reviews a report) before it counts. */
+function editForm(view: GateView, full: NonNullable<GateView['full']>, pending: PendingAction, user: string): Html {
+  return html`<form method="post" action="${runHref(view.workflowId)}/approve" class="stack edit" data-statement="${statementFor(view, pending, user, 'approve')}" data-edit="${full.kind}">
+    <input type="hidden" name="digest" value="${pending.digest}" />
+    <input type="hidden" name="signature" value="" />
+    <input type="hidden" name="edit-kind" value="${full.kind}" />
+    <label for="edit">${full.kind === 'markdown' ? 'The report, as you would have it written' : 'The arguments (JSON), as you would have the tool run'}</label>
+    <textarea id="edit" name="edit" rows="16" spellcheck="false">${full.text}</textarea>
+    <label for="edit-comment">Comment on your edit (optional)</label>
+    <input id="edit-comment" name="comment" maxlength="2000" />
+    <button type="submit">Approve with this edit</button>
+  </form>`;
+}
+
+/** Line by line, what an edit changed: removed lines struck, added lines marked, both as text. */
+function diffView(original: string, edited: string): Html {
+  return html`<section class="diff" aria-label="What the edit changed">
+    <h3>Changed by an edit at this gate</h3>
+    <pre dir="ltr">${diffLines(original, edited).map((part) =>
+      part.added ? html`<ins>${inert(part.value)}</ins>` : part.removed ? html`<del>${inert(part.value)}</del>` : html`<span>${inert(part.value)}</span>`,
+    )}</pre>
+  </section>`;
+}
+
 function decisionForms(view: GateView, pending: PendingAction, user: string): Html {
   const id = runHref(view.workflowId);
   return html`<section class="decide" aria-label="Decide">
@@ -169,6 +199,7 @@ function decisionForms(view: GateView, pending: PendingAction, user: string): Ht
       <input id="comment" name="comment" maxlength="2000" />
       <button type="submit" class="approve">Approve what is shown</button>
     </form>
+    ${view.full ? editForm(view, view.full, pending, user) : ''}
     <form method="post" action="${id}/reject" class="stack" data-statement="${statementFor(view, pending, user, 'reject')}">
       <input type="hidden" name="signature" value="" />
       <label for="reason">Reason for rejecting</label>
@@ -215,14 +246,16 @@ function pendingSection(view: GateView, pending: PendingAction, user: string): H
             : ''
         }
       </dl>
-      <h3>${pending.tool === 'finalize_report' ? 'The draft' : 'The arguments'}</h3>
-      <pre class="preview" dir="ltr">${inert(pending.preview.firstLines.join('\n'))}</pre>
+      <h3>${pending.tool === 'finalize_report' ? 'The report it would write' : 'The arguments'}</h3>
+      <pre class="preview" dir="ltr">${inert(view.full?.text ?? pending.preview.firstLines.join('\n'))}</pre>
       <p class="meta">
-        ${String(pending.preview.lineCount)} lines, ${String(pending.preview.charCount)}
-        characters${
-          pending.preview.firstLines.length < pending.preview.lineCount ? ' (the first lines shown; the digest covers all of it)' : ''
+        ${String(pending.preview.lineCount)} lines, ${String(pending.preview.charCount)} characters${
+          !view.full && pending.preview.firstLines.length < pending.preview.lineCount
+            ? ' (the first lines shown: no worker answered for the rest; the digest covers all of it)'
+            : ''
         }
       </p>
+      ${view.full?.original != null && view.full.original !== view.full.text ? diffView(view.full.original, view.full.text) : ''}
       ${
         pending.review
           ? html`<h3>Review</h3>

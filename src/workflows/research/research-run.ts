@@ -91,7 +91,7 @@ async function research(input: Input, kernel: RunKernel) {
       preview: previewOf(drafted.markdown, previewLines),
       proposedPath: outputPath,
       review: { passed: review.passed, findings: review.findings },
-      onEdited: (edited) => recordDraft(run, edited),
+      onEdited: (edited) => recordDraft(run, edited, 'approver'),
     },
   );
   run.state.artifacts.report = report;
@@ -182,8 +182,10 @@ function recordPlan(run: RunRecorder, plan: { steps: string[]; provider: string 
   run.event('plan_recorded', { data: { steps: plan.steps, provider: plan.provider } });
 }
 
-function recordDraft(run: RunRecorder, drafted: Drafted): void {
+/** The run's draft; `by: 'approver'` for an edit at the gate, which leaves `drafted` (what the run's own tools wrote) as it was. */
+function recordDraft(run: RunRecorder, drafted: Drafted, by: 'run' | 'approver' = 'run'): void {
   run.snapshot.draft = { markdown: drafted.markdown, sha256: drafted.sha256 };
+  if (by === 'run') run.snapshot.drafted = run.snapshot.draft;
   run.state.artifacts.draft = { sha256: drafted.sha256, lines: drafted.markdown.split('\n').length, chars: drafted.markdown.length };
 }
 

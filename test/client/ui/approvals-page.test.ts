@@ -171,6 +171,30 @@ test('a page left open while the draft changed cannot approve the new one', asyn
   expect((await waitForStatus(run, ['waiting_approval'])).pendingAction!.approvals).toMatchObject([{ approver: 'carol', edited: true }]);
 });
 
+test('edit-then-approve from the page: the next approver sees the diff, and exactly the edit is written', async () => {
+  const run = await startTestRun(bed.client, bed.env.HARNESS_TASK_QUEUE!, {
+    topic: 'durable approvals, edited',
+    sources: await sampleSources(),
+    policy: policyOf({ finalize_report: { minApprovals: 2 } }),
+  });
+  await waitForStatus(run, ['waiting_approval']);
+  const alice = await signedIn('alice');
+  await alice.goto(`${base}/runs/${run.workflowId}`);
+  const original = await alice.getByLabel('The report, as you would have it written').inputValue();
+  const edited = `${original.trimEnd()}\n\n## Harness Notes\n\n- Alice added this line at the gate.\n`;
+  await alice.getByLabel('The report, as you would have it written').fill(edited);
+  await alice.getByRole('button', { name: 'Approve with this edit' }).click();
+  await alice.locator('.notice.done').waitFor();
+
+  const bob = await signedIn('bob');
+  await bob.goto(`${base}/runs/${run.workflowId}`);
+  expect(await bob.locator('.diff ins').allTextContents()).toEqual([expect.stringContaining('- Alice added this line at the gate.')]);
+  expect(await bob.locator('pre.preview').textContent()).toBe(edited);
+  await bob.getByRole('button', { name: 'Approve what is shown' }).click();
+  const finished = await waitForStatus(run, ['completed']);
+  expect(await fs.readFile(path.join(bed.outputRoot, finished.artifacts.report!.path.replace(/^.*?(?=run-)/, '')), 'utf8')).toBe(edited);
+});
+
 test('script, markup and bidi controls from a run are shown as text', async () => {
   const topic = 'durable <script>window.pwned=1</script><img src=x onerror="window.pwned=2"> \u202Egnp.exe';
   const run = await startTestRun(bed.client, bed.env.HARNESS_TASK_QUEUE!, { topic, sources: await sampleSources() });

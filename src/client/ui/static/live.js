@@ -11,7 +11,7 @@
   const busy = () =>
     document.body.dataset.submitting === 'yes' ||
     [...document.querySelectorAll('#live input:not([type=hidden]), #live textarea')].some(
-      (field) => field === document.activeElement || field.value !== '',
+      (field) => field === document.activeElement || field.value !== field.defaultValue,
     );
 
   let reloading = false;

@@ -84,24 +84,34 @@
     });
   }
 
+  /** The edit as the server sends it to the run (app.ts editOf): the report's text, or the arguments parsed. */
+  function editOf(form) {
+    const text = form.querySelector('[name=edit]').value;
+    return form.dataset.edit === 'json' ? JSON.parse(text) : text;
+  }
+
   /** Adds the signature when this browser holds the approver's key; without one the form goes as it is. */
   async function submitSigned(form) {
     // Tells live.js not to swap this form out while it is being signed (a detached form never submits).
     document.body.dataset.submitting = 'yes';
     const stored = await storedKey(document.body.dataset.user).catch(() => undefined);
-    if (stored) {
-      const field = form.querySelector('[name=comment], [name=reason]');
-      field.value = field.value.trim();
-      const statement = {
-        ...JSON.parse(form.dataset.statement),
-        at: new Date().toISOString(),
-        edit: null,
-        note: field.value ? await sha256(field.value) : null,
-      };
-      const bytes = new TextEncoder().encode(TAG + canonical(statement));
-      const signature = hex(await crypto.subtle.sign({ name: 'Ed25519' }, stored.key, bytes));
-      form.querySelector('[name=signature]').value = JSON.stringify({ statement, signature });
-    }
+    // A statement that cannot be made (arguments that are not JSON) goes unsigned: the run says why it refuses.
+    if (stored)
+      try {
+        const field = form.querySelector('[name=comment], [name=reason]');
+        field.value = field.value.trim();
+        const statement = {
+          ...JSON.parse(form.dataset.statement),
+          at: new Date().toISOString(),
+          edit: form.dataset.edit ? await sha256(canonical(editOf(form))) : null,
+          note: field.value ? await sha256(field.value) : null,
+        };
+        const bytes = new TextEncoder().encode(TAG + canonical(statement));
+        const signature = hex(await crypto.subtle.sign({ name: 'Ed25519' }, stored.key, bytes));
+        form.querySelector('[name=signature]').value = JSON.stringify({ statement, signature });
+      } catch {
+        form.querySelector('[name=signature]').value = '';
+      }
     form.submit();
   }
 
