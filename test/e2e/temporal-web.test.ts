@@ -11,7 +11,7 @@ import { waitFor } from '../../src/client/api/wait-for';
 import { RunningServer, startDevServer } from '../../src/dev-server/dev-server';
 import { approveSignal } from '../../src/shared/messages';
 import { TOOLS, ToolName } from '../../src/shared/tools';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, screenshot as takeScreenshot } from '../helpers/browser';
 import { freePort } from '../../src/dev-server/free-port';
 import {
   sampleSources,
@@ -25,10 +25,6 @@ import {
 } from '../helpers/temporal';
 
 const TOOLS_BEFORE_GATE: ToolName[] = ['plan_run', 'search_sources', 'extract_facts', 'draft_report', 'review_draft'];
-const SCREENSHOT_DIRS = [
-  path.resolve(__dirname, '../../test-results'),
-  ...(process.env.HARNESS_UPDATE_SCREENSHOTS ? [path.resolve(__dirname, '../../docs')] : []),
-];
 
 let server: RunningServer;
 let worker: TestWorker;
@@ -84,9 +80,7 @@ async function pageTextShowing(workflowId: string, expected: RegExp[]): Promise<
   );
 }
 
-async function screenshot(name: string) {
-  for (const dir of SCREENSHOT_DIRS) await page.screenshot({ path: path.join(dir, name) });
-}
+const screenshot = (name: string) => takeScreenshot(page, name);
 
 const scheduled = (tool: string) => new RegExp(`Activity Task Scheduled\\s+Activity Type\\s+${tool}\\b`);
 /** A local activity's marker, as the UI labels it. */

@@ -188,7 +188,16 @@ export function uiApp({ h, feed, signIn, allowedHosts }: UiOptions): { app: Hono
     const state = snapshot?.state ?? null;
     if (snapshot && state && TERMINAL_STATUSES.includes(state.status)) remember(workflowId, snapshot);
     const pending = state?.status === 'waiting_approval' ? state.pendingAction : null;
-    return { workflowId, feedVersion: feed.current().version, state, pending, full: fullText(snapshot), executionRunId, unreadable, notice: null };
+    return {
+      workflowId,
+      feedVersion: feed.current().version,
+      state,
+      pending,
+      full: fullText(snapshot),
+      executionRunId,
+      unreadable,
+      notice: null,
+    };
   };
   const isUnknownRun = (view: GateView) => !view.state && /not found/i.test(view.unreadable ?? '');
 

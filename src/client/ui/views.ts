@@ -38,6 +38,7 @@ export function page(title: string, user: string | null, body: Html): Html {
             user
               ? html`<form method="post" action="/sign-out" class="who">
                   <span>Signed in as <strong>${inert(user)}</strong></span>
+                  <a href="/key">Signing key</a>
                   <button type="submit">Sign out</button>
                 </form>`
               : ''
@@ -63,12 +64,12 @@ export function signInPage(error: string | null): Html {
   );
 }
 
-/** "in 4m 10s" / "expired": the page's script keeps it current from data-expires. */
+/** When the gate expires; the page's script turns it into a countdown ("expires in 6 d 23 h") from data-expires. */
 function countdown(expiresAt: string | null, now: number): Html {
   if (!expiresAt) return html`<span>no expiry</span>`;
   const left = Date.parse(expiresAt) - now;
   return html`<time class="countdown" data-expires="${expiresAt}" datetime="${expiresAt}"
-    >${left > 0 ? `expires in ${Math.ceil(left / 1000)} s` : 'expired'}</time
+    >${left > 0 ? `expires ${expiresAt.slice(0, 16).replace('T', ' ')} UTC` : 'expired'}</time
   >`;
 }
 
@@ -167,11 +168,19 @@ const statementFor = (view: GateView, pending: PendingAction, user: string, deci
 
 /** Edit-then-approve: the whole text, changed here; the run checks it (and reviews a report) before it counts. */
 function editForm(view: GateView, full: NonNullable<GateView['full']>, pending: PendingAction, user: string): Html {
-  return html`<form method="post" action="${runHref(view.workflowId)}/approve" class="stack edit" data-statement="${statementFor(view, pending, user, 'approve')}" data-edit="${full.kind}">
+  return html`<form
+    method="post"
+    action="${runHref(view.workflowId)}/approve"
+    class="stack edit"
+    data-statement="${statementFor(view, pending, user, 'approve')}"
+    data-edit="${full.kind}"
+  >
     <input type="hidden" name="digest" value="${pending.digest}" />
     <input type="hidden" name="signature" value="" />
     <input type="hidden" name="edit-kind" value="${full.kind}" />
-    <label for="edit">${full.kind === 'markdown' ? 'The report, as you would have it written' : 'The arguments (JSON), as you would have the tool run'}</label>
+    <label for="edit"
+      >${full.kind === 'markdown' ? 'The report, as you would have it written' : 'The arguments (JSON), as you would have the tool run'}</label
+    >
     <textarea id="edit" name="edit" rows="16" spellcheck="false">${full.text}</textarea>
     <label for="edit-comment">Comment on your edit (optional)</label>
     <input id="edit-comment" name="comment" maxlength="2000" />
@@ -183,9 +192,14 @@ function editForm(view: GateView, full: NonNullable<GateView['full']>, pending: 
 function diffView(original: string, edited: string): Html {
   return html`<section class="diff" aria-label="What the edit changed">
     <h3>Changed by an edit at this gate</h3>
-    <pre dir="ltr">${diffLines(original, edited).map((part) =>
-      part.added ? html`<ins>${inert(part.value)}</ins>` : part.removed ? html`<del>${inert(part.value)}</del>` : html`<span>${inert(part.value)}</span>`,
-    )}</pre>
+    <pre dir="ltr">
+${diffLines(original, edited).map((part) =>
+        part.added
+          ? html`<ins>${inert(part.value)}</ins>`
+          : part.removed
+            ? html`<del>${inert(part.value)}</del>`
+            : html`<span>${inert(part.value)}</span>`,
+      )}</pre>
   </section>`;
 }
 
@@ -249,7 +263,8 @@ function pendingSection(view: GateView, pending: PendingAction, user: string): H
       <h3>${pending.tool === 'finalize_report' ? 'The report it would write' : 'The arguments'}</h3>
       <pre class="preview" dir="ltr">${inert(view.full?.text ?? pending.preview.firstLines.join('\n'))}</pre>
       <p class="meta">
-        ${String(pending.preview.lineCount)} lines, ${String(pending.preview.charCount)} characters${
+        ${String(pending.preview.lineCount)} lines, ${String(pending.preview.charCount)}
+        characters${
           !view.full && pending.preview.firstLines.length < pending.preview.lineCount
             ? ' (the first lines shown: no worker answered for the rest; the digest covers all of it)'
             : ''

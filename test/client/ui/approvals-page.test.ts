@@ -15,7 +15,7 @@ import { policyDigest } from '../../../src/config/policy-file';
 import { stateQuery } from '../../../src/shared/messages';
 import { Policy } from '../../../src/shared/policy';
 import { keyFingerprint } from '../../../src/shared/signed-decision';
-import { launchBrowser } from '../../helpers/browser';
+import { launchBrowser, screenshot } from '../../helpers/browser';
 import { runHarness, spawnHarnessUntil, WorkerProcess } from '../../helpers/processes';
 import { useCliTestBed } from '../../helpers/test-bed';
 import { sampleSources, startTestRun, waitForStatus } from '../../helpers/temporal';
@@ -94,12 +94,14 @@ test('a run arrives live, its gate shows the draft and digest, and the approval 
   await row.waitFor();
   expect(await page.evaluate('window.unreloaded')).toBe(true);
   await expect(row.textContent()).resolves.toContain('finalize_report');
+  await screenshot(page, 'approvals-inbox.png');
 
   await row.getByRole('link').click();
   const state = await waitForStatus(run, ['waiting_approval']);
   await page.locator('code.digest').waitFor();
   expect(await page.locator('code.digest').textContent()).toBe(state.pendingAction!.digest);
   expect(await page.locator('pre.preview').textContent()).toContain(state.pendingAction!.preview.firstLines[0]);
+  await screenshot(page, 'approvals-gate.png');
 
   await page.getByRole('button', { name: 'Approve what is shown' }).click();
   // The run page follows the run live to its end: the report's path shows without a reload.
@@ -190,6 +192,8 @@ test('edit-then-approve from the page: the next approver sees the diff, and exac
   await bob.goto(`${base}/runs/${run.workflowId}`);
   expect(await bob.locator('.diff ins').allTextContents()).toEqual([expect.stringContaining('- Alice added this line at the gate.')]);
   expect(await bob.locator('pre.preview').textContent()).toBe(edited);
+  await bob.locator('.diff').scrollIntoViewIfNeeded();
+  await screenshot(bob, 'approvals-edit-diff.png');
   await bob.getByRole('button', { name: 'Approve what is shown' }).click();
   const finished = await waitForStatus(run, ['completed']);
   expect(await fs.readFile(path.join(bed.outputRoot, finished.artifacts.report!.path.replace(/^.*?(?=run-)/, '')), 'utf8')).toBe(edited);

@@ -35,10 +35,27 @@
     }
   }
 
+  /** The two largest units: 6 d 23 h, 4 min 10 s. */
+  function timeLeft(ms) {
+    const units = [
+      ['d', 86400],
+      ['h', 3600],
+      ['min', 60],
+      ['s', 1],
+    ];
+    let seconds = Math.ceil(ms / 1000);
+    const parts = [];
+    for (const [unit, size] of units) {
+      if (seconds >= size || (unit === 's' && !parts.length)) parts.push(`${Math.floor(seconds / size)} ${unit}`);
+      seconds %= size;
+    }
+    return parts.slice(0, 2).join(' ');
+  }
+
   function tick() {
     for (const el of document.querySelectorAll('time.countdown')) {
       const left = Date.parse(el.dataset.expires) - Date.now();
-      el.textContent = left > 0 ? `expires in ${Math.ceil(left / 1000)} s` : 'expired';
+      el.textContent = left > 0 ? `expires in ${timeLeft(left)}` : 'expired';
     }
   }
 
