@@ -18,7 +18,10 @@ import { keyFingerprint } from '../../../src/shared/signed-decision';
 import { launchBrowser, screenshot } from '../../helpers/browser';
 import { runHarness, spawnHarnessUntil, WorkerProcess } from '../../helpers/processes';
 import { useCliTestBed } from '../../helpers/test-bed';
-import { sampleSources, startTestRun, waitForStatus } from '../../helpers/temporal';
+import { sampleSources, startTestRun, startTestWorker, testClient, uniqueName, waitForStatus } from '../../helpers/temporal';
+import { Client } from '@temporalio/client';
+import { newCodecKeyEntry } from '../../../src/codec/codec-keys';
+import { harnessDataConverter } from '../../../src/codec/data-converter';
 
 jest.setTimeout(180_000);
 
@@ -257,6 +260,51 @@ test('a decision signed in the browser with WebCrypto is verified by the workflo
   const privateKey = await fs.readFile(path.join(keyDir, 'alice.key'), 'utf8');
   const keyBody = privateKey.split('\n')[1];
   expect(seen.some((line) => line.includes(keyBody) || line.includes(encodeURIComponent(keyBody)))).toBe(false);
+});
+
+test('with the payload codec on: the page reads encrypted memos and queries, and its approval completes the run', async () => {
+  const keys = newCodecKeyEntry('ui-test');
+  const taskQueue = uniqueName('ui-codec');
+  const worker = await startTestWorker({ taskQueue, outputRoot: bed.outputRoot, env: { HARNESS_CODEC_KEYS: keys } });
+  const env = { ...bed.env, HARNESS_TASK_QUEUE: taskQueue, HARNESS_CODEC_KEYS: keys };
+  const tokenFile = path.join(bed.dir, 'ui-tokens.json');
+  const keyed = await spawnHarnessUntil(
+    ['ui', '--port', '0', '--tokens', tokenFile, '--poll-ms', '250'],
+    env,
+    /harness ui on http:\/\/127\.0\.0\.1:\d+\//,
+    60_000,
+  );
+  const { client, close } = await testClient();
+  try {
+    const encrypted = new Client({ connection: client.connection, dataConverter: harnessDataConverter({ HARNESS_CODEC_KEYS: keys }) });
+    const run = await startTestRun(encrypted, taskQueue, { topic: 'durable approvals, encrypted', sources: await sampleSources() });
+    await waitForStatus(run, ['waiting_approval']);
+    // Temporal holds the memo encrypted: a client without the key cannot read the topic.
+    const described = await client.workflowService.describeWorkflowExecution({
+      namespace: 'default',
+      execution: { workflowId: run.workflowId },
+    });
+    const memo = described.workflowExecutionInfo?.memo?.fields?.topic;
+    expect(Buffer.from(memo!.metadata!.encoding!).toString()).toBe('binary/encrypted');
+
+    const keyedBase = /harness ui on (http:\/\/127\.0\.0\.1:\d+)\//.exec(keyed.output())![1];
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${keyedBase}/`);
+    await page.getByLabel('Token').fill(tokens.alice);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator(`li.run[data-run="${run.workflowId}"] .topic`, { hasText: 'durable approvals, encrypted' }).waitFor();
+    await page.goto(`${keyedBase}/runs/${run.workflowId}`);
+    expect(await page.locator('pre.preview').textContent()).toContain('# Report: durable approvals, encrypted');
+    await page.getByRole('button', { name: 'Approve what is shown' }).click();
+    await page.locator('.report').waitFor();
+    expect((await waitForStatus(run, ['completed'])).decision).toMatchObject({ outcome: 'approved', approver: 'alice' });
+  } finally {
+    await keyed.kill('SIGTERM');
+    await close();
+    await worker.stop();
+  }
 });
 
 /** A raw request with the headers a browser on another site (or a rebound DNS name) would send. */
