@@ -22,7 +22,13 @@ const QUIET_WAIT_MS = 5 * 60_000;
 /** While a tool is in flight the whole state is read at least this often: its retries happen between events. */
 const IN_FLIGHT_WAIT_MS = 2_000;
 
-export async function* followRun(h: HarnessClient, run: WorkflowHandle, pollMs = POLL_MS): AsyncGenerator<FollowUpdate> {
+/** `signal` ends the follow at once, even mid-wait (a page closed, a server stopping). */
+export async function* followRun(
+  h: HarnessClient,
+  run: WorkflowHandle,
+  pollMs = POLL_MS,
+  signal?: AbortSignal,
+): AsyncGenerator<FollowUpdate> {
   let toldUnanswered = false;
   let pushed = true;
   // The current run's state as last read, with the events pushed since; null: read it again.
@@ -32,7 +38,18 @@ export async function* followRun(h: HarnessClient, run: WorkflowHandle, pollMs =
   /** The whole trace of the runs this one continued from, as far as this follower saw them: what it shows first. */
   let earlier: TraceEvent[] = [];
   const shown = (current: RunState): FollowUpdate => ({ kind: 'state', state: { ...current, trace: [...earlier, ...current.trace] } });
+  const pause = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, pollMs);
+      signal?.addEventListener('abort', done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+    });
   for (;;) {
+    if (signal?.aborted) return;
     if (!state) {
       const read = await readState(h, run).catch((err: Error) => {
         if (toldUnanswered) return null;
@@ -41,7 +58,7 @@ export async function* followRun(h: HarnessClient, run: WorkflowHandle, pollMs =
       });
       if (read instanceof Error) yield { kind: 'unanswered', message: read.message };
       if (!read || read instanceof Error) {
-        await new Promise((resolve) => setTimeout(resolve, pollMs));
+        await pause();
         continue;
       }
       toldUnanswered = false;
@@ -50,11 +67,11 @@ export async function* followRun(h: HarnessClient, run: WorkflowHandle, pollMs =
       if (state.status !== 'running') return;
     }
     if (!pushed) {
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      await pause();
       state = null;
       continue;
     }
-    const next = await nextEvents(h, run, state.trace.length, runId, state.activeTools?.length ? IN_FLIGHT_WAIT_MS : QUIET_WAIT_MS);
+    const next = await nextEvents(h, run, state.trace.length, runId, state.activeTools?.length ? IN_FLIGHT_WAIT_MS : QUIET_WAIT_MS, signal);
     if (next === 'unsupported') pushed = false;
     if (typeof next === 'string') {
       state = null;
@@ -92,11 +109,14 @@ async function nextEvents(
   afterSeq: number,
   runId: string | undefined,
   waitMs: number,
+  signal?: AbortSignal,
 ): Promise<EventsWait | 'unsupported' | 'again'> {
-  try {
-    return await h.connection.withDeadline(Date.now() + waitMs, () =>
+  const ask = () =>
+    h.connection.withDeadline(Date.now() + waitMs, () =>
       run.executeUpdate(awaitEventsUpdate, { args: [{ afterSeq, ...(runId ? { runId } : {}) }] }),
     );
+  try {
+    return await (signal ? h.connection.withAbortSignal(signal, ask) : ask());
   } catch (err) {
     // A run of an older shape has no such handler: it is polled. Anything else (the wait, a lost worker): read again.
     return err instanceof WorkflowUpdateFailedError && /handler/i.test(err.cause?.message ?? '') ? 'unsupported' : 'again';

@@ -22,7 +22,10 @@ const gateOf = (snapshot: InboxSnapshot, workflowId: string) => {
 class RunWatch {
   version = 0;
   readonly listeners = new Set<Listener>();
-  private stopped = false;
+  private readonly aborted = new AbortController();
+  private get stopped(): boolean {
+    return this.aborted.signal.aborted;
+  }
   private wake: (() => void) | null = null;
 
   constructor(
@@ -36,7 +39,7 @@ class RunWatch {
   }
 
   stop(): void {
-    this.stopped = true;
+    this.aborted.abort();
     this.wake?.();
   }
 
@@ -49,7 +52,7 @@ class RunWatch {
     const run = this.h.client.workflow.getHandle(this.workflowId);
     while (!this.stopped) {
       let last: RunState | null = null;
-      for await (const update of followRun(this.h, run)) {
+      for await (const update of followRun(this.h, run, undefined, this.aborted.signal)) {
         if (this.stopped) return;
         if (update.kind === 'state') last = update.state;
         this.bump();

@@ -20,10 +20,13 @@ import { runHarness, spawnHarnessUntil, WorkerProcess } from '../../helpers/proc
 import { useCliTestBed } from '../../helpers/test-bed';
 import { sampleSources, startTestRun, startTestWorker, testClient, uniqueName, waitForStatus } from '../../helpers/temporal';
 import { Client } from '@temporalio/client';
+import { ticketTools } from '../../workflows/fixtures/ticket-tools';
 import { newCodecKeyEntry } from '../../../src/codec/codec-keys';
 import { harnessDataConverter } from '../../../src/codec/data-converter';
 
 jest.setTimeout(180_000);
+
+const TICKET_WORKFLOWS = require.resolve('../../workflows/fixtures/ticket-workflows');
 
 const bed = useCliTestBed('ui');
 let ui: WorkerProcess;
@@ -59,9 +62,10 @@ const policyOf = (tools: Record<string, unknown>, more: Record<string, unknown> 
 beforeAll(async () => {
   const file = path.join(bed.dir, 'ui-tokens.json');
   tokens = { alice: await issue('alice', file), bob: await issue('Bob', file) };
+  // HARNESS_WORKFLOWS: a closed run of the user's own workflow is read by replaying it with their module.
   ui = await spawnHarnessUntil(
     ['ui', '--port', '0', '--tokens', file, '--poll-ms', '250'],
-    bed.env,
+    { ...bed.env, HARNESS_WORKFLOWS: TICKET_WORKFLOWS },
     /harness ui on http:\/\/127\.0\.0\.1:\d+\//,
     60_000,
   );
@@ -303,6 +307,36 @@ test('with the payload codec on: the page reads encrypted memos and queries, and
   } finally {
     await keyed.kill('SIGTERM');
     await close();
+    await worker.stop();
+  }
+});
+
+test("a workflow of the user's own on the run kernel: its gate shows the call's arguments, and an edit of them is what runs", async () => {
+  const filed: string[] = [];
+  const taskQueue = uniqueName('ui-kernel');
+  const worker = await startTestWorker({
+    taskQueue,
+    outputRoot: bed.outputRoot,
+    user: { tools: ticketTools(filed), workflowsPath: TICKET_WORKFLOWS },
+  });
+  try {
+    const run = await bed.client.workflow.start('triage', { args: [{ ticketId: 'P1-9' }], taskQueue, workflowId: uniqueName('triage') });
+    await waitForStatus(run, ['waiting_approval']);
+    const page = await signedIn('alice');
+    await page.goto(`${base}/runs/${run.workflowId}`);
+    expect(await page.locator('h2').first().textContent()).toBe('Run file_ticket?');
+    const editor = page.getByLabel('The arguments (JSON), as you would have the tool run');
+    expect(JSON.parse(await editor.inputValue())).toEqual({ ticketId: 'P1-9', queue: 'urgent' });
+    await editor.fill(JSON.stringify({ ticketId: 'P1-9', queue: 'normal' }));
+    await page.getByRole('button', { name: 'Approve with this edit' }).click();
+    await page.locator('.notice.done').waitFor();
+    expect(await run.result()).toMatchObject({ status: 'completed' });
+    expect(filed).toEqual(['P1-9@normal']);
+    // Closed, it is rebuilt from its history with the user's workflows module: the page still reads it.
+    await page.reload();
+    expect(await page.locator('.notice.refused').allTextContents()).toEqual([]);
+    expect(await page.locator('.status').textContent()).toBe('completed');
+  } finally {
     await worker.stop();
   }
 });
