@@ -9,13 +9,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HttpBindings } from '@hono/node-server';
 import { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { secureHeaders } from 'hono/secure-headers';
 import { streamSSE } from 'hono/streaming';
 import { hostRefusal } from '../../net/host-guard';
 import { PersonName } from '../../shared/identity';
 import type { Signature } from '../../shared/signed-decision';
-import { TERMINAL_STATUSES } from '../../shared/run';
+import { MAX_EDIT_CHARS, TERMINAL_STATUSES } from '../../shared/run';
 import type { RunSnapshot } from '../../shared/run-snapshot';
 import type { HarnessClient } from '../api/connect';
 import { decide } from '../api/decide';
@@ -105,6 +106,8 @@ export function uiApp({ h, feed, signIn, allowedHosts }: UiOptions): { app: Hono
     if (refused || crossSite) return c.text(`${refused ?? 'cross-site request refused'}\n`, 403);
     await next();
   });
+  // The largest honest form is an edit (UTF-8, URL-encoded up to 9 bytes a character) with its signature.
+  app.use('*', bodyLimit({ maxSize: MAX_EDIT_CHARS * 9 + 64 * 1024, onError: (c) => c.text('request body too large\n', 413) }));
   app.use(
     '*',
     secureHeaders({
@@ -143,6 +146,7 @@ export function uiApp({ h, feed, signIn, allowedHosts }: UiOptions): { app: Hono
     const name = typeof form.token === 'string' ? await tokenHolder(form.token.trim(), signIn.tokenFile) : null;
     if (!name) return c.html(signInPage('That token signs nobody in (ask for a new one: harness ui token NAME).'), 401);
     const id = randomBytes(32).toString('base64url');
+    for (const [other, session] of sessions) if (session.expiresAt < Date.now()) sessions.delete(other);
     sessions.set(id, { name, expiresAt: Date.now() + SESSION_MS, notice: null });
     setCookie(c, SESSION_COOKIE, id, { httpOnly: true, sameSite: 'Strict', path: '/', maxAge: SESSION_MS / 1000 });
     return c.redirect('/', 303);

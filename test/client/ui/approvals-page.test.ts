@@ -341,13 +341,53 @@ test("a workflow of the user's own on the run kernel: its gate shows the call's 
   }
 });
 
+test('behind an authenticating proxy: the trusted header names the approver; without it nothing is served', async () => {
+  const proxied = await spawnHarnessUntil(
+    ['ui', '--port', '0', '--trusted-header', 'X-Forwarded-User', '--poll-ms', '250'],
+    bed.env,
+    /harness ui on http:\/\/127\.0\.0\.1:\d+\//,
+    60_000,
+  );
+  try {
+    const url = /harness ui on (http:\/\/127\.0\.0\.1:\d+)\//.exec(proxied.output())![1];
+    expect((await fetch(`${url}/`)).status).toBe(401);
+    expect((await fetch(`${url}/`, { headers: { 'x-forwarded-user': '  ' } })).status).toBe(401);
+    const page = await fetch(`${url}/`, { headers: { 'x-forwarded-user': ' Alice ' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Signed in as <strong>alice</strong>');
+  } finally {
+    await proxied.kill('SIGTERM');
+  }
+});
+
+test('a body larger than any edit is refused before it is read', async () => {
+  const host = new URL(base).host;
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = request(
+      `${base}/sign-in`,
+      { method: 'POST', agent: false, headers: { host, 'content-type': 'application/x-www-form-urlencoded' } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end(`token=${'x'.repeat(2_000_000)}`);
+  });
+  expect(status).toBe(413);
+});
+
 /** A raw request with the headers a browser on another site (or a rebound DNS name) would send. */
 function post(url: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', reject);
     req.end('digest=0&comment=x');
   });
