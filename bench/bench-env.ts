@@ -7,6 +7,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { ChildProcess, spawn } from 'node:child_process';
 import { startRun } from '../src/client/api/runs';
+import { freePort } from '../src/dev-server/free-port';
 import { stopProcess } from '../src/stop-process';
 import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -57,7 +58,7 @@ export const PEERS = ['openai-agents', 'ai-sdk'] as const;
 export type PeerName = (typeof PEERS)[number];
 export type WorkerName = 'harness' | 'agent' | 'floor' | PeerName;
 /** A process whose CPU the bench reads: a worker, or the Temporal server itself. */
-export type ProcessName = WorkerName | 'server';
+export type ProcessName = WorkerName | 'server' | 'approvals';
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -69,6 +70,7 @@ export class BenchEnv {
   private readonly peerWorkers = new Map<PeerName, ChildProcess>();
   private observedWorker: ChildProcess | null = null;
   private encryptedWorker: ChildProcess | null = null;
+  private approvalsPage: ChildProcess | null = null;
   /** A key made for this invocation: the codec scenario's client and worker share it. */
   private readonly codecKeys = newCodecKeyEntry('bench');
   private encrypted: Client | null = null;
@@ -218,6 +220,17 @@ export class BenchEnv {
     );
   }
 
+  /** `harness ui` on a free loopback port, signing in with the tokens in `tokenFile`; its base URL. */
+  async startApprovalsPage(tokenFile: string, pollMs: number): Promise<string> {
+    const port = await freePort();
+    this.approvalsPage = await spawnReady(
+      [path.join(REPO_ROOT, 'bin', 'harness.js'), 'ui', '--port', String(port), '--tokens', tokenFile, '--poll-ms', String(pollMs)],
+      this.workerEnv(),
+      'harness ui on',
+    );
+    return `http://127.0.0.1:${port}`;
+  }
+
   private workerEnv(): NodeJS.ProcessEnv {
     const { worker, latencyMs } = this.settings;
     return {
@@ -248,6 +261,7 @@ export class BenchEnv {
     if (which === 'harness') return this.worker?.pid;
     if (which === 'agent') return this.agentWorker?.pid;
     if (which === 'floor') return this.floorWorker?.pid;
+    if (which === 'approvals') return this.approvalsPage?.pid;
     return this.peerWorkers.get(which)?.pid;
   }
 
@@ -367,6 +381,7 @@ export class BenchEnv {
     for (const peer of this.peerWorkers.values()) await stopProcess(peer);
     if (this.observedWorker) await stopProcess(this.observedWorker);
     if (this.encryptedWorker) await stopProcess(this.encryptedWorker);
+    if (this.approvalsPage) await stopProcess(this.approvalsPage);
     await this.connection.close();
     await this.server.stop();
     await fs.rm(this.dir, { recursive: true, force: true });

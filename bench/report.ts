@@ -1,5 +1,6 @@
 /** The benchmark report as JSON and as the Markdown table the README shows. */
 import { TOOL_NAMES } from '../src/shared/tools';
+import { InboxResult, inboxLines } from './inbox-scenario';
 import type { BenchBackend, BenchSettings } from './bench-env';
 import type { AgentReport } from './agent-scenario';
 import type { CodecResult, FloorResult, ParkedResult, RealisticResult, RecoveryResult, ThroughputResult } from './scenarios';
@@ -28,6 +29,8 @@ export interface BenchReport {
   backends?: BackendResult[];
   /** A ten-turn agent beside its Temporal floor, and a long session (absent in older reports). */
   agents?: AgentReport | null;
+  /** The approvals page with many runs waiting (absent in older reports). */
+  inbox?: InboxResult | null;
   elapsedS: number;
 }
 
@@ -191,6 +194,7 @@ export function renderMarkdown(r: BenchReport): string {
     }
   }
   if (r.agents) lines.push(...agentLines(r.agents));
+  if (r.inbox) lines.push(...inboxLines(r.inbox));
   return lines.join('\n') + '\n';
 }
 

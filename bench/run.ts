@@ -30,6 +30,7 @@ import {
 } from './scenarios';
 import { renderMarkdown, BenchReport } from './report';
 import { agentScenario } from './agent-scenario';
+import { inboxScenario } from './inbox-scenario';
 
 const int = (v: string) => Number.parseInt(v, 10);
 
@@ -43,7 +44,7 @@ async function versions(): Promise<Record<string, string>> {
   };
 }
 
-const SCENARIOS = ['throughput', 'parked', 'recovery', 'realistic', 'telemetry', 'codec', 'backends', 'agents'];
+const SCENARIOS = ['throughput', 'parked', 'recovery', 'realistic', 'telemetry', 'codec', 'backends', 'agents', 'inbox'];
 
 /** The scenarios not to run: those named by --skip, or with --only every one it does not name. */
 function scenariosSkipped(skipList: string, onlyList: string): Set<string> {
@@ -156,6 +157,9 @@ async function main(): Promise<void> {
       `agents: Temporal's AI integrations measured beside the harness (${PEERS.join(', ')}; '' for none)`,
       PEERS.join(','),
     )
+    .option('--inbox <n>', 'inbox: runs waiting at the gate while the approvals page is measured', int, 1000)
+    .option('--inbox-viewers <n>', 'inbox: open inbox pages the page server is measured with, beside one', int, 20)
+    .option('--inbox-poll-ms <ms>', "inbox: the page server's visibility poll", int, 1000)
     .option('--skip <list>', `skip scenarios: ${SCENARIOS.join(',')}`, '')
     .option('--only <list>', 'run only these scenarios (the rest are skipped)', '')
     .option('--out <dir>', 'results folder', path.join(REPO_ROOT, 'bench', 'results'))
@@ -198,6 +202,7 @@ async function main(): Promise<void> {
     codec: [],
     backends: [],
     agents: null,
+    inbox: null,
     elapsedS: 0,
   };
   log(`floor: ${report.floor.meanRunMs.toFixed(2)} ms per run in-process`);
@@ -342,6 +347,15 @@ async function main(): Promise<void> {
     const env = await BenchEnv.start(settings, await freeLoopbackAddress());
     try {
       report.agents = await agentScenario(env, levelsOf(o.agentConcurrency, o.agentRuns), o.agentSessionTurns, peersOf(o.agentPeers), log);
+    } finally {
+      await env.stop();
+    }
+  }
+  if (!skip.has('inbox')) {
+    const env = await BenchEnv.start(settings, await freeLoopbackAddress());
+    try {
+      report.inbox = await inboxScenario(env, o.inbox, o.inboxViewers, o.inboxPollMs);
+      log(`inbox: ${report.inbox.rows} rows, first paint ${report.inbox.firstContentfulPaintMs.toFixed(0)} ms`);
     } finally {
       await env.stop();
     }

@@ -44,6 +44,12 @@ test('the benchmark runs every scenario and writes its JSON and Markdown', async
     '2,4',
     '--agent-session-turns',
     '30',
+    '--inbox',
+    '5',
+    '--inbox-viewers',
+    '3',
+    '--inbox-poll-ms',
+    '250',
     // The cluster tier measures the dev server beside the cluster (test/cluster/bench-backends.test.ts).
     '--skip',
     'backends',
@@ -52,7 +58,7 @@ test('the benchmark runs every scenario and writes its JSON and Markdown', async
   ];
   const { code, stdout, stderr } = await runHarnessScript('dist-bench/bench/run.js', args, 300_000);
   expect(stderr).not.toMatch(
-    /^bench: (?!floor|temporal-floor|harness|parked|recovery|realistic|telemetry|codec|agent|installing the peers|openai-agents|ai-sdk)/m,
+    /^bench: (?!floor|temporal-floor|harness|parked|recovery|realistic|telemetry|codec|agent|inbox|installing the peers|openai-agents|ai-sdk)/m,
   );
   expect(code).toBe(0);
   const report = JSON.parse(await fs.readFile(path.join(out, 'latest.json'), 'utf8'));
@@ -78,6 +84,10 @@ test('the benchmark runs every scenario and writes its JSON and Markdown', async
     expect(t.stepP50Ms).toHaveLength(6);
   }
   expect(report.parked).toMatchObject({ runs: 6, completed: 6 });
+  // The approvals page listed every waiting run and measured its server with one viewer and three.
+  expect(report.inbox).toMatchObject({ runs: 5, rows: 5 });
+  expect(report.inbox.cpuByViewers.map((v: { viewers: number }) => v.viewers)).toEqual([1, 3]);
+  expect(report.inbox.firstContentfulPaintMs).toBeGreaterThan(0);
   expect(report.parked.workerRssPeakWhileParkedMb).toBeGreaterThan(10);
   expect(report.recovery.map((k: { profile: { name: string } }) => k.profile.name)).toEqual(['fast detection']);
   for (const k of report.recovery) expect(k).toMatchObject({ runs: 3, completed: 3, loaded: { runs: 4 } });
