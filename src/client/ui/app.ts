@@ -11,6 +11,7 @@ import type { HttpBindings } from '@hono/node-server';
 import { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { raw } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
 import { streamSSE } from 'hono/streaming';
 import { hostRefusal } from '../../net/host-guard';
@@ -175,8 +176,16 @@ export function uiApp({ h, feed, signIn, allowedHosts }: UiOptions): { app: Hono
     return next();
   });
 
-  app.get('/', (c) => c.html(inboxPage(c.var.user, feed.current())));
-  app.get('/fragments/inbox', (c) => c.html(inboxList(feed.current())));
+  // The list is the same for everyone: rendered once per feed version, however many viewers fetch it.
+  let rendered: { version: number; html: Promise<string> } | null = null;
+  const inboxHtml = () => {
+    const snapshot = feed.current();
+    if (rendered?.version !== snapshot.version)
+      rendered = { version: snapshot.version, html: Promise.resolve(inboxList(snapshot)).then(String) };
+    return rendered.html;
+  };
+  app.get('/', async (c) => c.html(inboxPage(c.var.user, raw(await inboxHtml()))));
+  app.get('/fragments/inbox', async (c) => c.html(await inboxHtml()));
 
   const gateView = async (c: Context<Env>, workflowId: string): Promise<GateView> => {
     let snapshot: RunSnapshot | null = closedRuns.get(workflowId) ?? null;

@@ -112,12 +112,13 @@ export function inboxList(snapshot: InboxSnapshot, now = Date.now()): Html {
   </section>`;
 }
 
-export const inboxPage = (user: string, snapshot: InboxSnapshot): Html =>
+/** The inbox page around its list, rendered already (inboxList: escaped HTML, shared by every viewer). */
+export const inboxPage = (user: string, list: Html): Html =>
   page(
     'Inbox',
     user,
     html`<h1>Waiting for approval</h1>
-      ${inboxList(snapshot)}`,
+      ${list}`,
   );
 
 export interface GateView {
