@@ -346,17 +346,12 @@ export function buildProgram(): Command {
     .description(
       'the approvals page: an inbox of runs waiting at a gate, each gate to read and decide, live (loopback unless told otherwise)',
     )
-    .option('--port <port>', `port (default ${DEFAULT_APPROVALS_PORT}; 0: any free port)`, portNumber, DEFAULT_APPROVALS_PORT)
+    .option('--port <port>', 'port (0: any free port)', portNumber, DEFAULT_APPROVALS_PORT)
     .option('--host <host>', 'the address to listen on (default 127.0.0.1)')
     .option('--allowed-host <name...>', 'also answer to these Host names (a proxy or DNS name in front); others get 403')
     .option('--tokens <file>', 'sign-in tokens (default $XDG_CONFIG_HOME/durable-harness/ui-tokens.json; `harness ui token` writes it)')
     .option('--trusted-header <name>', 'sign approvers in by this header, set by an authenticating reverse proxy, instead of tokens')
-    .option(
-      '--poll-ms <ms>',
-      'how often the one inbox read asks Temporal, whatever the number of viewers (default 1000)',
-      positiveInt,
-      1000,
-    )
+    .option('--poll-ms <ms>', 'how often the one inbox read asks Temporal, whatever the number of viewers', positiveInt, 1000)
     .action(lazy(() => import('./commands/ui'), 'uiServeCommand'));
   ui.command('token <name>')
     .description('issue a sign-in token for an approver (printed once; the file, `harness ui --tokens`, keeps only its sha256)')
