@@ -68,6 +68,12 @@ test('start, status, pending, approve and result complete a run', async () => {
 
   // A decision for a run that is no longer waiting is refused.
   expectOneLineError(await harness('approve', id), new RegExp(`approve refused: run ${id} has already ended`));
+  // The seed's habit, approve then resume: the approval already continued the run, and resume says so.
+  const resumed = await harness('resume', id);
+  expect(resumed).toMatchObject({ code: 0, stderr: '' });
+  expect(resumed.stdout).toBe(
+    `${id}: already continued after carol's approval (status: completed): nothing to resume (an approval continues the run; no resume step is needed)\n`,
+  );
 });
 
 test("start --execution chooses local or remote per tool, over the policy; status shows each step's mode", async () => {

@@ -9,7 +9,7 @@ import { parseJsonText, readRegularFile } from '../../../files/read-regular-file
 import type { ApprovePayload } from '../../../shared/run';
 import { TOOLS } from '../../../shared/tools';
 import { keyFingerprint } from '../../../shared/signed-decision';
-import { decide, DecisionKind, pendingGate } from '../../api/decide';
+import { decide, DecisionKind, pendingGate, runStanding } from '../../api/decide';
 import { HarnessError } from '../../api/harness-error';
 import type { HarnessClient } from '../../api/connect';
 import { readState } from '../../api/runs';
@@ -106,11 +106,36 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
+/**
+ * The seed harness approves, then resumes. Here an approval continues the run by itself, so a
+ * `resume` after it has nothing to do: said plainly, exit 0. A run paused on an error resumes as ever;
+ * one still waiting for approval is refused (approve it first).
+ */
+async function continuedAfterApproval(h: HarnessClient, id: string): Promise<{ status: string; message: string } | null> {
+  const standing = await runStanding(h, id);
+  if (standing.status === 'paused_on_error' || standing.status === 'waiting_approval') return null;
+  const state = await readState(h, standing.run);
+  if (state.decision?.outcome !== 'approved') return null;
+  return {
+    status: state.status,
+    message: `already continued after ${state.decision.approver}'s approval (status: ${state.status}): nothing to resume (an approval continues the run; no resume step is needed)`,
+  };
+}
+
 export async function decideCommand(kind: DecisionKind, id: string, options: DecisionOptions): Promise<void> {
   await withClient(async (h) => {
     const who = identity(h.env, kind === 'resume' || kind === 'abort' ? options.operator : options.approver);
     const keyFile = kind === 'approve' || kind === 'reject' ? (options.key ?? h.env.HARNESS_SIGNING_KEY) : undefined;
     const signWith = keyFile === undefined ? undefined : await readSigningKey(keyFile);
+    if (kind === 'resume') {
+      const continued = await continuedAfterApproval(h, id);
+      if (continued) {
+        if (options.json)
+          printJson({ workflowId: id, decision: 'resume', delivery: null, status: continued.status, message: continued.message });
+        else say(`${id}: ${continued.message}\n`);
+        return;
+      }
+    }
     let result;
     if (kind === 'approve') {
       const pending = await pendingGate(h, id);
