@@ -57,7 +57,7 @@ class RunWatch {
         if (update.kind === 'state') last = update.state;
         this.bump();
       }
-      if (!last || (TERMINAL_STATUSES as readonly string[]).includes(last.status)) return;
+      if (!last || TERMINAL_STATUSES.includes(last.status)) return;
       await this.gateMoves(last);
     }
   }
