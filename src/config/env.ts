@@ -141,15 +141,23 @@ const SEED_NAMES = {
   HARNESS_OPENAI_BASE_URL: 'HARNESS_MODEL_BASE_URL',
   HARNESS_OPENAI_API_KEY: 'HARNESS_MODEL_API_KEY',
 } as const;
-/** The seed's provider names: its `mock` is our offline provider. */
-const SEED_PROVIDERS: Record<string, string> = { mock: 'offline', offline: 'offline', openai_compatible: 'openai_compatible' };
+/** The seed's provider names: its `mock` is our offline provider; it takes three spellings of the OpenAI API. */
+const SEED_PROVIDERS: Record<string, string> = {
+  mock: 'offline',
+  offline: 'offline',
+  openai_compatible: 'openai_compatible',
+  'openai-compatible': 'openai_compatible',
+  openai: 'openai_compatible',
+};
+/** The OpenAI SDK's own names for the endpoint and key, which the seed also reads from its `.env`. */
+const OPENAI_NAMES = { OPENAI_BASE_URL: 'HARNESS_MODEL_BASE_URL', OPENAI_API_KEY: 'HARNESS_MODEL_API_KEY' } as const;
 /** Names read from a `.env` file: ours, and the seed's. */
-const readFromDotenv = (name: string) => name.startsWith('HARNESS_') || name in SEED_NAMES;
+const readFromDotenv = (name: string) => name.startsWith('HARNESS_') || name in SEED_NAMES || name in OPENAI_NAMES;
 
 /**
  * Configuration precedence: our names in a `.env` in the working directory, then our names in the
  * environment, then the seed's names (`.env`, then environment), then the OpenAI SDK's own names for
- * the endpoint and key. A seed name whose value we cannot use, or that disagrees with ours, is an
+ * the endpoint and key (`.env`, then environment, as the seed reads them). A seed name whose value we cannot use, or that disagrees with ours, is an
  * error naming it, never silently ignored.
  */
 export function effectiveVariables(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): NodeJS.ProcessEnv {
@@ -160,7 +168,7 @@ export function effectiveVariables(source: NodeJS.ProcessEnv = process.env, cwd 
     if (!value) continue;
     if (seed === 'MODEL_PROVIDER') {
       value = SEED_PROVIDERS[value];
-      if (!value) throw new ConfigError(`invalid configuration: ${seed}: use mock (offline) or openai_compatible`);
+      if (!value) throw new ConfigError(`invalid configuration: ${seed}: use mock (offline), openai_compatible, openai-compatible or openai`);
     }
     const own = merged[ours];
     if (own && own !== value) {
@@ -170,8 +178,8 @@ export function effectiveVariables(source: NodeJS.ProcessEnv = process.env, cwd 
     }
     merged[ours] = value;
   }
-  merged.HARNESS_MODEL_BASE_URL ||= source.OPENAI_BASE_URL;
-  merged.HARNESS_MODEL_API_KEY ||= source.OPENAI_API_KEY;
+  // As the seed: a `.env`'s OPENAI_* (merged over the environment's) when no name of ours is set.
+  for (const [openai, ours] of Object.entries(OPENAI_NAMES)) merged[ours] ||= merged[openai];
   return merged;
 }
 

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { withoutCredentials } from '../../src/client/cli/commands/doctor';
-import { readEnv } from '../../src/config/env';
+import { effectiveVariables, readEnv } from '../../src/config/env';
 import { tempDir } from '../helpers/temporal';
 
 const SECRET = 'sk-never-print-me';
@@ -31,7 +31,10 @@ test('the OpenAI names are the last fallback', async () => {
 });
 
 test('HARNESS_* in the environment beat OPENAI_*, and .env beats both; other names in .env are ignored', async () => {
-  const cwd = await cwdWithDotenv('HARNESS_MODEL_NAME=from-dotenv\nHARNESS_MODEL_PROVIDER=openai_compatible\nOPENAI_API_KEY=ignored\n');
+  const cwd = await cwdWithDotenv(
+    'HARNESS_MODEL_NAME=from-dotenv\nHARNESS_MODEL_PROVIDER=openai_compatible\nOPENAI_API_KEY=loses\nANTHROPIC_API_KEY=ignored\n',
+  );
+  expect(effectiveVariables({}, cwd).ANTHROPIC_API_KEY).toBeUndefined();
   const env = readEnv(
     {
       HARNESS_MODEL_NAME: 'from-env',
@@ -97,6 +100,22 @@ describe("the seed harness's variable names", () => {
     });
   });
 
+  test.each(['openai', 'openai-compatible', 'openai_compatible'])(
+    'MODEL_PROVIDER=%s with OPENAI_BASE_URL and OPENAI_API_KEY from .env, as the seed reads them',
+    async (provider) => {
+      const cwd = await cwdWithDotenv(
+        `MODEL_PROVIDER=${provider}\nMODEL_NAME=seed-model\nOPENAI_BASE_URL=http://127.0.0.1:9/v1\nOPENAI_API_KEY=${SECRET}\n`,
+      );
+      // The file beats the environment, as in the seed.
+      expect(readEnv({ OPENAI_API_KEY: 'from-env' }, cwd)).toMatchObject({
+        HARNESS_MODEL_PROVIDER: 'openai_compatible',
+        HARNESS_MODEL_BASE_URL: 'http://127.0.0.1:9/v1',
+        HARNESS_MODEL_API_KEY: SECRET,
+        HARNESS_MODEL_NAME: 'seed-model',
+      });
+    },
+  );
+
   test("the seed's mock provider is the offline one", async () => {
     expect(readEnv({ MODEL_PROVIDER: 'mock' }, await cwdWithDotenv()).HARNESS_MODEL_PROVIDER).toBe('offline');
   });
@@ -104,7 +123,7 @@ describe("the seed harness's variable names", () => {
   test('a value we cannot use, or one that disagrees with ours, is an error naming the variable, never the secret', async () => {
     const cwd = await cwdWithDotenv();
     expect(() => readEnv({ MODEL_PROVIDER: 'anthropic' }, cwd)).toThrow(
-      /^invalid configuration: MODEL_PROVIDER: use mock \(offline\) or openai_compatible$/,
+      /^invalid configuration: MODEL_PROVIDER: use mock \(offline\), openai_compatible, openai-compatible or openai$/,
     );
     expect(() => readEnv({ MODEL_PROVIDER: 'openai_compatible', HARNESS_MODEL_PROVIDER: 'offline' }, cwd)).toThrow(
       /MODEL_PROVIDER and HARNESS_MODEL_PROVIDER are both set and disagree/,
