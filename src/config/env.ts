@@ -168,7 +168,8 @@ export function effectiveVariables(source: NodeJS.ProcessEnv = process.env, cwd 
     if (!value) continue;
     if (seed === 'MODEL_PROVIDER') {
       value = SEED_PROVIDERS[value];
-      if (!value) throw new ConfigError(`invalid configuration: ${seed}: use mock (offline), openai_compatible, openai-compatible or openai`);
+      if (!value)
+        throw new ConfigError(`invalid configuration: ${seed}: use mock (offline), openai_compatible, openai-compatible or openai`);
     }
     const own = merged[ours];
     if (own && own !== value) {

@@ -93,6 +93,7 @@ export function formatState(state: RunResult): string {
   return lines.join('\n');
 }
 
-export function printJson(value: unknown): void {
-  process.stdout.write(`${safeJson(value)}\n`);
+/** Indented JSON; `compact`, one line (the seed harness prints so unless given --pretty). */
+export function printJson(value: unknown, { compact = false }: { compact?: boolean } = {}): void {
+  process.stdout.write(`${safeJson(value, compact ? 0 : 2)}\n`);
 }

@@ -104,6 +104,7 @@ export function buildProgram(): Command {
     .option('--multi-agent', 'roles as child workflows: planner, executor, reviewer (the reviewer may send the draft back once)')
     .option('--json', 'machine-readable output')
     .option('--wait', 'follow the run live until it pauses for approval or ends (exit code as `watch`)')
+    .option('--runs-dir <dir>', 'as the seed: return once the run stops (a gate, a pause, its end) with its files in <dir>/<id>/')
     .action(lazy(() => import('./commands/start'), 'startCommand'));
   perRunRead(
     program,
@@ -198,6 +199,8 @@ export function buildProgram(): Command {
     .option('--file <file>', 'policy file (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
     .option('--import <file>', "convert the seed harness's JSON policy to this harness's YAML (stdout), naming what does not map")
     .option('--json')
+    .option('--pretty', 'the same as --json (the seed prints its policy as JSON, indented with --pretty)')
+    .option('--runs-dir <dir>', 'the output root the write roots are under (default: $HARNESS_OUTPUT_DIR)')
     .action(lazy(() => import('./commands/policy'), 'policyCommand'));
   perRunRead(
     program,
@@ -326,6 +329,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'mermaid']).default('json'))
     .option('--policy <file>', 'policy (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
     .option('--json', 'the same as --format json')
+    .option('--pretty', 'indented JSON (the seed prints one line without it; JSON here is always indented)')
+    .option('--runs-dir <dir>', 'the output root to describe (default: $HARNESS_OUTPUT_DIR)')
     .action(lazy(() => import('./commands/workflow'), 'workflowCommand'));
   program
     .command('blueprint')
@@ -333,6 +338,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'markdown', 'mermaid']).default('json'))
     .option('--policy <file>', 'policy (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
     .option('--json', 'the same as --format json')
+    .option('--pretty', 'indented JSON (the seed prints one line without it; JSON here is always indented)')
+    .option('--runs-dir <dir>', 'the output root to describe (default: $HARNESS_OUTPUT_DIR)')
     .action(lazy(() => import('./commands/blueprint'), 'blueprintCommand'));
   program
     .command('evals')
@@ -380,6 +387,19 @@ export function buildProgram(): Command {
     .option('--host <host>', 'the address to listen on with --http (default 127.0.0.1)')
     .option('--allowed-host <name...>', 'also answer to these Host names (a proxy or DNS name in front of --http); others get 403')
     .action(lazy(() => import('./commands/mcp'), 'mcpServeCommand'));
+  // The seed harness's spellings of the two MCP commands, hidden from help (its output shapes, not ours).
+  program
+    .command('mcp-tools', { hidden: true })
+    .description('the seed\'s mcp-tools: {"tools": [...]} on one line (--pretty: indented)')
+    .option('--pretty', 'indented JSON')
+    .action(lazy(() => import('./commands/mcp'), 'seedMcpToolsCommand'));
+  program
+    .command('mcp-call <tool> <arguments_json>', { hidden: true })
+    .description("the seed's mcp-call: {tool, isError, content, structuredContent}; exit 1 when isError (a gate included)")
+    .option('--policy <file>', 'policy (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
+    .option('--as <name>', 'who calls (default: $HARNESS_IDENTITY or $USER)')
+    .option('--id <id>', 'workflow id (default: call-<tool>-<random>)')
+    .action(lazy(() => import('./commands/mcp'), 'seedMcpCallCommand'));
   program
     .command('interactive')
     .description('start a run, follow it live, show all that waits at each gate and ask; no leaves it waiting (a worker must run)')

@@ -14,8 +14,8 @@ export function safeText(text: string): string {
 }
 
 /** JSON.stringify escapes C0 only; C1 and bidi controls are escaped too (the output stays valid JSON). */
-export function safeJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(UNSAFE, visible);
+export function safeJson(value: unknown, indent: number = 2): string {
+  return JSON.stringify(value, null, indent).replace(UNSAFE, visible);
 }
 
 export const say = (text: string): void => void process.stdout.write(safeText(text));

@@ -36,12 +36,13 @@ const LINKS: [string, string, string][] = [
   ['tools', 'model', 'calls'],
 ];
 
-export const ARTIFACTS = [
+/** Where each artifact lives; files under the output root (the seed's runs folder). */
+export const artifacts = (outputRoot = '$HARNESS_OUTPUT_DIR') => [
   { what: 'run history (input, every step, decision, timer)', where: 'Temporal (SQLite in the embedded dev server)' },
   { what: 'run status for list/inbox', where: 'search attribute HarnessStatus' },
   { what: 'the open gate (digest, approvers)', where: "the run's memo, readable without a worker" },
-  { what: 'the approved report', where: '$HARNESS_OUTPUT_DIR/<run id>/final_report.md' },
-  { what: 'exports (state, trace, summary, trace_summary, memory)', where: '$HARNESS_OUTPUT_DIR/<run id>/*.json by `harness export`' },
+  { what: 'the approved report', where: `${outputRoot}/<run id>/final_report.md` },
+  { what: 'exports (state, trace, summary, trace_summary, memory)', where: `${outputRoot}/<run id>/*.json by \`harness export\`` },
 ];
 
 export const LIMITATIONS = [
@@ -52,7 +53,7 @@ export const LIMITATIONS = [
   'the offline provider drafts from the extracted sentences; it does not reason',
 ];
 
-export function blueprint(policy: Policy, policyDigest: string | null) {
+export function blueprint(policy: Policy, policyDigest: string | null, outputRoot?: string) {
   return {
     name: 'durable-harness',
     runtime: { engine: 'Temporal', workflowType: WORKFLOW_TYPE, defaultTaskQueue: DEFAULT_TASK_QUEUE, defaultNamespace: DEFAULT_NAMESPACE },
@@ -74,7 +75,7 @@ export function blueprint(policy: Policy, policyDigest: string | null) {
     }),
     policy: { name: policy.name, digest: policyDigest, description: policy.description ?? null, budget: policy.budget ?? null },
     workflow: runGraph(policy),
-    artifacts: ARTIFACTS,
+    artifacts: artifacts(outputRoot),
     limitations: LIMITATIONS,
   };
 }

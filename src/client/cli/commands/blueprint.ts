@@ -9,10 +9,12 @@ export async function blueprintCommand(options: {
   format: 'json' | 'markdown' | 'mermaid';
   policy?: string;
   json?: boolean;
+  pretty?: boolean;
+  runsDir?: string;
 }): Promise<void> {
   const loaded = await loadPolicyFile(policyFileFor(readEnv(), options.policy));
-  const view = blueprint(loaded.policy, loaded.digest);
-  if (options.json) printJson(view);
+  const view = blueprint(loaded.policy, loaded.digest, options.runsDir);
+  if (options.json || options.pretty) printJson(view);
   else if (options.format === 'markdown') say(blueprintToMarkdown(view));
   else if (options.format === 'mermaid') say(`${blueprintToMermaid(view)}\n`);
   else printJson(view);

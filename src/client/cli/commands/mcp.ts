@@ -106,41 +106,86 @@ export async function mcpServeCommand(options: { http?: number; host?: string; a
   await h.close();
 }
 
-/**
- * `harness mcp call TOOL --args JSON`: one tool as a durable workflow under the effective policy;
- * prints its output, or, at a gate, how a human decides (exit 2).
- */
-export async function mcpCallCommand(
-  tool: string,
-  options: { args: string; policy?: string; as?: string; id?: string; json?: boolean },
-): Promise<void> {
-  let args: unknown;
-  try {
-    args = JSON.parse(options.args);
-  } catch (err) {
-    throw new HarnessError(`--args: not JSON (${(err as Error).message})`);
-  }
+interface CallOptions {
+  policy?: string;
+  as?: string;
+  id?: string;
+}
+
+/** One tool call as a durable workflow under the effective policy, followed until it ends or stops at a gate. */
+async function callTool(tool: string, args: unknown, options: CallOptions): Promise<{ id: string; state?: RunState; output: unknown }> {
   const env = readEnv();
   const policy = await loadPolicyFile(policyFileFor(env, options.policy));
-  await withClient(async (h) => {
+  return withClient(async (h) => {
     const run = await startToolCall(targetOf(h), { tool, args, policy, startedBy: identity(h.env, options.as), id: options.id });
     let state: RunState | undefined;
     for await (const update of followRun(h, run)) {
       if (update.kind === 'unanswered') warn(`${update.message}; still waiting…\n`);
       else state = update.state;
     }
-    if (!state) return;
-    const id = run.workflowId;
-    const output = state.status === 'completed' ? (await run.result()).output : null;
-    if (options.json) printJson({ runId: id, status: state.status, output, pendingAction: state.pendingAction, error: state.error });
-    else if (state.status === 'completed') say(`${JSON.stringify(output, null, 2)}\n`);
-    else if (state.status === 'waiting_approval')
-      warn(
-        `${tool} waits for approval (run ${id}): a human reads it with \`harness pending ${id}\`, then \`harness approve ${id}\` or \`harness reject ${id}\`\n`,
-      );
-    else if (state.status === 'paused_on_error')
-      warn(`${tool} failed after its retries (run ${id}): ${state.pausedOn?.error}; harness resume|abort ${id}\n`);
-    else warn(`${tool} call ${state.status}: ${state.error ?? ''}\n`);
-    process.exitCode = EXIT_CODES[state.status as Exclude<RunState['status'], 'running'>];
+    const output = state?.status === 'completed' ? (await run.result()).output : null;
+    return { id: run.workflowId, state, output };
   });
+}
+
+const gateAdvice = (tool: string, id: string) =>
+  `${tool} waits for approval (run ${id}): a human reads it with \`harness pending ${id}\`, then \`harness approve ${id}\` or \`harness reject ${id}\``;
+
+/**
+ * `harness mcp call TOOL --args JSON`: one tool as a durable workflow under the effective policy;
+ * prints its output, or, at a gate, how a human decides (exit 2).
+ */
+export async function mcpCallCommand(tool: string, options: CallOptions & { args: string; json?: boolean }): Promise<void> {
+  let args: unknown;
+  try {
+    args = JSON.parse(options.args);
+  } catch (err) {
+    throw new HarnessError(`--args: not JSON (${(err as Error).message})`);
+  }
+  const { id, state, output } = await callTool(tool, args, options);
+  if (!state) return;
+  if (options.json) printJson({ runId: id, status: state.status, output, pendingAction: state.pendingAction, error: state.error });
+  else if (state.status === 'completed') say(`${JSON.stringify(output, null, 2)}\n`);
+  else if (state.status === 'waiting_approval') warn(`${gateAdvice(tool, id)}\n`);
+  else if (state.status === 'paused_on_error')
+    warn(`${tool} failed after its retries (run ${id}): ${state.pausedOn?.error}; harness resume|abort ${id}\n`);
+  else warn(`${tool} call ${state.status}: ${state.error ?? ''}\n`);
+  process.exitCode = EXIT_CODES[state.status as Exclude<RunState['status'], 'running'>];
+}
+
+/** `harness mcp-tools [--pretty]`, the seed's command: `{"tools": [...]}`, one line unless --pretty. */
+export function seedMcpToolsCommand(options: { pretty?: boolean }): void {
+  printJson({ tools: toolDescriptors() }, { compact: !options.pretty });
+}
+
+/**
+ * `harness mcp-call TOOL ARGS_JSON`, the seed's command: the call result in the seed's (MCP) shape,
+ * `{tool, isError, content, structuredContent}`, exit 1 when isError. Unlike the seed, the call runs
+ * under the policy: stopping at a gate is an error too, one that names the run to decide.
+ */
+export async function seedMcpCallCommand(tool: string, argumentsJson: string, options: CallOptions): Promise<void> {
+  const result = (isError: boolean, text: string, structuredContent: unknown) => {
+    printJson({ tool, isError, content: [{ type: 'text', text }], structuredContent });
+  };
+  let outcome: Awaited<ReturnType<typeof callTool>>;
+  try {
+    outcome = await callTool(tool, JSON.parse(argumentsJson), options);
+  } catch (err) {
+    // As the seed: a refused call (unknown tool, arguments its contract refuses, bad JSON) is a result, not a crash.
+    const error = err instanceof SyntaxError ? `ARGUMENTS_JSON: not JSON (${err.message})` : (err as Error).message.split('\n')[0];
+    result(true, error, { error });
+    process.exitCode = 1;
+    return;
+  }
+  const { id, state, output } = outcome;
+  if (!state) return;
+  if (state.status === 'completed') return result(false, JSON.stringify(output, null, 2), output);
+  const error =
+    state.status === 'waiting_approval'
+      ? gateAdvice(tool, id)
+      : state.status === 'paused_on_error'
+        ? `${tool} failed after its retries (run ${id}): ${state.pausedOn?.error}; harness resume|abort ${id}`
+        : `${tool} call ${state.status} (run ${id}): ${state.error ?? ''}`;
+  result(true, error, { error, runId: id, status: state.status });
+  process.exitCode = 1;
 }

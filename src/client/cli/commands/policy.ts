@@ -1,4 +1,5 @@
 /** `harness policy`: the effective policy a new run would snapshot, and its digest. */
+import path from 'node:path';
 import { readEnv } from '../../../config/env';
 import { loadPolicyFile, policyFileFor } from '../../../config/policy-file';
 import { importSeedPolicy } from '../../../config/seed-policy';
@@ -13,12 +14,26 @@ import { keyFingerprint } from '../../../shared/signed-decision';
 import { printJson } from '../format';
 import { say, warn } from '../terminal';
 
-export async function policyCommand(options: { file?: string; import?: string; json?: boolean }): Promise<void> {
-  if (options.import !== undefined) return importCommand(options.import, options.json);
-  const loaded = await loadPolicyFile(policyFileFor(readEnv(), options.file));
-  if (options.json) return printJson(loaded);
+export async function policyCommand(options: {
+  file?: string;
+  import?: string;
+  json?: boolean;
+  pretty?: boolean;
+  runsDir?: string;
+}): Promise<void> {
+  const json = options.json || options.pretty;
+  if (options.import !== undefined) return importCommand(options.import, json);
+  const env = readEnv();
+  const loaded = await loadPolicyFile(policyFileFor(env, options.file));
+  // Write roots are relative to the output root, the seed's runs folder.
+  const outputRoot = path.resolve(options.runsDir ?? env.HARNESS_OUTPUT_DIR);
+  if (json) return printJson({ ...loaded, outputRoot });
   const { policy } = loaded;
-  const lines = [`policy ${policy.name} (sha256 ${loaded.digest})`, `file   ${loaded.source}`];
+  const lines = [
+    `policy ${policy.name} (sha256 ${loaded.digest})`,
+    `file   ${loaded.source}`,
+    `root   ${outputRoot} (write roots are under it)`,
+  ];
   if (policy.description) lines.push(`       ${policy.description}`);
   for (const [role, members] of Object.entries(policy.roles)) lines.push(`role   ${role}: ${members.join(', ')}`);
   for (const [person, keys] of Object.entries(policy.publicKeys)) lines.push(`key    ${person}: ${keys.map(keyFingerprint).join(', ')}`);
