@@ -19,6 +19,8 @@ import { runMemory } from '../views/memory';
 import { runSummary } from '../views/summary';
 import { traceSummary } from '../views/trace-summary';
 import { HarnessError } from './harness-error';
+import { fromSeedState, looksLikeSeedState, SeedState } from './seed-run';
+import type { z } from 'zod';
 
 export const EXPORT_FORMAT = 'durable-harness/export@1';
 export const STATE_FILE = 'state.json';
@@ -67,7 +69,8 @@ export interface ExportChoice {
 
 /**
  * An export read back from `dir`: the folder itself when it holds state.json; else, like the seed's
- * `--runs-dir`, a folder of exports: `dir/<id>`, the newest, or the only one.
+ * `--runs-dir`, a folder of exports: `dir/<id>`, the newest, or the only one. A run folder the seed
+ * harness itself wrote reads the same way.
  */
 export async function readExport(dir: string, choice: ExportChoice = {}): Promise<RunSnapshot> {
   const file = await stateFileIn(path.resolve(dir), choice);
@@ -78,19 +81,49 @@ export async function readExport(dir: string, choice: ExportChoice = {}): Promis
   } catch (err) {
     throw new HarnessError(err instanceof FileRefusedError ? err.message : `${file}: cannot be read`);
   }
+  if (looksLikeSeedState(raw)) return seedSnapshot(raw, file);
   const format = (raw as { format?: unknown } | null)?.format;
   if (format !== EXPORT_FORMAT)
     throw new HarnessError(`${file}: not a harness export (format ${JSON.stringify(format)}, expected "${EXPORT_FORMAT}")`);
   const parsed = StoredSnapshot.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues;
-    const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
-    throw new HarnessError(
-      `${file}: not a harness export: ${describeZodError({ ...parsed.error, issues: issues.slice(0, 3) } as typeof parsed.error)}${more}`,
-    );
-  }
+  if (!parsed.success) throw new HarnessError(`${file}: not a harness export: ${firstIssues(parsed.error)}`);
   const { format: _format, exportedAt: _at, ...snapshot } = parsed.data;
   return snapshot as unknown as RunSnapshot;
+}
+
+/** A run folder the seed harness wrote (`.runs/<id>/state.json`), read as ours. */
+function seedSnapshot(raw: unknown, file: string): RunSnapshot {
+  const parsed = SeedState.safeParse(raw);
+  if (!parsed.success) throw new HarnessError(`${file}: not a whole seed harness run: ${firstIssues(parsed.error)}`);
+  return fromSeedState(parsed.data);
+}
+
+function firstIssues(error: z.ZodError): string {
+  const issues = error.issues;
+  const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
+  return `${describeZodError({ ...error, issues: issues.slice(0, 3) } as z.ZodError)}${more}`;
+}
+
+/** One row of a folder of runs: what `harness list --runs-dir` shows, or why a folder could not be read. */
+export type ExportRow = { runId: string; status: string; startTime: string | null; topic: string } | { runId: string; unreadable: string };
+
+/** Every run folder under `dir` (ours or the seed's), by name, as the seed's `list --runs-dir` shows them. */
+export async function listExports(dir: string): Promise<ExportRow[]> {
+  const root = path.resolve(dir);
+  const entries = await fs.readdir(root, { withFileTypes: true }).catch(() => {
+    throw new HarnessError(`${root}: no such folder`);
+  });
+  const names = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && RUN_ID_PATTERN.test(e.name)).map((e) => e.name);
+  const rows: ExportRow[] = [];
+  for (const name of names.sort()) {
+    try {
+      const { state } = await readExport(root, { id: name });
+      rows.push({ runId: state.runId, status: state.status, startTime: state.trace[0]?.at ?? null, topic: state.topic });
+    } catch (err) {
+      rows.push({ runId: name, unreadable: (err as Error).message });
+    }
+  }
+  return rows;
 }
 
 async function stateFileIn(dir: string, { id, latest }: ExportChoice): Promise<string> {

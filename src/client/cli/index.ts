@@ -263,6 +263,7 @@ export function buildProgram(): Command {
     .option('--status <status>', 'running | waiting_approval | paused_on_error | completed | rejected | failed | cancelled')
     .option('--page-size <n>', 'rows per page (default 100)', positiveInt)
     .option('--page <token>', 'the page token a previous page printed')
+    .option('--runs-dir <dir>', "list the runs kept as files in a folder (exports, or the seed harness's .runs), no server needed")
     .option('--json')
     .action(lazy(() => import('./commands/list'), 'listCommand'));
   program
