@@ -22,10 +22,13 @@ const check = (name: string, expected: unknown, actual: unknown, passed = JSON.s
 export async function checkRun(expect: Fixture['expect'], { state }: RunSnapshot, outputRoot: string): Promise<Check[]> {
   const checks: Check[] = [];
   if (expect.status) checks.push(check('status', expect.status, state.status));
+  if (expect.currentStep !== undefined) checks.push(check('current step', expect.currentStep, state.currentStep));
   const types = state.trace.map((e) => e.type);
   if (expect.events) {
     for (const type of expect.events.include) checks.push(check(`event ${type}`, 'present', types.includes(type) ? 'present' : 'absent'));
     for (const type of expect.events.exclude) checks.push(check(`no event ${type}`, 'absent', types.includes(type) ? 'present' : 'absent'));
+    if (expect.events.atLeast !== undefined)
+      checks.push(check('trace events', `>= ${expect.events.atLeast}`, types.length, types.length >= expect.events.atLeast));
     for (const [type, count] of Object.entries(expect.events.count))
       checks.push(check(`${type} count`, count, types.filter((t) => t === type).length));
   }

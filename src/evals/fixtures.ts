@@ -10,6 +10,7 @@ import { REPO_ROOT } from '../paths';
 import { Policy } from '../shared/policy';
 import { RUN_STATUSES, TRACE_EVENT_TYPES } from '../shared/run';
 import { TOOL_NAMES } from '../shared/tools';
+import { fromSeedFixtures } from './seed-fixtures';
 
 export const DEFAULT_FIXTURES = path.join(REPO_ROOT, 'evals', 'default.yaml');
 const MAX_FIXTURE_FILE_BYTES = 1_000_000;
@@ -46,9 +47,13 @@ const Expectations = z
     /** The run never starts: the client refuses it with a message containing this text. */
     startRefused: z.string().min(1).optional(),
     status: z.enum(RUN_STATUSES).optional(),
+    /** The step the run stopped at: `approval` at a gate, null once it ended. */
+    currentStep: z.string().nullable().optional(),
     events: z
       .object({
         include: z.array(EventType).default([]),
+        /** At least this many trace events in all (the seed's min_trace_events). */
+        atLeast: z.number().int().min(0).optional(),
         exclude: z.array(EventType).default([]),
         /** Exact counts of some event types. */
         count: z.partialRecord(EventType, z.number().int().min(0)).default({}),
@@ -71,7 +76,10 @@ const Expectations = z
       .optional(),
   })
   .strict()
-  .refine((e) => e.startRefused !== undefined || e.status !== undefined, 'give status (or startRefused for a run that must not start)');
+  .refine(
+    (e) => Object.values(e).some((v) => v !== undefined),
+    'give at least one expectation: status, events, report… (or startRefused for a run that must not start)',
+  );
 
 export const Fixture = z
   .object({
@@ -129,5 +137,14 @@ export const FixtureSuite = z
   });
 export type FixtureSuite = z.infer<typeof FixtureSuite>;
 
-export const loadFixtures = (file: string): Promise<FixtureSuite> =>
-  readYamlFile(file, FixtureSuite, 'eval fixtures', MAX_FIXTURE_FILE_BYTES);
+/**
+ * A suite from its file: ours (YAML or JSON), or the seed harness's JSON list of cases, translated;
+ * `notes` receives what the translation says (seed-fixtures.ts).
+ */
+export const loadFixtures = (file: string, notes: string[] = []): Promise<FixtureSuite> =>
+  readYamlFile(
+    file,
+    z.preprocess((value) => (Array.isArray(value) ? fromSeedFixtures(value, notes) : value), FixtureSuite),
+    'eval fixtures',
+    MAX_FIXTURE_FILE_BYTES,
+  );

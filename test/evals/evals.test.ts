@@ -90,3 +90,39 @@ test('a fixture that cannot be played fails alone under its name; no run of the 
     await close();
   }
 });
+
+describe("the seed harness's fixtures", () => {
+  // The seed's own sample suite and sources, byte for byte (sample_data/evals/basic.json, sample_data/sources.json).
+  const SEED_SUITE = path.join(__dirname, 'fixtures', 'seed', 'evals', 'basic.json');
+
+  test('run as they are; every translation is a note on stderr', async () => {
+    const result = await runHarness(['evals', '--fixtures', SEED_SUITE, '--json'], env, 180_000);
+    const report = JSON.parse(result.stdout);
+    expect(report.results.filter((r: { passed: boolean }) => !r.passed)).toEqual([]);
+    expect(report.results.map((r: { name: string; status: string }) => [r.name, r.status])).toEqual([
+      ['approval-pause-baseline', 'waiting_approval'],
+      ['end-to-end-complete', 'completed'],
+    ]);
+    const checks = report.results[1].checks.map((c: { name: string }) => c.name);
+    expect(checks).toEqual(expect.arrayContaining(['status', 'current step', 'event approval_granted', 'trace events', 'report exists']));
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'note: approval-pause-baseline: expected_current_step "finalize_report" is "approval" here',
+      'note: end-to-end-complete: expected_current_step "done" is null here',
+      'note: end-to-end-complete: required event run_resumed is approval_granted here: an approval continues the run, with no resume step',
+    ]);
+    expect(result.code).toBe(0);
+  });
+
+  test('an unmapped key is named, and a seed expectation that does not hold fails', async () => {
+    const dir = await tempDir('seed-evals');
+    await fs.copyFile(path.join(__dirname, 'fixtures', 'seed', 'sources.json'), path.join(dir, 'sources.json'));
+    const file = path.join(dir, 'suite.json');
+    const wrong = { name: 'Too Many Events', topic: 'approval gated harness', source_file: 'sources.json', min_trace_events: 500 };
+    await fs.writeFile(file, JSON.stringify([{ ...wrong, policy_file: 'strict.json' }]));
+    const result = await runHarness(['evals', '--fixtures', file], env, 120_000);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('note: Too Many Events: policy_file is not a seed fixture key this harness maps; ignored\n');
+    expect(result.stderr).toContain('note: Too Many Events: named "too-many-events" here (lower-case letters, digits and "-")\n');
+    expect(result.stdout).toMatch(/too-many-events: trace events: expected ">= 500", got \d+/);
+  });
+});

@@ -20,7 +20,9 @@ import { say, warn } from '../terminal';
 
 export async function evalsCommand(options: { fixtures?: string; only?: string; json?: boolean }): Promise<void> {
   const file = path.resolve(options.fixtures ?? DEFAULT_FIXTURES);
-  const suite = await loadFixtures(file);
+  const notes: string[] = [];
+  const suite = await loadFixtures(file, notes);
+  for (const note of notes) warn(`note: ${note}\n`);
   if (options.only) {
     const wanted = options.only.split(',').map((n) => n.trim());
     const unknown = wanted.filter((n) => !suite.fixtures.some((f) => f.name === n));
