@@ -1,4 +1,4 @@
-/** The benchmark report as JSON and as the Markdown table the README shows. */
+/** The benchmark report as JSON and as the Markdown table docs/benchmarks.md shows. */
 import { TOOL_NAMES } from '../src/shared/tools';
 import { InboxResult, inboxLines } from './inbox-scenario';
 import type { BenchBackend, BenchSettings } from './bench-env';

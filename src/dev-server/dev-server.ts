@@ -32,7 +32,7 @@ export interface DevServerOptions {
   /**
    * Eager activity execution (default on): a worker that completes a workflow task gets the next
    * activity in the same response instead of through matching. On this 2-core machine it cut a
-   * tool step from ~100 ms to ~12 ms (bench/results, README "Benchmarks").
+   * tool step from ~100 ms to ~12 ms (bench/results, docs/benchmarks.md).
    */
   eagerActivities?: boolean;
   log?: (line: string) => void;

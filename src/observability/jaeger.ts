@@ -14,7 +14,7 @@ export interface JaegerPorts {
   ui: number;
 }
 
-/** Jaeger's own defaults, so the README's OTEL_EXPORTER_OTLP_ENDPOINT works as every guide writes it. */
+/** Jaeger's own defaults, so the docs' OTEL_EXPORTER_OTLP_ENDPOINT works as every guide writes it. */
 export const JAEGER_DEFAULT_PORTS: JaegerPorts = { otlpGrpc: 4317, otlpHttp: 4318, ui: 16686 };
 
 export interface RunningJaeger extends RunningBackend {

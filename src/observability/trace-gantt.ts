@@ -1,6 +1,6 @@
 /**
  * A trace from Jaeger's query API as a Mermaid Gantt chart: one bar per span on the run's own
- * time axis, one section per kind (client, workflow, tool calls, tool attempts, gates). The README's
+ * time axis, one section per kind (client, workflow, tool calls, tool attempts, gates). The observability page's
  * picture of a trace, since the Jaeger UI's assets are not in the binary built here.
  */
 import type { JaegerSpan, JaegerTrace } from './jaeger-api';

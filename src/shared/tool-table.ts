@@ -1,4 +1,4 @@
-/** Renders tools as a markdown table (the README's, from the built-in ones), so the docs cannot drift from the code. */
+/** Renders tools as a markdown table (docs/tools-and-workflows.md, from the built-in ones), so the docs cannot drift from the code. */
 import type { AnyTool } from './tool-contract';
 import { TOOLS } from './tools';
 

@@ -1,7 +1,7 @@
 /**
  * The built-in tools: the six the research run calls, each one declaration (tool-contract.ts)
  * of its contract, risk, retry policy and summary. Pure and sandbox-safe: the workflow derives its
- * activity options from them, activities validate against them, the README table mirrors them.
+ * activity options from them, activities validate against them, the table in docs/tools-and-workflows.md mirrors them.
  */
 import { z } from 'zod';
 import { REPORT_FILE_NAME } from './constants';

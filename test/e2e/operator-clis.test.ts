@@ -1,6 +1,6 @@
 /**
  * Operators drive runs with the tools they already have: the real `tctl` and `temporal`
- * binaries signal and query runs on the real dev server, exactly as the README shows.
+ * binaries signal and query runs on the real dev server, exactly as docs/operating-runs.md shows.
  */
 import { Client, WorkflowHandle } from '@temporalio/client';
 import { execFile } from 'node:child_process';
@@ -33,7 +33,7 @@ interface OperatorCli {
   parseState(stdout: string): RunState;
 }
 
-/** The exact command lines the README documents for each tool. */
+/** The exact command lines docs/operating-runs.md documents for each tool. */
 const CLIS: OperatorCli[] = [
   {
     name: 'tctl',

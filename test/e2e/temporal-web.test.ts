@@ -2,7 +2,7 @@
  * Temporal Web, in headless Chromium against the dev server's own UI: the history shows the
  * tools by name and the approve signal, and the UI's signal dialog (listing the workflow's
  * signals from handler metadata) approves a waiting run.
- * HARNESS_UPDATE_SCREENSHOTS=1 (`npm run docs:screenshots`) also refreshes the README's screenshots.
+ * HARNESS_UPDATE_SCREENSHOTS=1 (`npm run docs:screenshots`) also refreshes the screenshots in docs/.
  */
 import type { Client } from '@temporalio/client';
 import path from 'node:path';

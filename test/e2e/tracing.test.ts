@@ -21,7 +21,7 @@ const SCREENSHOT_DIRS = [
   ...(process.env.HARNESS_UPDATE_SCREENSHOTS ? [path.resolve(__dirname, '../../docs')] : []),
 ];
 
-/** The trace as Jaeger's API returned it, drawn by Mermaid in Chromium (the README's picture; `npm run docs:trace`). */
+/** The trace as Jaeger's API returned it, drawn by Mermaid in Chromium (the picture in docs/observability.md; `npm run docs:trace`). */
 async function drawTrace(trace: JaegerTrace, runId: string): Promise<void> {
   const browser = await launchBrowser();
   try {

@@ -345,7 +345,7 @@ export function buildProgram(): Command {
   program
     .command('evals')
     .description('run trace-aware eval fixtures against the embedded default (started if needed); exit 1 on any failure')
-    .option('--fixtures <file>', 'fixture suite, YAML or JSON (default: evals/default.yaml; format in README "Evals")')
+    .option('--fixtures <file>', 'fixture suite, YAML or JSON (default: evals/default.yaml; format in docs/operating-runs.md, Evals)')
     .option('--only <names>', 'only these fixtures (comma-separated names)')
     .option('--json')
     .action(lazy(() => import('./commands/evals'), 'evalsCommand'));

@@ -1,7 +1,7 @@
 /**
  * The run metrics, emitted from workflow code through the SDK's workflow metric meter: it drops
  * every value while the workflow replays, so a run evicted, resumed on another worker or rebuilt
- * for a query is never counted twice. Names and labels are listed in the README ("Metrics").
+ * for a query is never counted twice. Names and labels are listed in docs/observability.md ("Metrics").
  */
 import { metricMeter } from '@temporalio/workflow';
 import type { RunState, TraceEvent } from '../../shared/run';
