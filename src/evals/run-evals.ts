@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { HarnessClient } from '../client/api/connect';
 import { HarnessError } from '../client/api/harness-error';
+import { writeExport } from '../client/api/run-export';
 import { readSnapshot, startRun } from '../client/api/runs';
 import { readSourcesFile, SAMPLE_SOURCES } from '../client/api/sources-file';
 import { LoadedPolicy, loadPolicyFile, policyDigest, policyFileFor } from '../config/policy-file';
@@ -35,6 +36,8 @@ export interface EvalTarget {
   taskQueue: string;
   /** Where the worker finds each run's scripted tools. */
   scripts: Map<string, ToolScripts>;
+  /** The seed's runs folder: each fixture's run is kept there as files once it settles. */
+  runsDir?: string;
 }
 
 const CONCURRENCY = 4;
@@ -57,7 +60,7 @@ async function policyOf(fixture: Fixture, dir: string, h: HarnessClient): Promis
   return loadPolicyFile(fixture.policy ? path.resolve(dir, fixture.policy) : policyFileFor(h.env));
 }
 
-async function runFixture({ h, taskQueue, scripts }: EvalTarget, fixture: Fixture, dir: string): Promise<EvalResult> {
+async function runFixture({ h, taskQueue, scripts, runsDir }: EvalTarget, fixture: Fixture, dir: string): Promise<EvalResult> {
   const started = Date.now();
   const id = `eval-${fixture.name}-${randomBytes(3).toString('hex')}`;
   const result = (fields: Partial<EvalResult>): EvalResult => {
@@ -104,6 +107,7 @@ async function runFixture({ h, taskQueue, scripts }: EvalTarget, fixture: Fixtur
     await playOperator(h, run, fixture.operator, fixture.startedBy);
     await settled(h, run);
     const snapshot = await readSnapshot(h, run);
+    if (runsDir !== undefined) await writeExport(snapshot, runsDir);
     return result({ runId: id, status: snapshot.state.status, checks: await checkRun(fixture.expect, snapshot, h.env.HARNESS_OUTPUT_DIR) });
   } catch (err) {
     return result({ runId: id, error: oneLine(err) });

@@ -208,3 +208,67 @@ function runBash(script: string, env: NodeJS.ProcessEnv, timeoutMs: number): Pro
     });
   });
 }
+
+describe('the seed mapping page (docs/from-the-seed.md)', () => {
+  const seed = JSON.parse(readFileSync(path.join(__dirname, 'seed-surface.json'), 'utf8')) as {
+    commands: Record<string, string[]>;
+    variables: string[];
+    files: string[];
+    evalKeys: string[];
+  };
+  const page = pages.get('docs/from-the-seed.md')!;
+  /** The rows of the table under a heading, as cells. */
+  const table = (heading: string): string[][] => {
+    const start = page.prose.findIndex((p) => p.text === `## ${heading}`);
+    expect(start).toBeGreaterThanOrEqual(0);
+    const rows: string[][] = [];
+    for (const { text } of page.prose.slice(start + 1)) {
+      if (text.startsWith('## ')) break;
+      if (!text.startsWith('|') || /^\|\s*-/.test(text)) continue;
+      rows.push(
+        text
+          .split(/(?<!\\)\|/)
+          .slice(1, -1)
+          .map((c) => c.trim()),
+      );
+    }
+    return rows.slice(1);
+  };
+  const spans = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+
+  test('every seed command has a row naming each of its flags', () => {
+    const rows = table('Commands and flags');
+    const missing: string[] = [];
+    for (const [command, flags] of Object.entries(seed.commands)) {
+      const row = rows.find((r) => spans(r[0])[0] === command);
+      if (!row) missing.push(command);
+      else for (const flag of flags) if (!spans(row[0]).includes(flag)) missing.push(`${command} ${flag}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  test('every harness command and flag the page names exists', async () => {
+    const { buildProgram } = await import('../../src/client/cli/index');
+    const program = buildProgram();
+    const unknown: string[] = [];
+    for (const row of table('Commands and flags'))
+      for (const usage of spans(row[1]).filter((s) => s.startsWith('harness '))) {
+        let command = program;
+        const words = usage.split(/\s+/).slice(1);
+        for (const word of words) {
+          const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+          if (sub) command = sub;
+          else if (word.startsWith('--') && !command.options.some((o) => o.long === word)) unknown.push(`${usage}: ${word}`);
+        }
+        if (command === program) unknown.push(`${usage}: no such command`);
+      }
+    expect(unknown).toEqual([]);
+  });
+
+  test('every seed variable, file and eval fixture key has a row', () => {
+    const firstColumn = (heading: string) => table(heading).map((r) => spans(r[0])[0]);
+    expect(seed.variables.filter((v) => !firstColumn('Variables').includes(v))).toEqual([]);
+    expect(seed.files.filter((f) => !firstColumn('Files').includes(f))).toEqual([]);
+    expect(seed.evalKeys.filter((k) => !firstColumn('Eval fixture keys').includes(k))).toEqual([]);
+  });
+});

@@ -96,7 +96,8 @@ describe("the seed harness's fixtures", () => {
   const SEED_SUITE = path.join(__dirname, 'fixtures', 'seed', 'evals', 'basic.json');
 
   test('run as they are; every translation is a note on stderr', async () => {
-    const result = await runHarness(['evals', '--fixtures', SEED_SUITE, '--json'], env, 180_000);
+    const runsDir = await tempDir('seed-evals-runs');
+    const result = await runHarness(['evals', '--fixtures', SEED_SUITE, '--json', '--runs-dir', runsDir], env, 180_000);
     const report = JSON.parse(result.stdout);
     expect(report.results.filter((r: { passed: boolean }) => !r.passed)).toEqual([]);
     expect(report.results.map((r: { name: string; status: string }) => [r.name, r.status])).toEqual([
@@ -111,6 +112,11 @@ describe("the seed harness's fixtures", () => {
       'note: end-to-end-complete: required event run_resumed is approval_granted here: an approval continues the run, with no resume step',
     ]);
     expect(result.code).toBe(0);
+    // As the seed keeps each eval run in its runs folder.
+    for (const { runId, status } of report.results) {
+      const kept = JSON.parse(await fs.readFile(path.join(runsDir, runId, 'state.json'), 'utf8'));
+      expect(kept.state.status).toBe(status);
+    }
   });
 
   test('an unmapped key is named, and a seed expectation that does not hold fails', async () => {

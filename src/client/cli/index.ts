@@ -155,19 +155,22 @@ export function buildProgram(): Command {
       "approve an edit: at the report gate a markdown file (reviewed again, written exactly); at another gate a JSON file of the tool's arguments",
     )
     .option('--key <file>', 'sign the decision with this Ed25519 key (harness keys generate; default: $HARNESS_SIGNING_KEY)')
-    .option('--json');
+    .option('--json')
+    .addOption(new Option('--runs-dir <dir>', 'as the seed: once the run stops, its files in <dir>/<id>/').hideHelp());
   perRun(program, 'reject', async (id, opts: DecisionOptions) => (await import('./commands/decide')).decideCommand('reject', id, opts))
     .description('reject the pending action; nothing is written')
     .option('--approver <name>', 'who rejects (default: $HARNESS_IDENTITY or $USER)')
     .option('--reason <text>')
     .option('--key <file>', 'sign the decision with this Ed25519 key (harness keys generate; default: $HARNESS_SIGNING_KEY)')
-    .option('--json');
+    .option('--json')
+    .addOption(new Option('--runs-dir <dir>', 'as the seed: once the run stops, its files in <dir>/<id>/').hideHelp());
   for (const kind of ['resume', 'abort'] as const) {
     perRun(program, kind, async (id, opts: DecisionOptions) => (await import('./commands/decide')).decideCommand(kind, id, opts))
       .description(kind === 'resume' ? 'retry the failed step of a run paused on error' : 'end a run paused on error as failed')
       .option('--operator <name>', 'who acts (default: $HARNESS_IDENTITY or $USER)')
       .option('--reason <text>')
-      .option('--json');
+      .option('--json')
+      .addOption(new Option('--runs-dir <dir>', 'as the seed: once the run stops, its files in <dir>/<id>/').hideHelp());
   }
   program
     .command('send <id> [text]')
@@ -347,6 +350,7 @@ export function buildProgram(): Command {
     .description('run trace-aware eval fixtures against the embedded default (started if needed); exit 1 on any failure')
     .option('--fixtures <file>', 'fixture suite, YAML or JSON (default: evals/default.yaml; format in docs/operating-runs.md, Evals)')
     .option('--only <names>', 'only these fixtures (comma-separated names)')
+    .option('--runs-dir <dir>', "keep each fixture's run as files in <dir>/<id>/, as the seed does")
     .option('--json')
     .action(lazy(() => import('./commands/evals'), 'evalsCommand'));
   const ui = program
@@ -410,6 +414,7 @@ export function buildProgram(): Command {
     .option('--id <id>', 'workflow id (default: generated from the topic)')
     .option('--as <name>', 'who starts and approves (default: $HARNESS_IDENTITY or $USER)')
     .option('--multi-agent', 'roles as child workflows: planner, executor, reviewer')
+    .addOption(new Option('--runs-dir <dir>', 'as the seed: once the run stops, its files in <dir>/<id>/').hideHelp())
     .action(lazy(() => import('./commands/interactive'), 'interactiveCommand'));
   program
     .command('demo')

@@ -1,10 +1,11 @@
 /**
  * What a user of the seed harness (67ailab/harness-engineering) types keeps working: `mcp-tools`
  * and `mcp-call` with the seed's output shapes and exit codes, `--pretty`, and `--runs-dir` on
- * `start`, `workflow`, `blueprint` and `policy`.
+ * `start`, `approve`, `workflow`, `blueprint` and `policy`.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { uniqueName } from '../../helpers/temporal';
 import { useCliTestBed } from '../../helpers/test-bed';
 
 const bed = useCliTestBed('seed-habits');
@@ -43,12 +44,13 @@ test("mcp-call TOOL ARGS_JSON answers in the seed's shape: exit 0, or exit 1 whe
   // Unlike the seed, the write is under the policy: it stops at its gate, named as the run to decide.
   const markdown = '# Report\n';
   const write = { runId: 'seed-mcp-call', markdown, sha256: 'a'.repeat(64) };
-  const gated = await bed.harness('mcp-call', 'finalize_report', JSON.stringify(write), '--id', 'seed-call-gated');
+  const gatedId = uniqueName('seed-call-gated');
+  const gated = await bed.harness('mcp-call', 'finalize_report', JSON.stringify(write), '--id', gatedId);
   expect(gated.code).toBe(1);
   expect(JSON.parse(gated.stdout)).toMatchObject({
     tool: 'finalize_report',
     isError: true,
-    structuredContent: { runId: 'seed-call-gated', status: 'waiting_approval' },
+    structuredContent: { runId: gatedId, status: 'waiting_approval' },
   });
   await expect(fs.stat(path.join(bed.outputRoot, 'seed-mcp-call'))).rejects.toThrow();
 });
@@ -67,13 +69,22 @@ test('workflow, blueprint and policy take --pretty (JSON) and --runs-dir (the ou
 
 test("start --runs-dir returns once the run stops, with the seed's files in <dir>/<id>/", async () => {
   const runsDir = path.join(bed.dir, 'runs');
-  const started = await bed.harness('start', '--topic', 'seed runs folder', '--id', 'seed-runs-dir-1', '--runs-dir', runsDir);
+  const id = uniqueName('seed-runs-dir');
+  const started = await bed.harness('start', '--topic', 'seed runs folder', '--id', id, '--runs-dir', runsDir);
   expect(started.code).toBe(0);
-  expect(started.stdout).toBe('seed-runs-dir-1\n');
-  expect(started.stderr).toBe(`waiting_approval: the run's files are in ${path.join(runsDir, 'seed-runs-dir-1')}\n`);
-  const files = (await fs.readdir(path.join(runsDir, 'seed-runs-dir-1'))).sort();
+  expect(started.stdout).toBe(`${id}\n`);
+  expect(started.stderr).toBe(`waiting_approval: the run's files are in ${path.join(runsDir, id)}\n`);
+  const files = (await fs.readdir(path.join(runsDir, id))).sort();
   expect(files).toEqual(['memory.json', 'state.json', 'summary.json', 'trace.json', 'trace_summary.json']);
   // Read back with no server, as the seed reads its runs folder.
   const summary = await bed.harness('summary', '--latest', '--runs-dir', runsDir);
   expect(summary.stdout).toMatch(/^status: +waiting_approval \(step: approval\)$/m);
+
+  // approve --runs-dir: the folder follows the run, as the seed rewrites it.
+  expect((await bed.harness('pending', id)).code).toBe(0);
+  const approved = await bed.harness('approve', id, '--runs-dir', runsDir);
+  expect(approved.code).toBe(0);
+  expect(approved.stderr).toBe(`completed: the run's files are in ${path.join(runsDir, id)}\n`);
+  const state = JSON.parse(await fs.readFile(path.join(runsDir, id, 'state.json'), 'utf8'));
+  expect(state.state).toMatchObject({ status: 'completed', artifacts: { report: { bytes: expect.any(Number) } } });
 });

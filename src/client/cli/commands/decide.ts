@@ -15,6 +15,7 @@ import type { HarnessClient } from '../../api/connect';
 import { readState } from '../../api/runs';
 import { readSigningKey } from '../../api/signing-keys';
 import { withClient } from '../../api/with-client';
+import { keepInRunsDir } from '../runs-dir';
 import { lastSeenDigest } from '../seen-digests';
 import { formatPending, printJson } from '../format';
 import { identity } from '../identity';
@@ -29,6 +30,8 @@ export interface DecisionOptions {
   digest?: string;
   key?: string;
   json?: boolean;
+  /** The seed's runs folder: once the run stops again, its files are written there. */
+  runsDir?: string;
 }
 
 /** At the report's gate an edit is markdown; at any other gate, the tool's arguments as JSON. */
@@ -133,6 +136,7 @@ export async function decideCommand(kind: DecisionKind, id: string, options: Dec
         if (options.json)
           printJson({ workflowId: id, decision: 'resume', delivery: null, status: continued.status, message: continued.message });
         else say(`${id}: ${continued.message}\n`);
+        if (options.runsDir !== undefined) await keepInRunsDir(h, h.client.workflow.getHandle(id), options.runsDir);
         return;
       }
     }
@@ -160,5 +164,6 @@ export async function decideCommand(kind: DecisionKind, id: string, options: Dec
       say(
         `${id}: ${result.message}${result.delivery === 'update' && result.outcome?.digest ? ` (digest ${result.outcome.digest.slice(0, 12)}…)` : ''}\n`,
       );
+    if (options.runsDir !== undefined) await keepInRunsDir(h, h.client.workflow.getHandle(id), options.runsDir);
   });
 }

@@ -18,7 +18,7 @@ import { HarnessError } from '../../api/harness-error';
 import { printJson } from '../format';
 import { say, warn } from '../terminal';
 
-export async function evalsCommand(options: { fixtures?: string; only?: string; json?: boolean }): Promise<void> {
+export async function evalsCommand(options: { fixtures?: string; only?: string; json?: boolean; runsDir?: string }): Promise<void> {
   const file = path.resolve(options.fixtures ?? DEFAULT_FIXTURES);
   const notes: string[] = [];
   const suite = await loadFixtures(file, notes);
@@ -44,7 +44,9 @@ export async function evalsCommand(options: { fixtures?: string; only?: string; 
       wrapActivities: (tools) => scriptedActivities(tools, (id) => scripts.get(id)),
     });
     try {
-      const results = await built.worker.runUntil(runEvalSuite({ h, taskQueue: env.HARNESS_TASK_QUEUE, scripts }, suite, file));
+      const results = await built.worker.runUntil(
+        runEvalSuite({ h, taskQueue: env.HARNESS_TASK_QUEUE, scripts, runsDir: options.runsDir }, suite, file),
+      );
       const failed = results.filter((r) => !r.passed).length;
       if (options.json) printJson({ fixtures: file, passed: results.length - failed, failed, results });
       else say(formatResults(results));

@@ -5,14 +5,11 @@ import { loadPolicyFile, policyFileFor } from '../../../config/policy-file';
 import { watchRun } from '../watch-view';
 import { identity } from '../identity';
 import { printJson } from '../format';
-import { readSnapshot, runOptionsFromEnv, startRun, targetOf } from '../../api/runs';
+import { runOptionsFromEnv, startRun, targetOf } from '../../api/runs';
 import { withClient } from '../../api/with-client';
 import type { HarnessClient } from '../../api/connect';
-import { say, warn } from '../terminal';
-import type { WorkflowHandle } from '@temporalio/client';
-import { followRun } from '../../api/follow-run';
-import { verifiedOnThisMachine } from '../../api/report-file';
-import { writeExport } from '../../api/run-export';
+import { say } from '../terminal';
+import { keepInRunsDir } from '../runs-dir';
 import { parseRunExecution, RunExecution } from '../../../shared/execution';
 import { HarnessError } from '../../api/harness-error';
 import { prepareWorkflowStart, WorkflowStart } from './start-workflow';
@@ -54,19 +51,8 @@ export async function startCommand(options: StartOptions): Promise<void> {
       });
     } else say(`${run.workflowId}\n`);
     if (options.wait) process.exitCode = await watchRun(h, run, { json: options.json });
-    if (options.runsDir !== undefined) await keepInRunsDir(h, run, options.runsDir, options.wait === true);
+    if (options.runsDir !== undefined) await keepInRunsDir(h, run, options.runsDir, { followed: options.wait === true });
   });
-}
-
-/**
- * As the seed's `start --runs-dir D`, which returns once the run pauses or ends with its files in
- * `D/<id>/`: follows the run (silently, unless --wait already did) until it stops, then exports it.
- */
-async function keepInRunsDir(h: HarnessClient, run: WorkflowHandle, dir: string, followed: boolean): Promise<void> {
-  if (!followed) for await (const _update of followRun(h, run));
-  const snapshot = await readSnapshot(h, run);
-  const folder = await writeExport(snapshot, dir, await verifiedOnThisMachine(snapshot.state.artifacts.report, h.env.HARNESS_OUTPUT_DIR));
-  warn(`${snapshot.state.status}: the run's files are in ${folder}\n`);
 }
 
 /**
