@@ -10,6 +10,8 @@ export const REPORT_FILE_NAME = 'final_report.md';
 export const WORKFLOW_TYPE = 'researchRun';
 /** One tool as a durable workflow (`harness mcp call`). */
 export const TOOL_CALL_WORKFLOW_TYPE = 'toolCall';
+/** A run of the seed harness (or an export) brought into Temporal (`harness import`). */
+export const IMPORTED_RUN_WORKFLOW_TYPE = 'importedRun';
 /** The roles of a multi-role run, each a child workflow of the research run. */
 export const ROLE_WORKFLOW_TYPES = { planner: 'plannerRole', executor: 'executorRole', reviewer: 'reviewerRole' } as const;
 /** Keyword search attribute that mirrors a run's status, so visibility queries can find runs by it. */

@@ -162,6 +162,7 @@ export const TRACE_EVENT_TYPES = [
   'message_received',
   'continued_as_new',
   'mcp_tools_listed',
+  'run_imported',
 ] as const;
 export type TraceEventType = (typeof TRACE_EVENT_TYPES)[number];
 

@@ -5,3 +5,4 @@ import './observers/run-metrics';
 export { researchRun } from './research/research-run';
 export { toolCall } from './tool-call';
 export { executorRole, plannerRole, reviewerRole } from './research/roles';
+export { importedRun } from './imported-run';

@@ -9,7 +9,7 @@ import type { RunSnapshot } from '../../shared/run-snapshot';
 import { forWorkflowCode, harnessDataConverter } from '../../codec/data-converter';
 import { EncryptionCodec, encryptionKeyIds } from '../../codec/encryption-codec';
 import path from 'node:path';
-import { ROLE_WORKFLOW_TYPES, TOOL_CALL_WORKFLOW_TYPE, WORKFLOW_TYPE } from '../../shared/constants';
+import { IMPORTED_RUN_WORKFLOW_TYPE, ROLE_WORKFLOW_TYPES, TOOL_CALL_WORKFLOW_TYPE, WORKFLOW_TYPE } from '../../shared/constants';
 import { HarnessError } from './harness-error';
 
 let quietRuntime = false;
@@ -38,7 +38,12 @@ function installQuiet(Runtime: typeof import('@temporalio/worker').Runtime): voi
 }
 
 /** The workflow types the harness's own bundle holds; any other is a user's, replayed with their workflows module. */
-const HARNESS_WORKFLOW_TYPES: string[] = [WORKFLOW_TYPE, TOOL_CALL_WORKFLOW_TYPE, ...Object.values(ROLE_WORKFLOW_TYPES)];
+const HARNESS_WORKFLOW_TYPES: string[] = [
+  WORKFLOW_TYPE,
+  TOOL_CALL_WORKFLOW_TYPE,
+  IMPORTED_RUN_WORKFLOW_TYPE,
+  ...Object.values(ROLE_WORKFLOW_TYPES),
+];
 
 /**
  * One replay at a time in a process. The SDK's runtime shuts itself down when its last replay

@@ -261,6 +261,15 @@ export function buildProgram(): Command {
     .description('follow a run live (exit 0 completed, 1 failed, 2 waiting for approval, 3 rejected, 4 paused on error, 5 cancelled)')
     .option('--json', 'trace events as JSON lines');
   program
+    .command('import <dir> [ids...]')
+    .description(
+      "bring runs kept as files (the seed harness's .runs folder, or exports) into Temporal: listed, read and decided beside new runs",
+    )
+    .option('--policy <file>', 'the policy a waiting run is decided under (default: $HARNESS_POLICY_FILE or policy/default.yaml)')
+    .option('--as <name>', 'who imports (default: $HARNESS_IDENTITY or $USER)')
+    .option('--json')
+    .action(lazy(() => import('./commands/import'), 'importCommand'));
+  program
     .command('list')
     .description('research runs, by HarnessStatus')
     .option('--status <status>', 'running | waiting_approval | paused_on_error | completed | rejected | failed | cancelled')

@@ -196,7 +196,7 @@ function tokenBudget(own: number | undefined, policy: Policy): number | null {
 }
 
 /** <first write root>/<run id>/final_report.md, so a policy's roots are honoured by default. */
-function defaultOutputPath(policy: Policy, runId: string): string {
+export function defaultOutputPath(policy: Policy, runId: string): string {
   const root = toolPolicy(policy, 'finalize_report').writeRoots?.[0] ?? '.';
   return [root, runId, REPORT_FILE_NAME].filter((part) => part && part !== '.').join('/');
 }
