@@ -24,3 +24,4 @@ export type { Parsed, RunDescription, RunKernel, RunSpec } from './kernel/harnes
 export { researchRun } from './research/research-run';
 export { executorRole, plannerRole, reviewerRole } from './research/roles';
 export { toolCall } from './tool-call';
+export { importedRun } from './imported-run';
