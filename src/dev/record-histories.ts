@@ -17,6 +17,7 @@ import { createActivities } from '../activities';
 import { offlineProvider } from '../activities/model/offline-provider';
 import { startRun } from '../client/api/runs';
 import { startToolCall } from '../client/api/tool-calls';
+import { importRuns } from '../client/api/import-runs';
 import { sha256Hex } from '../shared/digest';
 import { readSourcesFile, SAMPLE_SOURCES } from '../client/api/sources-file';
 import { waitFor } from '../client/api/wait-for';
@@ -294,6 +295,16 @@ function recordingActivities(outputRoot: string): HarnessActivities {
   };
 }
 
+/** The seed harness's run folders the import test reads; one is recorded as an imported run. */
+const SEED_RUNS = path.join(REPO_ROOT, 'test', 'client', 'cli', 'fixtures', 'seed-runs');
+
+/** A seed run folder under a new id: its state.json names the run, as the seed writes it. */
+async function copySeedRun(from: string, to: string): Promise<void> {
+  const state = JSON.parse(await fs.readFile(path.join(from, 'state.json'), 'utf8'));
+  await fs.mkdir(to, { recursive: true });
+  await fs.writeFile(path.join(to, 'state.json'), JSON.stringify({ ...state, run_id: path.basename(to) }));
+}
+
 async function main(): Promise<void> {
   // Its own dev server unless told otherwise (TEMPORAL_ADDRESS, or a TLS profile: a real cluster).
   const env = readEnv({ TEMPORAL_ADDRESS: '127.0.0.1:17299', ...process.env });
@@ -363,6 +374,14 @@ async function main(): Promise<void> {
       );
       await approveAtGate(client, call);
       await save('tool-call-gated', call);
+      // A seed harness run that waited at its gate, imported (`harness import`) and approved here.
+      const importedId = `history-imported-${Date.now()}`;
+      const seedRuns = path.join(outputRoot, 'seed-runs');
+      await copySeedRun(path.join(SEED_RUNS, '87538eb9-39ee-4e15-a33e-7072bd037d53'), path.join(seedRuns, importedId));
+      await importRuns({ client, taskQueue: TASK_QUEUE }, seedRuns, { ids: [importedId], policy: defaults, startedBy: 'recorder' });
+      const imported = client.workflow.getHandle(importedId);
+      await approveAtGate(client, imported);
+      await save('imported-run-approved', imported);
     });
   } finally {
     await connection.close();

@@ -91,7 +91,9 @@ function keepRecord({ run }: RunKernel, record: RunSnapshot, from: string): void
     drafted: record.drafted ?? record.draft,
   });
   run.event('run_imported', { message: `from ${from}`, data: { events: imported.trace.length, status: imported.status } });
-  for (const event of imported.trace) run.state.trace.push({ ...event, seq: run.state.trace.length + 1 } as TraceEvent);
+  // The record's own `run_completed` gives way to this run's, so a completed run completes once.
+  for (const event of imported.trace)
+    if (event.type !== 'run_completed') run.state.trace.push({ ...event, seq: run.state.trace.length + 1 } as TraceEvent);
 }
 
 /** What the record's last review said; a record without one did not pass one. */

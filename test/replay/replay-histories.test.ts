@@ -48,6 +48,8 @@ test('every recorded history replays against the current workflow code', async (
       ...['all-local', 'tool-call-gated', 'multi-role', 'signed-approvals'].flatMap((n) => [`v6-${n}.json`, `v7-${n}.json`, `${n}.json`]),
       // An undecodable signal refused, a forged report result refused, the resumed write the real one.
       ...['v7-untrusted-input.json', 'untrusted-input.json'],
+      // A seed harness run imported at its gate (`harness import`), approved here.
+      'imported-run-approved.json',
       // Recorded with the payload codec on: replay decrypts them with the fixture key.
       ...['encrypted-happy-path', 'encrypted-signed-approvals'].flatMap((n) => [`v6-${n}.json`, `v7-${n}.json`, `${n}.json`]),
     ]),

@@ -46,7 +46,7 @@ export const artifacts = (outputRoot = '$HARNESS_OUTPUT_DIR') => [
 ];
 
 export const LIMITATIONS = [
-  'one workflow type (researchRun): the step list is fixed; a policy can gate, deny or budget steps, not add them',
+  "the research run's step list is fixed: a policy can gate, deny or budget its steps, not add them (an agent, or a workflow of your own, chooses its own: docs/agents.md, docs/tools-and-workflows.md)",
   'retrieval memory ranks by shared words (no embeddings, no stemming)',
   'token counts are what the endpoint reports; steps that report none are counted apart, never estimated',
   'identities are asserted by the client (HARNESS_IDENTITY or --as), not authenticated',

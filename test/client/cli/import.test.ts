@@ -45,7 +45,7 @@ test('seed runs import beside new runs; the waiting one is approved here and wri
   // A completed seed run reads as ours: its steps, its gate, its trace after the import.
   const completed = JSON.parse((await bed.harness('trace-summary', ids.completed, '--json')).stdout);
   expect(Object.keys(completed.tools)).toEqual(['search_sources', 'extract_facts', 'draft_report', 'finalize_report']);
-  expect(completed.byEvent).toMatchObject({ run_imported: 1, approval_granted: 1, run_completed: 2 });
+  expect(completed.byEvent).toMatchObject({ run_imported: 1, approval_granted: 1, run_completed: 1 });
 
   // The waiting one: pinned to the seed draft's own digest; the approval writes exactly that draft.
   const waiting = ids.waiting_approval;
